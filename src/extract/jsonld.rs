@@ -1,0 +1,177 @@
+//! schema.org JSON-LD: the most trusted source of an article's metadata.
+//!
+//! Finds the first object typed as an article (`NewsArticle`, `Article`,
+//! `BlogPosting`, …) in any `<script type="application/ld+json">` block, through
+//! arrays, `@graph` and `mainEntity`, and reads its fields. Malformed blocks are
+//! skipped, never fatal.
+
+use serde_json::Value;
+
+use super::text::{non_empty, normalise_date};
+
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+];
+
+/// What JSON-LD said about the article.
+#[derive(Debug, Default, Clone)]
+pub struct JsonLd {
+    pub headline: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub description: Option<String>,
+    pub body: Option<String>,
+    pub publisher: Option<String>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Reads the article object out of the given script contents.
+pub fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<JsonLd> {
+    for block in blocks {
+        let Ok(value) = serde_json::from_str::<Value>(block.trim()) else {
+            continue;
+        };
+        if let Some(article) = find_article(&value, 0) {
+            return Some(read(article));
+        }
+    }
+    None
+}
+
+fn find_article(v: &Value, depth: usize) -> Option<&Value> {
+    if depth > 8 {
+        return None;
+    }
+    match v {
+        Value::Array(items) => items.iter().find_map(|i| find_article(i, depth + 1)),
+        Value::Object(map) => {
+            if is_article(map.get("@type")) {
+                return Some(v);
+            }
+            ["@graph", "mainEntity", "mainEntityOfPage"]
+                .iter()
+                .filter_map(|k| map.get(*k))
+                .find_map(|i| find_article(i, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+fn is_article(ty: Option<&Value>) -> bool {
+    match ty {
+        Some(Value::String(s)) => ARTICLE_TYPES.contains(&type_name(s)),
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|t| t.as_str().is_some_and(|s| ARTICLE_TYPES.contains(&type_name(s)))),
+        _ => false,
+    }
+}
+
+/// `https://schema.org/NewsArticle` and `schema:NewsArticle` are `NewsArticle`.
+fn type_name(s: &str) -> &str {
+    s.rsplit(['/', ':']).next().unwrap_or(s)
+}
+
+fn read(v: &Value) -> JsonLd {
+    let s = |key: &str| v.get(key).and_then(string);
+    JsonLd {
+        headline: s("headline").or_else(|| s("name")),
+        authors: v.get("author").map(names).unwrap_or_default(),
+        published: s("datePublished").and_then(|d| normalise_date(&d)),
+        modified: s("dateModified").and_then(|d| normalise_date(&d)),
+        description: s("description"),
+        body: v.get("articleBody").and_then(Value::as_str).map(str::to_owned),
+        publisher: v.get("publisher").and_then(|p| names(p).into_iter().next()),
+        language: s("inLanguage"),
+        url: s("url"),
+    }
+}
+
+/// A string, or the first string of an array, squashed; `None` when empty.
+fn string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => non_empty(&decode_entities(s)),
+        Value::Array(a) => a.iter().find_map(string),
+        _ => None,
+    }
+}
+
+/// Names from a string, a `Person`/`Organization` object, or an array of them.
+fn names(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => non_empty(s).into_iter().collect(),
+        Value::Object(map) => map
+            .get("name")
+            .and_then(string)
+            .into_iter()
+            .collect(),
+        Value::Array(items) => {
+            let mut out: Vec<String> = Vec::new();
+            for name in items.iter().flat_map(names) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// JSON-LD written by templates sometimes carries HTML entities for quotes.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_article_in_graph_with_authors() {
+        let block = r#"{"@context":"https://schema.org","@graph":[
+            {"@type":"WebSite","name":"Site"},
+            {"@type":["NewsArticle"],"headline":" Big  news ","datePublished":"2026-01-01T10:00:00+02:00",
+             "author":[{"@type":"Person","name":"A. Writer"},{"name":"B. Writer"},"A. Writer"],
+             "publisher":{"@type":"Organization","name":"The Paper"}}]}"#;
+        let ld = parse([block]).unwrap();
+        assert_eq!(ld.headline.as_deref(), Some("Big news"));
+        assert_eq!(ld.authors, ["A. Writer", "B. Writer"]);
+        assert_eq!(ld.published.as_deref(), Some("2026-01-01T08:00:00Z"));
+        assert_eq!(ld.publisher.as_deref(), Some("The Paper"));
+    }
+
+    #[test]
+    fn skips_malformed_and_non_article_blocks() {
+        let ld = parse([
+            "{not json",
+            r#"{"@type":"BreadcrumbList"}"#,
+            r#"[{"@type":"http://schema.org/Article","name":"Fallback name"}]"#,
+        ])
+        .unwrap();
+        assert_eq!(ld.headline.as_deref(), Some("Fallback name"));
+        assert!(parse([r#"{"@type":"Organization"}"#]).is_none());
+    }
+}

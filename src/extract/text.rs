@@ -1,0 +1,69 @@
+//! Small text helpers shared by the extractors.
+
+/// Collapses every run of whitespace (including NBSP and other Unicode spaces)
+/// to one ASCII space, drops zero-width characters, and trims the ends.
+pub fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if is_zero_width(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Characters that take no space and carry no text.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+}
+
+/// `Some(squashed)` when anything is left, else `None`.
+pub fn non_empty(s: &str) -> Option<String> {
+    let s = squash(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// Normalises a date-time to RFC 3339 UTC (`2026-11-29T08:00:00Z`) when it
+/// carries an offset; a date or a time without a zone is kept as given, since
+/// converting it would mean guessing the zone.
+pub fn normalise_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+    Some(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn squash_collapses_unicode_space_and_drops_zero_width() {
+        assert_eq!(squash("  a\u{a0}\u{a0}b\u{200b}c \n\t d  "), "a bc d");
+        assert_eq!(squash(" \u{feff} "), "");
+    }
+
+    #[test]
+    fn dates_with_offsets_become_utc_and_others_are_kept() {
+        assert_eq!(
+            normalise_date("2026-03-01T09:30:00+01:00").as_deref(),
+            Some("2026-03-01T08:30:00Z")
+        );
+        assert_eq!(normalise_date("2026-03-01").as_deref(), Some("2026-03-01"));
+        assert_eq!(normalise_date("  "), None);
+    }
+}

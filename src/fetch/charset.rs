@@ -1,0 +1,149 @@
+//! Decoding a page's bytes to text: BOM, then the `Content-Type` charset, then a
+//! `<meta>` declaration in the first 1024 bytes, then UTF-8 if the bytes are valid
+//! UTF-8, else windows-1252 (what browsers assume for legacy pages). Invalid bytes
+//! become U+FFFD; decoding never fails.
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+/// Decodes `body` and returns the text with the encoding that was used.
+pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
+    let encoding = detect(body, content_type);
+    // `decode` also strips a BOM matching the encoding (and honours any BOM).
+    let (text, used, _had_errors) = encoding.decode(body);
+    (text.into_owned(), used)
+}
+
+/// Picks the encoding for `body`, in the order the module documents.
+pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(body) {
+        return enc;
+    }
+    if let Some(enc) = content_type.and_then(charset_param).and_then(label) {
+        return enc;
+    }
+    let head = &body[..body.len().min(1024)];
+    if let Some(enc) = meta_charset(head) {
+        return enc;
+    }
+    if std::str::from_utf8(body).is_ok() {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// An encoding label as the WHATWG Encoding Standard reads it. A page declaring
+/// UTF-16 in `<meta>` is really ASCII-compatible (it could not be parsed
+/// otherwise), so such a label means UTF-8, as browsers treat it.
+fn label(name: &str) -> Option<&'static Encoding> {
+    let enc = Encoding::for_label(name.trim().as_bytes())?;
+    Some(enc.output_encoding())
+}
+
+/// The `charset=` parameter of a `Content-Type` value.
+fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+    })
+}
+
+/// A `<meta charset=…>` or `<meta http-equiv=Content-Type content="…charset=…">`
+/// in the bytes given (a simplified form of the HTML prescan).
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(at) = find(tag, b"charset") {
+            let rest = &tag[at + b"charset".len()..];
+            let rest = trim_start(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = trim_start(rest);
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
+                let len = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label) {
+                    return Some(enc);
+                }
+            }
+        }
+        from = end;
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_charset_wins_over_sniffing() {
+        let body = b"caf\xe9";
+        let (text, enc) = decode(body, Some("text/html; charset=ISO-8859-1"));
+        assert_eq!(text, "café");
+        assert_eq!(enc.name(), "windows-1252");
+    }
+
+    #[test]
+    fn meta_charset_is_read() {
+        let body = b"<html><head><meta charset=\"shift_jis\"></head><body>\x93\xfa\x96\x7b</body>";
+        let (text, enc) = decode(body, Some("text/html"));
+        assert_eq!(enc.name(), "Shift_JIS");
+        assert!(text.contains("日本"), "{text}");
+    }
+
+    #[test]
+    fn http_equiv_meta_is_read() {
+        let body = b"<meta http-equiv='Content-Type' content='text/html; charset=euc-kr'>";
+        assert_eq!(detect(body, None).name(), "EUC-KR");
+    }
+
+    #[test]
+    fn bom_beats_header() {
+        let body = b"\xef\xbb\xbfcaf\xc3\xa9";
+        let (text, enc) = decode(body, Some("text/html; charset=windows-1252"));
+        assert_eq!(enc.name(), "UTF-8");
+        assert_eq!(text, "café");
+    }
+
+    #[test]
+    fn utf16_meta_label_means_utf8() {
+        let body = "<meta charset=utf-16><p>é</p>".as_bytes();
+        assert_eq!(detect(body, None).name(), "UTF-8");
+    }
+
+    #[test]
+    fn undeclared_invalid_utf8_falls_back_to_windows_1252() {
+        assert_eq!(detect(b"na\xefve", None).name(), "windows-1252");
+        assert_eq!(detect("naïve".as_bytes(), None).name(), "UTF-8");
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters() {
+        let (text, _) = decode(b"ok \xff\xfe\xfd end", Some("text/html; charset=utf-8"));
+        assert!(text.starts_with("ok ") && text.ends_with(" end"));
+        assert!(text.contains('\u{fffd}'));
+    }
+}

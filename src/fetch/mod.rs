@@ -1,0 +1,325 @@
+//! HTTP fetching: one `reqwest` client with timeouts, a redirect limit, a body
+//! cap, decompression, conditional GET and charset decoding.
+//!
+//! This module knows nothing of articles or the store: it turns a URL (and the
+//! validators of the last response) into a [`Fetched`] page or a [`FetchError`]
+//! that says what went wrong in words a user can act on.
+
+pub mod charset;
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap};
+use thiserror::Error;
+use url::Url;
+
+/// How to fetch: limits and identity. Built once by the caller.
+#[derive(Debug, Clone)]
+pub struct FetchPolicy {
+    /// Sent as `User-Agent`.
+    pub user_agent: String,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole request, body included.
+    pub timeout: Duration,
+    /// Largest body accepted, after decompression.
+    pub max_body_bytes: u64,
+    /// Most redirects followed.
+    pub max_redirects: usize,
+}
+
+impl Default for FetchPolicy {
+    fn default() -> Self {
+        Self {
+            user_agent: format!(
+                "redline/{} (+https://crates.io/crates/redline)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 10,
+        }
+    }
+}
+
+/// The validators of the last response, sent back for a conditional GET.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A successful fetch.
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304: the page has not changed since the validators were issued.
+    NotModified(Response),
+    /// A page with a body.
+    Page(Page),
+}
+
+/// What every response carries, body or not.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The URL after redirects.
+    pub final_url: Url,
+    pub status: u16,
+    /// Response headers in the order received (names lower-case).
+    pub headers: Vec<(String, String)>,
+    /// How long the request took, body included.
+    pub elapsed: Duration,
+}
+
+impl Response {
+    /// The first header named `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The validators to send next time.
+    pub fn validators(&self) -> Validators {
+        Validators {
+            etag: self.header("etag").map(str::to_owned),
+            last_modified: self.header("last-modified").map(str::to_owned),
+        }
+    }
+}
+
+/// A page: the response, its raw body as served (after transfer decoding), and
+/// the body decoded to text.
+#[derive(Debug)]
+pub struct Page {
+    pub response: Response,
+    /// The body bytes exactly as received (decompressed).
+    pub body: Vec<u8>,
+    /// The body decoded with [`Page::encoding`].
+    pub html: String,
+    /// The name of the character encoding used to decode the body.
+    pub encoding: &'static str,
+}
+
+/// Why a fetch failed. Every variant names the URL.
+#[derive(Debug, Error)]
+pub enum FetchError {
+    #[error("{url}: not an http(s) URL")]
+    Scheme { url: String },
+    #[error("{url}: timed out after {secs}s")]
+    Timeout { url: String, secs: u64 },
+    #[error("{url}: could not connect")]
+    Connect {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: too many redirects (more than {limit})")]
+    Redirects { url: String, limit: usize },
+    #[error("{url}: HTTP {status}{}", reason(*status))]
+    Status { url: String, status: u16 },
+    #[error("{url}: body larger than the {limit} byte cap")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: not an HTML page (Content-Type: {content_type})")]
+    NotHtml { url: String, content_type: String },
+    #[error("{url}: request failed")]
+    Request {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("could not start the HTTP client")]
+    Client(#[source] reqwest::Error),
+}
+
+fn reason(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+impl FetchError {
+    /// The HTTP status, when the server answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// One line saying what the user can do about this error, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            FetchError::Timeout { .. } => {
+                "the server is slow or unreachable; try again later or raise the timeout"
+            }
+            FetchError::Connect { .. } => {
+                "check the host name and that the server is up (DNS, port, TLS)"
+            }
+            FetchError::Status { status: 403 | 429, .. } => {
+                "the site is refusing or rate-limiting redline; check less often"
+            }
+            FetchError::Status { status: 404 | 410, .. } => {
+                "the page is gone; check the URL, or untrack it"
+            }
+            FetchError::Status { status, .. } if *status >= 500 => {
+                "the server failed; redline will try again at the next check"
+            }
+            FetchError::TooLarge { .. } => "this does not look like an article page",
+            FetchError::NotHtml { .. } => "redline tracks HTML pages; check the URL",
+            _ => return None,
+        })
+    }
+}
+
+/// The HTTP client. Cheap to clone; share one per run.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    policy: FetchPolicy,
+}
+
+impl Fetcher {
+    pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
+        let client = reqwest::Client::builder()
+            .user_agent(policy.user_agent.clone())
+            .connect_timeout(policy.connect_timeout)
+            .timeout(policy.timeout)
+            .redirect(reqwest::redirect::Policy::limited(policy.max_redirects))
+            .build()
+            .map_err(FetchError::Client)?;
+        Ok(Self { client, policy })
+    }
+
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// Fetches `url`, conditionally when `validators` are given.
+    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let name = url.as_str().to_owned();
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::Scheme { url: name });
+        }
+        let mut request = self
+            .client
+            .get(url.clone())
+            .header(header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        let mut resp = request.send().await.map_err(|e| self.classify(&name, e))?;
+        let status = resp.status().as_u16();
+        let final_url = resp.url().clone();
+        let headers = header_list(resp.headers());
+        let response = |elapsed| Response {
+            final_url: final_url.clone(),
+            status,
+            headers: headers.clone(),
+            elapsed,
+        };
+        if status == 304 {
+            return Ok(Fetched::NotModified(response(started.elapsed())));
+        }
+        if !resp.status().is_success() {
+            return Err(FetchError::Status { url: name, status });
+        }
+        let content_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if let Some(ct) = &content_type
+            && !is_html(ct)
+        {
+            return Err(FetchError::NotHtml {
+                url: name,
+                content_type: ct.clone(),
+            });
+        }
+        let limit = self.policy.max_body_bytes;
+        if resp.content_length().is_some_and(|len| len > limit) {
+            return Err(FetchError::TooLarge { url: name, limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&name, e))? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(FetchError::TooLarge { url: name, limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let (html, encoding) = charset::decode(&body, content_type.as_deref());
+        Ok(Fetched::Page(Page {
+            response: response(started.elapsed()),
+            body,
+            html,
+            encoding: encoding.name(),
+        }))
+    }
+
+    fn classify(&self, url: &str, e: reqwest::Error) -> FetchError {
+        let url = url.to_owned();
+        if e.is_timeout() {
+            FetchError::Timeout {
+                url,
+                secs: self.policy.timeout.as_secs(),
+            }
+        } else if e.is_redirect() {
+            FetchError::Redirects {
+                url,
+                limit: self.policy.max_redirects,
+            }
+        } else if e.is_connect() {
+            FetchError::Connect { url, source: e }
+        } else {
+            FetchError::Request { url, source: e }
+        }
+    }
+}
+
+/// HTML or XHTML. A response with no `Content-Type` is given the benefit of the
+/// doubt: the extractor finds no article in it if it is not HTML.
+fn is_html(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        mime.as_str(),
+        "text/html" | "application/xhtml+xml" | ""
+    )
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_types() {
+        assert!(is_html("text/html; charset=utf-8"));
+        assert!(is_html("application/xhtml+xml"));
+        assert!(!is_html("application/pdf"));
+        assert!(!is_html("image/png"));
+    }
+}

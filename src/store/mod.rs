@@ -1,0 +1,675 @@
+//! The SQLite store: articles, checks, revisions and content-addressed blobs.
+//!
+//! The only place SQL lives. [`Store::open`] sets WAL, `synchronous=NORMAL`,
+//! foreign keys and a busy timeout, then applies the numbered migrations in
+//! `migrations/` tracked by `PRAGMA user_version`. Recording a revision (blobs,
+//! revision row, check row, article state) is one `IMMEDIATE` transaction.
+//! Raw pages are immutable evidence; everything else can be re-derived.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use thiserror::Error;
+
+use crate::diff::ArticleDiff;
+use crate::extract::Article;
+use crate::fingerprint::sha256_hex;
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+/// Why the store failed. Every variant names the database file.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot create the folder for the database {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{} is not a redline database (or it is corrupt)", path.display())]
+    NotADatabase { path: PathBuf },
+    #[error("{} was written by a newer redline (schema {found}, this one knows {known})", path.display())]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("database {} is read-only", path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("database {}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("stored data in {} is damaged: {what}", path.display())]
+    Damaged { path: PathBuf, what: String },
+}
+
+impl StoreError {
+    /// One line saying what the user can do, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            StoreError::CreateDir { .. } | StoreError::ReadOnly { .. } => {
+                Some("choose a writable place with --db PATH or REDLINE_DB")
+            }
+            StoreError::NotADatabase { .. } | StoreError::Damaged { .. } => {
+                Some("point --db at another file; this one was left untouched")
+            }
+            StoreError::TooNew { .. } => Some("upgrade redline to read this database"),
+            _ => None,
+        }
+    }
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A tracked article's row.
+#[derive(Debug, Clone)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub url: String,
+    pub added_at: String,
+    pub final_url: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_checked_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// An article with what `list` shows of it.
+#[derive(Debug, Clone)]
+pub struct ArticleSummary {
+    pub article: ArticleRow,
+    pub revisions: i64,
+    pub title: Option<String>,
+}
+
+/// A stored revision (without its blobs).
+#[derive(Debug, Clone)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub rev: i64,
+    pub captured_at: String,
+    pub fingerprint: String,
+    pub raw_sha256: String,
+    pub text_sha256: String,
+    pub final_url: String,
+    pub http_status: u16,
+    pub headers: Vec<(String, String)>,
+    pub encoding: String,
+    pub title: Option<String>,
+    pub revert_of: Option<i64>,
+    pub words_added: i64,
+    pub words_removed: i64,
+    pub diff: Option<ArticleDiff>,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    First,
+    Changed,
+    Revert,
+    Unchanged,
+    NotModified,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::First => "first",
+            Outcome::Changed => "changed",
+            Outcome::Revert => "revert",
+            Outcome::Unchanged => "unchanged",
+            Outcome::NotModified => "not_modified",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// A check to record.
+#[derive(Debug, Clone)]
+pub struct NewCheck {
+    pub article_id: i64,
+    pub checked_at: String,
+    pub http_status: Option<u16>,
+    pub outcome: Outcome,
+    pub duration_ms: u64,
+    pub error: Option<String>,
+    /// Validators and final URL to remember (successful fetches only).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub final_url: Option<String>,
+}
+
+/// A revision to record, with its evidence.
+#[derive(Debug, Clone)]
+pub struct NewRevision<'a> {
+    pub captured_at: String,
+    pub fingerprint: String,
+    pub raw: &'a [u8],
+    pub article: &'a Article,
+    pub final_url: String,
+    pub http_status: u16,
+    pub headers: &'a [(String, String)],
+    pub encoding: &'a str,
+    pub revert_of: Option<i64>,
+    pub diff: Option<&'a ArticleDiff>,
+}
+
+/// An open redline database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed, with its folder) and migrates the database.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        let path = self.path.clone();
+        match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+                path,
+                what: source.to_string(),
+            },
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => {
+                StoreError::ReadOnly { path }
+            }
+            _ => StoreError::Sqlite { path, source },
+        }
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn
+            .busy_timeout(Duration::from_secs(30))
+            .map_err(|e| self.err(e))?;
+        // journal_mode answers with a row; read it so the pragma runs.
+        let _: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.err(e))
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = MIGRATIONS.len() as i64;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Exclusive)
+                .map_err(|e| Self::err_at(&self.path, e))?;
+            tx.execute_batch(sql)
+                .and_then(|()| tx.pragma_update(None, "user_version", i as i64 + 1))
+                .and_then(|()| tx.commit())
+                .map_err(|e| Self::err_at(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    fn err_at(path: &Path, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// Adds an article; returns it and whether it was new.
+    pub fn add_article(&mut self, url: &str, now: &str) -> Result<(ArticleRow, bool)> {
+        if let Some(row) = self.article_by_url(url)? {
+            return Ok((row, false));
+        }
+        self.conn
+            .execute(
+                "INSERT INTO articles (url, added_at) VALUES (?1, ?2)",
+                params![url, now],
+            )
+            .map_err(|e| self.err(e))?;
+        let id = self.conn.last_insert_rowid();
+        let row = self.article(id)?.ok_or_else(|| StoreError::Damaged {
+            path: self.path.clone(),
+            what: format!("article {id} vanished after insert"),
+        })?;
+        Ok((row, true))
+    }
+
+    const ARTICLE_COLUMNS: &str =
+        "id, url, added_at, final_url, etag, last_modified, last_checked_at, last_error";
+
+    fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+        Ok(ArticleRow {
+            id: r.get(0)?,
+            url: r.get(1)?,
+            added_at: r.get(2)?,
+            final_url: r.get(3)?,
+            etag: r.get(4)?,
+            last_modified: r.get(5)?,
+            last_checked_at: r.get(6)?,
+            last_error: r.get(7)?,
+        })
+    }
+
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
+        let sql = format!("SELECT {} FROM articles WHERE id = ?1", Self::ARTICLE_COLUMNS);
+        self.conn
+            .query_row(&sql, [id], Self::article_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
+        let sql = format!("SELECT {} FROM articles WHERE url = ?1", Self::ARTICLE_COLUMNS);
+        self.conn
+            .query_row(&sql, [url], Self::article_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every tracked article, by id.
+    pub fn articles(&self) -> Result<Vec<ArticleRow>> {
+        let sql = format!("SELECT {} FROM articles ORDER BY id", Self::ARTICLE_COLUMNS);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], Self::article_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every article with its revision count and latest headline.
+    pub fn summaries(&self) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
+                    (SELECT title FROM revisions r WHERE r.article_id = a.id ORDER BY rev DESC LIMIT 1)
+             FROM articles a ORDER BY id",
+            Self::ARTICLE_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok(ArticleSummary {
+                article: Self::article_from(r)?,
+                revisions: r.get(8)?,
+                title: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    const REVISION_COLUMNS: &str = "id, article_id, rev, captured_at, fingerprint, raw_sha256,
+        text_sha256, final_url, http_status, headers, encoding, title, revert_of, words_added,
+        words_removed, diff";
+
+    fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
+        let json_err = |i, e: serde_json::Error| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        };
+        let headers: String = r.get(9)?;
+        let diff: Option<String> = r.get(15)?;
+        Ok(RevisionRow {
+            id: r.get(0)?,
+            article_id: r.get(1)?,
+            rev: r.get(2)?,
+            captured_at: r.get(3)?,
+            fingerprint: r.get(4)?,
+            raw_sha256: r.get(5)?,
+            text_sha256: r.get(6)?,
+            final_url: r.get(7)?,
+            http_status: r.get(8)?,
+            headers: serde_json::from_str(&headers).map_err(|e| json_err(9, e))?,
+            encoding: r.get(10)?,
+            title: r.get(11)?,
+            revert_of: r.get(12)?,
+            words_added: r.get(13)?,
+            words_removed: r.get(14)?,
+            diff: diff
+                .map(|d| serde_json::from_str(&d))
+                .transpose()
+                .map_err(|e| json_err(15, e))?,
+        })
+    }
+
+    /// An article's revisions, oldest first.
+    pub fn revisions(&self, article_id: i64) -> Result<Vec<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 ORDER BY rev",
+            Self::REVISION_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([article_id], Self::revision_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// One revision by number.
+    pub fn revision(&self, article_id: i64, rev: i64) -> Result<Option<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 AND rev = ?2",
+            Self::REVISION_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, params![article_id, rev], Self::revision_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The latest revision.
+    pub fn latest_revision(&self, article_id: i64) -> Result<Option<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 ORDER BY rev DESC LIMIT 1",
+            Self::REVISION_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, [article_id], Self::revision_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The newest revision with this fingerprint (for revert detection).
+    pub fn revision_with_fingerprint(&self, article_id: i64, fp: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT rev FROM revisions WHERE article_id = ?1 AND fingerprint = ?2
+                 ORDER BY rev DESC LIMIT 1",
+                params![article_id, fp],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// A blob's content, decompressed and checked against its hash.
+    pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        let (codec, data): (String, Vec<u8>) = self
+            .conn
+            .query_row(
+                "SELECT codec, data FROM blobs WHERE sha256 = ?1",
+                [sha256],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| self.damaged(format!("blob {sha256} is missing")))?;
+        let bytes = match codec.as_str() {
+            "zstd" => zstd::decode_all(&data[..])
+                .map_err(|e| self.damaged(format!("blob {sha256} does not decompress: {e}")))?,
+            other => return Err(self.damaged(format!("blob {sha256} has unknown codec {other}"))),
+        };
+        if sha256_hex(&bytes) != sha256 {
+            return Err(self.damaged(format!("blob {sha256} does not match its hash")));
+        }
+        Ok(bytes)
+    }
+
+    /// The article stored with a revision.
+    pub fn revision_article(&self, rev: &RevisionRow) -> Result<Article> {
+        let bytes = self.blob(&rev.text_sha256)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            self.damaged(format!("article of revision {} is not readable: {e}", rev.rev))
+        })
+    }
+
+    fn damaged(&self, what: String) -> StoreError {
+        StoreError::Damaged {
+            path: self.path.clone(),
+            what,
+        }
+    }
+
+    /// Records a check that made no revision.
+    pub fn record_check(&mut self, check: &NewCheck) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Self::err_at(&path, e))?;
+        insert_check(&tx, check, None).map_err(|e| Self::err_at(&path, e))?;
+        tx.commit().map_err(|e| Self::err_at(&path, e))
+    }
+
+    /// Records a revision with its blobs and the check that found it, in one
+    /// transaction. Returns the new revision number.
+    pub fn record_revision(&mut self, rev: &NewRevision<'_>, check: &NewCheck) -> Result<i64> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let article_json = serde_json::to_vec(rev.article).expect("an Article always serialises");
+        let headers = serde_json::to_string(rev.headers).expect("headers always serialise");
+        let diff = rev
+            .diff
+            .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
+        let (added, removed) = rev
+            .diff
+            .map_or((0, 0), |d| (d.words_added as i64, d.words_removed as i64));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let raw_sha = put_blob(&tx, rev.raw).map_err(map)?;
+        let text_sha = put_blob(&tx, &article_json).map_err(map)?;
+        let number: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(rev), 0) + 1 FROM revisions WHERE article_id = ?1",
+                [check.article_id],
+                |r| r.get(0),
+            )
+            .map_err(map)?;
+        tx.execute(
+            "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
+                 text_sha256, final_url, http_status, headers, encoding, title, revert_of,
+                 words_added, words_removed, diff)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                check.article_id,
+                number,
+                rev.captured_at,
+                rev.fingerprint,
+                raw_sha,
+                text_sha,
+                rev.final_url,
+                rev.http_status,
+                headers,
+                rev.encoding,
+                rev.article.title,
+                rev.revert_of,
+                added,
+                removed,
+                diff,
+            ],
+        )
+        .map_err(map)?;
+        let revision_id = tx.last_insert_rowid();
+        insert_check(&tx, check, Some(revision_id)).map_err(map)?;
+        tx.commit().map_err(map)?;
+        Ok(number)
+    }
+}
+
+fn put_blob(tx: &Transaction<'_>, bytes: &[u8]) -> rusqlite::Result<String> {
+    let sha = sha256_hex(bytes);
+    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)", [&sha], |r| {
+        r.get(0)
+    })?;
+    if !exists {
+        let data = zstd::encode_all(bytes, 3).expect("compressing to memory cannot fail");
+        tx.execute(
+            "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
+            params![sha, bytes.len() as i64, data],
+        )?;
+    }
+    Ok(sha)
+}
+
+fn insert_check(
+    tx: &Transaction<'_>,
+    check: &NewCheck,
+    revision_id: Option<i64>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO checks (article_id, checked_at, http_status, outcome, duration_ms, error,
+             revision_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            check.article_id,
+            check.checked_at,
+            check.http_status,
+            check.outcome.as_str(),
+            check.duration_ms as i64,
+            check.error,
+            revision_id,
+        ],
+    )?;
+    if check.outcome == Outcome::Failed {
+        tx.execute(
+            "UPDATE articles SET last_checked_at = ?2, last_error = ?3 WHERE id = ?1",
+            params![check.article_id, check.checked_at, check.error],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE articles SET last_checked_at = ?2, last_error = NULL,
+                 etag = coalesce(?3, etag), last_modified = coalesce(?4, last_modified),
+                 final_url = coalesce(?5, final_url)
+             WHERE id = ?1",
+            params![
+                check.article_id,
+                check.checked_at,
+                check.etag,
+                check.last_modified,
+                check.final_url
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(article_id: i64, outcome: Outcome) -> NewCheck {
+        NewCheck {
+            article_id,
+            checked_at: "2026-01-01T00:00:00.000Z".into(),
+            http_status: Some(200),
+            outcome,
+            duration_ms: 5,
+            error: None,
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            final_url: None,
+        }
+    }
+
+    #[test]
+    fn revision_round_trip_and_blob_dedup() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("sub/dir/r.db")).unwrap();
+        let (a, created) = store.add_article("http://x/a", "2026-01-01T00:00:00.000Z").unwrap();
+        assert!(created);
+        assert!(!store.add_article("http://x/a", "later").unwrap().1);
+        let article = Article {
+            title: Some("T".into()),
+            body: vec!["p".into()],
+            ..Article::default()
+        };
+        let new = NewRevision {
+            captured_at: "2026-01-01T00:00:00.000Z".into(),
+            fingerprint: "f".into(),
+            raw: b"<p>p</p>",
+            article: &article,
+            final_url: "http://x/a".into(),
+            http_status: 200,
+            headers: &[("etag".into(), "\"v1\"".into())],
+            encoding: "UTF-8",
+            revert_of: None,
+            diff: None,
+        };
+        assert_eq!(store.record_revision(&new, &check(a.id, Outcome::First)).unwrap(), 1);
+        assert_eq!(store.record_revision(&new, &check(a.id, Outcome::Revert)).unwrap(), 2);
+        let blobs: i64 = store.conn.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap();
+        assert_eq!(blobs, 2, "same raw page and article stored once");
+        let latest = store.latest_revision(a.id).unwrap().unwrap();
+        assert_eq!(latest.rev, 2);
+        assert_eq!(store.blob(&latest.raw_sha256).unwrap(), b"<p>p</p>");
+        assert_eq!(store.revision_article(&latest).unwrap(), article);
+        assert_eq!(store.revision_with_fingerprint(a.id, "f").unwrap(), Some(2));
+        let row = store.article(a.id).unwrap().unwrap();
+        assert_eq!(row.etag.as_deref(), Some("\"v1\""));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        let content = b"these are my notes, not a database. ".repeat(200);
+        std::fs::write(&path, &content).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), content);
+    }
+
+    #[test]
+    fn corrupt_blob_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let sha = {
+            let tx = store.conn.transaction().unwrap();
+            let sha = put_blob(&tx, b"evidence").unwrap();
+            tx.commit().unwrap();
+            sha
+        };
+        let bad = zstd::encode_all(&b"tampered"[..], 3).unwrap();
+        store.conn.execute("UPDATE blobs SET data = ?1", [bad]).unwrap();
+        assert!(matches!(store.blob(&sha), Err(StoreError::Damaged { .. })));
+    }
+}
