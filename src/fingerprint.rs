@@ -40,7 +40,8 @@ pub fn normalise(s: &str) -> String {
     for c in s.nfkc() {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' | '\u{b4}' => '\'',
-            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}' | '\u{bb}' => '"',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}'
+            | '\u{bb}' => '"',
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
             | '\u{2212}' => '-',
             c if is_zero_width(c) => continue,
@@ -62,10 +63,12 @@ pub fn normalise(s: &str) -> String {
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The hex SHA-256 of raw bytes (pages and blobs).
@@ -95,9 +98,18 @@ mod tests {
     #[test]
     fn a_word_a_figure_or_a_paragraph_break_is_a_change() {
         let base = fingerprint(&article("T", &["The fee is 12 euros.", "Next."]));
-        assert_ne!(base, fingerprint(&article("T", &["The fee is 13 euros.", "Next."])));
-        assert_ne!(base, fingerprint(&article("T", &["The fee is 12 euros. Next."])));
-        assert_ne!(base, fingerprint(&article("U", &["The fee is 12 euros.", "Next."])));
+        assert_ne!(
+            base,
+            fingerprint(&article("T", &["The fee is 13 euros.", "Next."]))
+        );
+        assert_ne!(
+            base,
+            fingerprint(&article("T", &["The fee is 12 euros. Next."]))
+        );
+        assert_ne!(
+            base,
+            fingerprint(&article("U", &["The fee is 12 euros.", "Next."]))
+        );
         let mut corrected = article("T", &["The fee is 12 euros.", "Next."]);
         corrected.corrections.push("Correction: the fee.".into());
         assert_ne!(base, fingerprint(&corrected));

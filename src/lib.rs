@@ -9,14 +9,14 @@
 //! Nothing in the library prints: functions take writers and return values.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-// pub mod cli;
+pub mod cli;
 pub mod clock;
 pub mod diff;
 pub mod extract;
 pub mod fetch;
 pub mod fingerprint;
-// pub mod render;
-// pub mod serve;
-// pub mod snapshots;
+pub mod render;
+pub mod serve;
+pub mod snapshots;
 pub mod store;
-// pub mod tracker;
+pub mod tracker;

@@ -110,11 +110,20 @@ pub fn diff_articles(old: &Article, new: &Article, opts: &DiffOptions) -> Articl
     ];
     for (name, a, b) in text_fields {
         if a != b {
-            let pieces = diff_words(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or(""), deadline);
+            let pieces = diff_words(
+                a.as_deref().unwrap_or(""),
+                b.as_deref().unwrap_or(""),
+                deadline,
+            );
             if !name.ends_with("ed") {
                 count(&pieces, &mut out);
             }
-            out.fields.push(FieldChange { field: name.into(), old: a, new: b, pieces });
+            out.fields.push(FieldChange {
+                field: name.into(),
+                old: a,
+                new: b,
+                pieces,
+            });
         }
     }
     if old.corrections != new.corrections {
@@ -168,11 +177,19 @@ pub fn diff_paragraphs(old: &[String], new: &[String], deadline: Option<Instant>
     let mut hunk: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
     for op in ops {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
                 if let Some((o, n)) = hunk.take() {
                     pair_hunk(old, new, o, n, deadline, &mut out);
                 }
-                out.push(BodyOp::Same { old_index, new_index, len });
+                out.push(BodyOp::Same {
+                    old_index,
+                    new_index,
+                    len,
+                });
             }
             _ => {
                 let (o, n) = (op.old_range(), op.new_range());
@@ -245,10 +262,16 @@ fn pair_hunk(
     let (mut i, mut j) = (o.start, n.start);
     for (pi, pj) in pairs.into_iter().chain(std::iter::once((o.end, n.end))) {
         for oi in i..pi {
-            out.push(BodyOp::Removed { old_index: oi, text: old[oi].clone() });
+            out.push(BodyOp::Removed {
+                old_index: oi,
+                text: old[oi].clone(),
+            });
         }
         for nj in j..pj {
-            out.push(BodyOp::Added { new_index: nj, text: new[nj].clone() });
+            out.push(BodyOp::Added {
+                new_index: nj,
+                text: new[nj].clone(),
+            });
         }
         if pi < o.end && pj < n.end {
             out.push(BodyOp::Changed {
@@ -298,7 +321,10 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec<Piece>
                 last.text.push(' ');
                 last.text.push_str(&words.join(" "));
             }
-            _ => pieces.push(Piece { kind, text: words.join(" ") }),
+            _ => pieces.push(Piece {
+                kind,
+                text: words.join(" "),
+            }),
         }
     };
     for op in ops {
@@ -348,24 +374,51 @@ mod tests {
 
     #[test]
     fn one_word_changed_in_one_paragraph() {
-        let a = art("T", &["The fee is 12 euros a night.", "Unchanged paragraph here."]);
-        let b = art("T", &["The fee is 13 euros a night.", "Unchanged paragraph here."]);
+        let a = art(
+            "T",
+            &["The fee is 12 euros a night.", "Unchanged paragraph here."],
+        );
+        let b = art(
+            "T",
+            &["The fee is 13 euros a night.", "Unchanged paragraph here."],
+        );
         let d = diff_articles(&a, &b, &DiffOptions::default());
         assert_eq!((d.words_added, d.words_removed), (1, 1));
-        let BodyOp::Changed { old_index: 0, new_index: 0, pieces } = &d.body[0] else {
+        let BodyOp::Changed {
+            old_index: 0,
+            new_index: 0,
+            pieces,
+        } = &d.body[0]
+        else {
             panic!("expected a changed paragraph, got {:?}", d.body);
         };
         assert_eq!(new_side(pieces), "The fee is 13 euros a night.");
-        assert!(pieces.contains(&Piece { kind: PieceKind::Removed, text: "12".into() }));
-        assert_eq!(d.body[1], BodyOp::Same { old_index: 1, new_index: 1, len: 1 });
+        assert!(pieces.contains(&Piece {
+            kind: PieceKind::Removed,
+            text: "12".into()
+        }));
+        assert_eq!(
+            d.body[1],
+            BodyOp::Same {
+                old_index: 1,
+                new_index: 1,
+                len: 1
+            }
+        );
     }
 
     #[test]
     fn added_paragraph_and_headline_change() {
         let a = art("Old headline", &["First.", "Second."]);
-        let b = art("New headline", &["First.", "Inserted paragraph of four.", "Second."]);
+        let b = art(
+            "New headline",
+            &["First.", "Inserted paragraph of four.", "Second."],
+        );
         let d = diff_articles(&a, &b, &DiffOptions::default());
-        assert_eq!(d.field("title").unwrap().new.as_deref(), Some("New headline"));
+        assert_eq!(
+            d.field("title").unwrap().new.as_deref(),
+            Some("New headline")
+        );
         assert!(d.body.contains(&BodyOp::Added {
             new_index: 1,
             text: "Inserted paragraph of four.".into()
@@ -387,10 +440,26 @@ mod tests {
         let a = art("T", &["x", "The council voted on the budget today.", "y"]);
         let b = art(
             "T",
-            &["x", "A new paragraph entirely.", "The council voted on the budget on Monday.", "y"],
+            &[
+                "x",
+                "A new paragraph entirely.",
+                "The council voted on the budget on Monday.",
+                "y",
+            ],
         );
         let d = diff_articles(&a, &b, &DiffOptions::default());
-        assert!(d.body.iter().any(|op| matches!(op, BodyOp::Changed { old_index: 1, new_index: 2, .. })));
-        assert!(d.body.iter().any(|op| matches!(op, BodyOp::Added { new_index: 1, .. })));
+        assert!(d.body.iter().any(|op| matches!(
+            op,
+            BodyOp::Changed {
+                old_index: 1,
+                new_index: 2,
+                ..
+            }
+        )));
+        assert!(
+            d.body
+                .iter()
+                .any(|op| matches!(op, BodyOp::Added { new_index: 1, .. }))
+        );
     }
 }

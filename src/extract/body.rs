@@ -85,6 +85,10 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
             if is_boilerplate(el) {
                 return false;
             }
+            // A correction note set apart from the body still belongs to it.
+            if is_correction_container(el) {
+                return true;
+            }
             if scores.get(&child.id()).is_some_and(|s| *s >= threshold) {
                 return true;
             }
@@ -233,8 +237,21 @@ fn is_leaf_text_container(node: NodeRef<'_>) -> bool {
             d.value().as_element().is_some_and(|el| {
                 matches!(
                     el.name(),
-                    "p" | "div" | "section" | "article" | "li" | "ul" | "ol" | "table"
-                        | "blockquote" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre"
+                    "p" | "div"
+                        | "section"
+                        | "article"
+                        | "li"
+                        | "ul"
+                        | "ol"
+                        | "table"
+                        | "blockquote"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "pre"
                 )
             })
         })
@@ -255,20 +272,77 @@ fn is_invisible(el: &Element) -> bool {
 
 /// Class and id tokens that mark page furniture rather than the article.
 const BOILERPLATE_TOKENS: &[&str] = &[
-    "ad", "ads", "adslot", "advert", "advertisement", "adverts", "banner", "breadcrumb",
-    "breadcrumbs", "byline", "caption", "comment", "comments", "consent", "cookie", "cookies",
-    "credit", "dateline", "footer", "gallery", "masthead", "menu", "modal", "nav", "navbar",
-    "newsletter", "outbrain", "paywall", "popular", "popup", "print", "promo", "promotion",
-    "recirc", "recommendations", "recommended", "related", "share", "sharing", "sidebar",
-    "signup", "skip", "social", "sponsor", "sponsored", "subscribe", "taboola", "tags",
-    "ticker", "toolbar", "trending", "video", "videos", "widget",
+    "ad",
+    "ads",
+    "adslot",
+    "advert",
+    "advertisement",
+    "adverts",
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "caption",
+    "comment",
+    "comments",
+    "consent",
+    "cookie",
+    "cookies",
+    "credit",
+    "dateline",
+    "footer",
+    "gallery",
+    "masthead",
+    "menu",
+    "modal",
+    "nav",
+    "navbar",
+    "newsletter",
+    "outbrain",
+    "paywall",
+    "popular",
+    "popup",
+    "print",
+    "promo",
+    "promotion",
+    "recirc",
+    "recommendations",
+    "recommended",
+    "related",
+    "share",
+    "sharing",
+    "sidebar",
+    "signup",
+    "skip",
+    "social",
+    "sponsor",
+    "sponsored",
+    "subscribe",
+    "taboola",
+    "tags",
+    "ticker",
+    "toolbar",
+    "trending",
+    "video",
+    "videos",
+    "widget",
 ];
 
 /// Class or id fragments that mark the article body; they win over the above.
 const CONTENT_MARKERS: &[&str] = &[
-    "article-body", "articlebody", "article__body", "article_body", "story-body", "storybody",
-    "entry-content", "post-content", "post-body", "article-content", "story-content",
-    "article-text", "body-text",
+    "article-body",
+    "articlebody",
+    "article__body",
+    "article_body",
+    "story-body",
+    "storybody",
+    "entry-content",
+    "post-content",
+    "post-body",
+    "article-content",
+    "story-content",
+    "article-text",
+    "body-text",
 ];
 
 /// Furniture by tag, ARIA role, or class/id tokens.
@@ -280,8 +354,16 @@ pub fn is_boilerplate(el: &Element) -> bool {
     if is_invisible(el)
         || matches!(
             name,
-            "nav" | "aside" | "footer" | "header" | "form" | "iframe" | "figure" | "figcaption"
-                | "dialog" | "menu"
+            "nav"
+                | "aside"
+                | "footer"
+                | "header"
+                | "form"
+                | "iframe"
+                | "figure"
+                | "figcaption"
+                | "dialog"
+                | "menu"
         )
     {
         return true;
@@ -289,8 +371,14 @@ pub fn is_boilerplate(el: &Element) -> bool {
     if let Some(role) = el.attr("role")
         && matches!(
             role,
-            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "alertdialog"
-                | "menu" | "search"
+            "navigation"
+                | "complementary"
+                | "banner"
+                | "contentinfo"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "search"
         )
     {
         return true;
@@ -304,9 +392,16 @@ pub fn is_boilerplate(el: &Element) -> bool {
     if CONTENT_MARKERS.iter().any(|m| names.contains(m)) {
         return false;
     }
-    if ["most-read", "mostread", "most_read", "most-popular", "read-more", "more-stories"]
-        .iter()
-        .any(|m| names.contains(m))
+    if [
+        "most-read",
+        "mostread",
+        "most_read",
+        "most-popular",
+        "read-more",
+        "more-stories",
+    ]
+    .iter()
+    .any(|m| names.contains(m))
     {
         return true;
     }
@@ -319,9 +414,15 @@ fn is_correction_container(el: &Element) -> bool {
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
     let names = format!("{class} {id}").to_ascii_lowercase();
-    ["correction", "clarification", "editors-note", "editor-note", "update-note"]
-        .iter()
-        .any(|m| names.contains(m))
+    [
+        "correction",
+        "clarification",
+        "editors-note",
+        "editor-note",
+        "update-note",
+    ]
+    .iter()
+    .any(|m| names.contains(m))
 }
 
 /// A paragraph that is a correction or update note by its wording.
@@ -395,7 +496,10 @@ mod tests {
                 "The second paragraph carries on, at some length, about the matter."
             ]
         );
-        assert_eq!(b.corrections, ["Correction: an earlier version misspelled the mayor's name."]);
+        assert_eq!(
+            b.corrections,
+            ["Correction: an earlier version misspelled the mayor's name."]
+        );
     }
 
     #[test]

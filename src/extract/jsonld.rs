@@ -73,9 +73,10 @@ fn find_article(v: &Value, depth: usize) -> Option<&Value> {
 fn is_article(ty: Option<&Value>) -> bool {
     match ty {
         Some(Value::String(s)) => ARTICLE_TYPES.contains(&type_name(s)),
-        Some(Value::Array(a)) => a
-            .iter()
-            .any(|t| t.as_str().is_some_and(|s| ARTICLE_TYPES.contains(&type_name(s)))),
+        Some(Value::Array(a)) => a.iter().any(|t| {
+            t.as_str()
+                .is_some_and(|s| ARTICLE_TYPES.contains(&type_name(s)))
+        }),
         _ => false,
     }
 }
@@ -93,7 +94,10 @@ fn read(v: &Value) -> JsonLd {
         published: s("datePublished").and_then(|d| normalise_date(&d)),
         modified: s("dateModified").and_then(|d| normalise_date(&d)),
         description: s("description"),
-        body: v.get("articleBody").and_then(Value::as_str).map(str::to_owned),
+        body: v
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         publisher: v.get("publisher").and_then(|p| names(p).into_iter().next()),
         language: s("inLanguage"),
         url: s("url"),
@@ -113,11 +117,7 @@ fn string(v: &Value) -> Option<String> {
 fn names(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => non_empty(s).into_iter().collect(),
-        Value::Object(map) => map
-            .get("name")
-            .and_then(string)
-            .into_iter()
-            .collect(),
+        Value::Object(map) => map.get("name").and_then(string).into_iter().collect(),
         Value::Array(items) => {
             let mut out: Vec<String> = Vec::new();
             for name in items.iter().flat_map(names) {

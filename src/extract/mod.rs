@@ -150,12 +150,18 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
             .published
             .clone()
             .or_else(|| meta.itemprop_date("datePublished"))
-            .or_else(|| meta.get("article:published_time").and_then(|d| normalise_date(&d))),
+            .or_else(|| {
+                meta.get("article:published_time")
+                    .and_then(|d| normalise_date(&d))
+            }),
         modified: ld
             .modified
             .clone()
             .or_else(|| meta.itemprop_date("dateModified"))
-            .or_else(|| meta.get("article:modified_time").and_then(|d| normalise_date(&d))),
+            .or_else(|| {
+                meta.get("article:modified_time")
+                    .and_then(|d| normalise_date(&d))
+            }),
         body: blocks.paragraphs,
         corrections: blocks.corrections,
         canonical_url: meta.canonical.clone().or_else(|| meta.get("og:url")),
@@ -223,16 +229,17 @@ impl Meta {
                     }
                 }
                 "script" => {
-                    if v.attr("type").is_some_and(|t| {
-                        t.trim().eq_ignore_ascii_case("application/ld+json")
-                    }) {
+                    if v.attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                    {
                         m.ld_blocks.push(el.text().collect());
                     }
                 }
                 "link" => {
                     if m.canonical.is_none()
                         && v.attr("rel").is_some_and(|r| {
-                            r.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))
+                            r.split_whitespace()
+                                .any(|r| r.eq_ignore_ascii_case("canonical"))
                         })
                     {
                         m.canonical = v.attr("href").and_then(non_empty);

@@ -24,7 +24,10 @@ pub fn squash(s: &str) -> String {
 
 /// Characters that take no space and carry no text.
 pub fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
 }
 
 /// `Some(squashed)` when anything is left, else `None`.

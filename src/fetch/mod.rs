@@ -102,11 +102,29 @@ pub struct Page {
     pub encoding: &'static str,
 }
 
+/// Parses a URL to track: absolute, http or https, with a host. The fragment
+/// is dropped (it never reaches the server).
+pub fn parse_url(input: &str) -> Result<Url, FetchError> {
+    let bad = |why: &str| FetchError::BadUrl {
+        url: input.to_owned(),
+        why: why.to_owned(),
+    };
+    let mut url = Url::parse(input.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("only http and https URLs can be tracked"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    url.set_fragment(None);
+    Ok(url)
+}
+
 /// Why a fetch failed. Every variant names the URL.
 #[derive(Debug, Error)]
 pub enum FetchError {
-    #[error("{url}: not an http(s) URL")]
-    Scheme { url: String },
+    #[error("{url:?} is not a valid URL: {why}")]
+    BadUrl { url: String, why: String },
     #[error("{url}: timed out after {secs}s")]
     Timeout { url: String, secs: u64 },
     #[error("{url}: could not connect")]
@@ -159,12 +177,12 @@ impl FetchError {
             FetchError::Connect { .. } => {
                 "check the host name and that the server is up (DNS, port, TLS)"
             }
-            FetchError::Status { status: 403 | 429, .. } => {
-                "the site is refusing or rate-limiting redline; check less often"
-            }
-            FetchError::Status { status: 404 | 410, .. } => {
-                "the page is gone; check the URL, or untrack it"
-            }
+            FetchError::Status {
+                status: 403 | 429, ..
+            } => "the site is refusing or rate-limiting redline; check less often",
+            FetchError::Status {
+                status: 404 | 410, ..
+            } => "the page is gone; check the URL, or untrack it",
             FetchError::Status { status, .. } if *status >= 500 => {
                 "the server failed; redline will try again at the next check"
             }
@@ -203,12 +221,15 @@ impl Fetcher {
         let started = Instant::now();
         let name = url.as_str().to_owned();
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(FetchError::Scheme { url: name });
+            return Err(FetchError::BadUrl {
+                url: name,
+                why: "only http and https URLs can be fetched".into(),
+            });
         }
-        let mut request = self
-            .client
-            .get(url.clone())
-            .header(header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+        let mut request = self.client.get(url.clone()).header(
+            header::ACCEPT,
+            "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        );
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -293,10 +314,7 @@ fn is_html(content_type: &str) -> bool {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    matches!(
-        mime.as_str(),
-        "text/html" | "application/xhtml+xml" | ""
-    )
+    matches!(mime.as_str(), "text/html" | "application/xhtml+xml" | "")
 }
 
 fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
@@ -314,6 +332,28 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_to_track() {
+        assert_eq!(
+            parse_url(" https://example.com/a?b=1#top ")
+                .unwrap()
+                .as_str(),
+            "https://example.com/a?b=1"
+        );
+        for bad in [
+            "example.com/a",
+            "ftp://example.com/",
+            "http://",
+            "not a url",
+            "file:///etc",
+        ] {
+            assert!(
+                matches!(parse_url(bad), Err(FetchError::BadUrl { .. })),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn html_types() {

@@ -36,7 +36,11 @@ pub enum StoreError {
     #[error("{} is not a redline database (or it is corrupt)", path.display())]
     NotADatabase { path: PathBuf },
     #[error("{} was written by a newer redline (schema {found}, this one knows {known})", path.display())]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("database {} is read-only", path.display())]
     ReadOnly { path: PathBuf },
     #[error("database {}", path.display())]
@@ -303,7 +307,10 @@ impl Store {
     }
 
     pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
-        let sql = format!("SELECT {} FROM articles WHERE id = ?1", Self::ARTICLE_COLUMNS);
+        let sql = format!(
+            "SELECT {} FROM articles WHERE id = ?1",
+            Self::ARTICLE_COLUMNS
+        );
         self.conn
             .query_row(&sql, [id], Self::article_from)
             .optional()
@@ -311,7 +318,10 @@ impl Store {
     }
 
     pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
-        let sql = format!("SELECT {} FROM articles WHERE url = ?1", Self::ARTICLE_COLUMNS);
+        let sql = format!(
+            "SELECT {} FROM articles WHERE url = ?1",
+            Self::ARTICLE_COLUMNS
+        );
         self.conn
             .query_row(&sql, [url], Self::article_from)
             .optional()
@@ -456,7 +466,10 @@ impl Store {
     pub fn revision_article(&self, rev: &RevisionRow) -> Result<Article> {
         let bytes = self.blob(&rev.text_sha256)?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            self.damaged(format!("article of revision {} is not readable: {e}", rev.rev))
+            self.damaged(format!(
+                "article of revision {} is not readable: {e}",
+                rev.rev
+            ))
         })
     }
 
@@ -537,9 +550,11 @@ impl Store {
 
 fn put_blob(tx: &Transaction<'_>, bytes: &[u8]) -> rusqlite::Result<String> {
     let sha = sha256_hex(bytes);
-    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)", [&sha], |r| {
-        r.get(0)
-    })?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)",
+        [&sha],
+        |r| r.get(0),
+    )?;
     if !exists {
         let data = zstd::encode_all(bytes, 3).expect("compressing to memory cannot fail");
         tx.execute(
@@ -614,7 +629,9 @@ mod tests {
     fn revision_round_trip_and_blob_dedup() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("sub/dir/r.db")).unwrap();
-        let (a, created) = store.add_article("http://x/a", "2026-01-01T00:00:00.000Z").unwrap();
+        let (a, created) = store
+            .add_article("http://x/a", "2026-01-01T00:00:00.000Z")
+            .unwrap();
         assert!(created);
         assert!(!store.add_article("http://x/a", "later").unwrap().1);
         let article = Article {
@@ -634,9 +651,22 @@ mod tests {
             revert_of: None,
             diff: None,
         };
-        assert_eq!(store.record_revision(&new, &check(a.id, Outcome::First)).unwrap(), 1);
-        assert_eq!(store.record_revision(&new, &check(a.id, Outcome::Revert)).unwrap(), 2);
-        let blobs: i64 = store.conn.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap();
+        assert_eq!(
+            store
+                .record_revision(&new, &check(a.id, Outcome::First))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .record_revision(&new, &check(a.id, Outcome::Revert))
+                .unwrap(),
+            2
+        );
+        let blobs: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM blobs", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(blobs, 2, "same raw page and article stored once");
         let latest = store.latest_revision(a.id).unwrap().unwrap();
         assert_eq!(latest.rev, 2);
@@ -669,7 +699,10 @@ mod tests {
             sha
         };
         let bad = zstd::encode_all(&b"tampered"[..], 3).unwrap();
-        store.conn.execute("UPDATE blobs SET data = ?1", [bad]).unwrap();
+        store
+            .conn
+            .execute("UPDATE blobs SET data = ?1", [bad])
+            .unwrap();
         assert!(matches!(store.blob(&sha), Err(StoreError::Damaged { .. })));
     }
 }

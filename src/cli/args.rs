@@ -1,0 +1,154 @@
+//! The clap definitions: raw values only. `cli::run` turns them into typed
+//! library options once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Track news articles over time: record every real revision, show what changed.
+#[derive(Debug, Parser)]
+#[command(name = "redline", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The database file
+    #[arg(
+        long,
+        global = true,
+        env = "REDLINE_DB",
+        value_name = "PATH",
+        long_help = "The SQLite database file. Created, with its folder, on first use.\n\
+                     Default: redline/redline.db in the user's data directory\n\
+                     (e.g. ~/.local/share/redline/redline.db). Environment: REDLINE_DB."
+    )]
+    pub db: Option<PathBuf>,
+
+    /// When to use colour: auto, always or never
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        long_help = "When to use colour. auto (the default): when stdout is a terminal,\n\
+                     TERM is not \"dumb\" and NO_COLOR is not set. With colour off, word\n\
+                     changes are marked [-removed-]{+added+}."
+    )]
+    pub color: ColorChoice,
+
+    /// Print only data: no progress or summaries on stderr
+    #[arg(
+        short,
+        long,
+        global = true,
+        long_help = "Print only data: status lines, summaries and hints on stderr are silenced. Errors are still reported. Default: off."
+    )]
+    pub quiet: bool,
+
+    /// Log more (repeat for more detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, long_help = "Log more on stderr: -v for info, -vv for debug. REDLINE_LOG (a tracing filter such as redline=debug) overrides. Default: warnings only.")]
+    pub verbose: u8,
+
+    /// Seconds to wait for a page before giving up
+    #[arg(
+        long,
+        global = true,
+        env = "REDLINE_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 30,
+        long_help = "Seconds allowed for one page fetch, body included (connecting is\n\
+                     allowed at most 10 of them). Default: 30. Environment: REDLINE_TIMEOUT."
+    )]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start tracking URLs and fetch their first version now
+    Track {
+        /// Article URLs (http or https)
+        #[arg(required = true, value_name = "URL")]
+        urls: Vec<String>,
+    },
+    /// Check tracked articles now and record what changed
+    Check {
+        /// Articles to check, by id or URL (default: all)
+        #[arg(value_name = "ID|URL")]
+        targets: Vec<String>,
+    },
+    /// List tracked articles
+    List {
+        /// JSON Lines output, one object per article
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an article's revisions, oldest first
+    Log {
+        /// The article, by id or URL
+        #[arg(value_name = "ID|URL")]
+        target: String,
+        /// JSON Lines output, one object per revision
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one revision of an article (default: the latest)
+    Show {
+        /// The article, by id or URL
+        #[arg(value_name = "ID|URL")]
+        target: String,
+        /// Revision number (1 is the first)
+        #[arg(value_name = "REV")]
+        rev: Option<i64>,
+        /// Print the page exactly as it was served
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
+        /// One JSON object with the revision and its fields
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what changed between two revisions, or between two files
+    #[command(long_about = "Show what changed, word by word.\n\n\
+                      redline diff ID|URL            the latest revision against the one before\n\
+                      redline diff ID|URL REV        REV against the one before\n\
+                      redline diff ID|URL REV1 REV2  REV2 against REV1\n\
+                      redline diff FILE1 FILE2       two local files (HTML is extracted first)")]
+    Diff {
+        /// An article (ID|URL [REV [REV]]) or two files
+        #[arg(required = true, num_args = 1..=3, value_name = "ARGS")]
+        args: Vec<String>,
+        /// One JSON object with the per-field and per-paragraph changes
+        #[arg(long)]
+        json: bool,
+        /// Unchanged paragraphs shown around each change
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        context: usize,
+    },
+    /// Extract the article from HTML files (no database)
+    Extract {
+        /// HTML files
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// JSON Lines output, one object per file
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the whole pipeline on the bundled sample articles, offline
+    Demo {
+        /// Keep the demo database at PATH (must not exist yet)
+        #[arg(long, value_name = "PATH")]
+        keep: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,413 @@
+//! One function per command. Each writes data to `out` and status to stderr
+//! (through [`Context`]).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{CliError, Context, Status};
+use crate::diff::{ArticleDiff, DiffOptions, diff_articles};
+use crate::extract::Article;
+use crate::fetch::parse_url;
+use crate::render::json::{
+    ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson,
+};
+use crate::render::text::{self, InlineOptions};
+use crate::store::{ArticleRow, Outcome, RevisionRow, Store};
+use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
+
+type Out<'a> = &'a mut dyn Write;
+
+fn tracker_options(ctx: &Context) -> TrackerOptions {
+    TrackerOptions {
+        clock: ctx.clock,
+        ..TrackerOptions::default()
+    }
+}
+
+pub async fn track(ctx: &Context, out: Out<'_>, urls: &[String]) -> Result<Status, CliError> {
+    // Validate every URL before touching the database.
+    let parsed = urls
+        .iter()
+        .map(|u| parse_url(u))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            CliError::from(e).hint("give a full URL such as https://example.com/news/story")
+        })?;
+    let mut store = ctx.store()?;
+    let fetcher = ctx.fetcher()?;
+    let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
+        .track(&parsed)
+        .await?;
+    let mut failed = 0;
+    for r in &results {
+        match r {
+            TrackResult::AlreadyTracked { id, url } => {
+                writeln!(out, "#{id} already tracked: {url}")?;
+            }
+            TrackResult::Added(c) if c.failed() => {
+                failed += 1;
+                report_failure(ctx, out, c)?;
+            }
+            TrackResult::Added(c) => {
+                writeln!(
+                    out,
+                    "#{} tracking: {}  {}",
+                    c.article_id,
+                    c.title.as_deref().unwrap_or("(no headline)"),
+                    c.url
+                )?;
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
+fn report_failure(ctx: &Context, out: Out<'_>, c: &CheckResult) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "#{} failed: {}",
+        c.article_id,
+        c.error.as_deref().unwrap_or("unknown error")
+    )?;
+    out.flush()?;
+    if let Some(h) = c.hint {
+        ctx.hint(h);
+    }
+    Ok(())
+}
+
+pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<Status, CliError> {
+    let mut store = ctx.store()?;
+    let articles = if targets.is_empty() {
+        store.articles()?
+    } else {
+        targets
+            .iter()
+            .map(|t| resolve(&store, t))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let fetcher = ctx.fetcher()?;
+    let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
+        .check(&articles)
+        .await?;
+    let (mut changed, mut failed) = (0, 0);
+    for c in &results {
+        match c.outcome {
+            Outcome::Failed => {
+                failed += 1;
+                report_failure(ctx, out, c)?;
+            }
+            Outcome::Changed | Outcome::First => {
+                changed += 1;
+                writeln!(
+                    out,
+                    "#{} rev {} (+{} -{}): {}",
+                    c.article_id,
+                    c.rev.unwrap_or_default(),
+                    c.words_added,
+                    c.words_removed,
+                    c.title.as_deref().unwrap_or("(no headline)")
+                )?;
+            }
+            Outcome::Revert => {
+                changed += 1;
+                writeln!(
+                    out,
+                    "#{} rev {} (revert to rev {}): {}",
+                    c.article_id,
+                    c.rev.unwrap_or_default(),
+                    c.revert_of.unwrap_or_default(),
+                    c.title.as_deref().unwrap_or("(no headline)")
+                )?;
+            }
+            Outcome::Unchanged | Outcome::NotModified => {}
+        }
+    }
+    out.flush()?;
+    ctx.status(&format!(
+        "checked {}, changed {changed}, failed {failed}",
+        results.len()
+    ));
+    Ok(if failed > 0 {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
+/// An article by id (`12`, `#12`) or by URL.
+fn resolve(store: &Store, target: &str) -> Result<ArticleRow, CliError> {
+    let not_tracked = || {
+        CliError::runtime(format!("{target} is not a tracked article"))
+            .hint("see `redline list` for tracked articles, or `redline track URL`")
+    };
+    if let Ok(id) = target.trim_start_matches('#').parse::<i64>() {
+        return store.article(id)?.ok_or_else(not_tracked);
+    }
+    let url = parse_url(target).map_err(|e| {
+        CliError::from(e).hint("name an article by its id (see `redline list`) or its URL")
+    })?;
+    store.article_by_url(url.as_str())?.ok_or_else(not_tracked)
+}
+
+fn revision(store: &Store, a: &ArticleRow, rev: Option<i64>) -> Result<RevisionRow, CliError> {
+    let found = match rev {
+        Some(n) => store.revision(a.id, n)?,
+        None => store.latest_revision(a.id)?,
+    };
+    found.ok_or_else(|| match rev {
+        Some(n) => CliError::runtime(format!("article #{} has no revision {n}", a.id))
+            .hint(format!("see `redline log {}` for its revisions", a.id)),
+        None => CliError::runtime(format!("article #{} has no revision yet", a.id)).hint(format!(
+            "run `redline check {}`; see `redline list` for its last error",
+            a.id
+        )),
+    })
+}
+
+pub fn list(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store()?;
+    let items = store.summaries()?;
+    if json {
+        for s in &items {
+            json_line(out, &ArticleJson::new(s))?;
+        }
+    } else if items.is_empty() {
+        ctx.status("no articles tracked yet; start with `redline track URL`");
+    } else {
+        text::list(out, &ctx.painter, &items)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn log(ctx: &Context, out: Out<'_>, target: &str, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store()?;
+    let a = resolve(&store, target)?;
+    let revisions = store.revisions(a.id)?;
+    if json {
+        for r in &revisions {
+            json_line(out, &RevisionJson::new(r))?;
+        }
+    } else {
+        text::log(out, &ctx.painter, &revisions)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn show(
+    ctx: &Context,
+    out: Out<'_>,
+    target: &str,
+    rev: Option<i64>,
+    raw: bool,
+    json: bool,
+) -> Result<Status, CliError> {
+    let store = ctx.store()?;
+    let a = resolve(&store, target)?;
+    let r = revision(&store, &a, rev)?;
+    if raw {
+        out.write_all(&store.blob(&r.raw_sha256)?)?;
+        return Ok(Status::Success);
+    }
+    let article = store.revision_article(&r)?;
+    if json {
+        json_line(
+            out,
+            &ShowJson {
+                revision: RevisionJson::new(&r),
+                article: ArticleFields::new(&article),
+            },
+        )?;
+    } else {
+        text::article(out, &ctx.painter, &article)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn diff(
+    ctx: &Context,
+    out: Out<'_>,
+    args: &[String],
+    json: bool,
+    context: usize,
+) -> Result<Status, CliError> {
+    let inline = InlineOptions { context };
+    if let [a, b] = args
+        && std::path::Path::new(a).is_file()
+    {
+        let (old, new) = (read_article(a)?, read_article(b)?);
+        let d = diff_articles(&old, &new, &DiffOptions::default());
+        return write_diff(ctx, out, &new, &d, json.then_some((None, None)), inline);
+    }
+    let store = ctx.store()?;
+    let a = resolve(&store, &args[0])?;
+    let revs = args[1..]
+        .iter()
+        .map(|r| {
+            r.parse::<i64>().map_err(|_| {
+                CliError::usage(format!("{r:?} is not a revision number"))
+                    .hint(format!("see `redline log {}` for its revisions", a.id))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let latest = revision(&store, &a, None)?.rev;
+    let (from, to) = match revs[..] {
+        [] => (latest - 1, latest),
+        [to] => (to - 1, to),
+        [from, to] => (from, to),
+        _ => unreachable!("clap allows at most three arguments"),
+    };
+    if from < 1 {
+        ctx.status(&format!(
+            "article #{} rev {to} is its first revision: nothing to compare",
+            a.id
+        ));
+        return Ok(Status::Success);
+    }
+    let old_rev = revision(&store, &a, Some(from))?;
+    let new_rev = revision(&store, &a, Some(to))?;
+    let new = store.revision_article(&new_rev)?;
+    // Consecutive revisions have their diff stored; others are computed now.
+    let d = match (&new_rev.diff, to == from + 1) {
+        (Some(stored), true) => stored.clone(),
+        _ => diff_articles(
+            &store.revision_article(&old_rev)?,
+            &new,
+            &DiffOptions::default(),
+        ),
+    };
+    if !json {
+        let header = format!(
+            "#{} rev {from} → rev {to}  ({} → {})",
+            a.id,
+            text::short_time(&old_rev.captured_at),
+            text::short_time(&new_rev.captured_at)
+        );
+        writeln!(
+            out,
+            "{}\n",
+            ctx.painter.paint(crate::render::Role::Header, &header)
+        )?;
+    }
+    write_diff(
+        ctx,
+        out,
+        &new,
+        &d,
+        json.then_some((Some(a.id), Some((from, to)))),
+        inline,
+    )
+}
+
+fn write_diff(
+    ctx: &Context,
+    out: Out<'_>,
+    new: &Article,
+    d: &ArticleDiff,
+    json: Option<(Option<i64>, Option<(i64, i64)>)>,
+    inline: InlineOptions,
+) -> Result<Status, CliError> {
+    match json {
+        Some((id, revs)) => json_line(out, &DiffJson::new(d, id, revs))?,
+        None => text::inline_diff(out, &ctx.painter, new, d, inline)?,
+    }
+    Ok(Status::Success)
+}
+
+/// A local file as an article: HTML is extracted; plain text is split into
+/// paragraphs at blank lines.
+fn read_article(path: &str) -> Result<Article, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
+    })?;
+    let (text, _) = crate::fetch::charset::decode(&bytes, None);
+    if looks_like_html(&text) {
+        return Ok(crate::extract::extract(&text));
+    }
+    Ok(Article {
+        body: text
+            .split("\n\n")
+            .filter_map(crate::extract::text::non_empty)
+            .collect(),
+        ..Article::default()
+    })
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<p>",
+        "<p ",
+        "<div",
+        "<article",
+    ]
+    .iter()
+    .any(|t| head.contains(t))
+}
+
+pub fn extract(
+    ctx: &Context,
+    out: Out<'_>,
+    files: &[PathBuf],
+    json: bool,
+) -> Result<Status, CliError> {
+    let mut failed = false;
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: cannot read {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let (html, _) = crate::fetch::charset::decode(&bytes, None);
+        let article = crate::extract::extract(&html);
+        if json {
+            json_line(
+                out,
+                &ExtractJson {
+                    kind: "extract",
+                    path: &name,
+                    article: ArticleFields::new(&article),
+                },
+            )?;
+        } else {
+            if files.len() > 1 {
+                writeln!(out, "==> {name} <==")?;
+            }
+            text::article(out, &ctx.painter, &article)?;
+        }
+    }
+    Ok(if failed {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
+fn json_line(out: Out<'_>, value: &impl serde::Serialize) -> Result<(), CliError> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            CliError::from(std::io::Error::from(e))
+        } else {
+            CliError::runtime(format!("encoding JSON: {e}"))
+        }
+    })?;
+    writeln!(out)?;
+    Ok(())
+}

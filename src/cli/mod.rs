@@ -1,0 +1,153 @@
+//! The command line: one client of the library.
+//!
+//! [`args`] holds the clap definitions; [`run`] resolves them once into typed
+//! options (database path, colour, fetch policy, clock) and dispatches to one
+//! function per command. Data goes to stdout; status lines, summaries and hints
+//! go to stderr, and `-q` silences those.
+#![allow(clippy::print_stderr)]
+
+pub mod args;
+mod commands;
+mod demo;
+pub mod error;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use args::Cli;
+use args::{ColorChoice, Command};
+pub use error::CliError;
+
+use crate::clock::Clock;
+use crate::fetch::{FetchPolicy, Fetcher};
+use crate::render::Painter;
+use crate::store::Store;
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything worked: exit 0.
+    Success,
+    /// The command finished but something in it failed (reported): exit 1.
+    Failure,
+}
+
+/// Resolved settings every command may use.
+pub struct Context {
+    db: Option<PathBuf>,
+    pub painter: Painter,
+    pub quiet: bool,
+    pub clock: Clock,
+    pub policy: FetchPolicy,
+}
+
+impl Context {
+    /// Opens the database named by `--db`/`REDLINE_DB`, or the default one.
+    pub fn store(&self) -> Result<Store, CliError> {
+        let path = match &self.db {
+            Some(p) => p.clone(),
+            None => default_db().ok_or_else(|| {
+                CliError::runtime("cannot find a data directory for the database")
+                    .hint("name a database file with --db PATH or REDLINE_DB")
+            })?,
+        };
+        Ok(Store::open(&path)?)
+    }
+
+    pub fn fetcher(&self) -> Result<Fetcher, CliError> {
+        Ok(Fetcher::new(self.policy.clone())?)
+    }
+
+    /// A status line on stderr, unless `-q`.
+    pub fn status(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// A hint on stderr, unless `-q`.
+    pub fn hint(&self, hint: &str) {
+        if !self.quiet {
+            eprintln!("hint: {hint}");
+        }
+    }
+}
+
+/// The default database: `redline/redline.db` in the user's data directory.
+pub fn default_db() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("redline").join("redline.db"))
+}
+
+/// Decides colour once: `always`, `never`, or for `auto` a terminal on stdout,
+/// `TERM` not `dumb` and `NO_COLOR` unset.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The clock: the system's, or a fixed instant from `REDLINE_NOW` (an RFC 3339
+/// time; for tests and reproducible output).
+fn clock() -> Result<Clock, CliError> {
+    match std::env::var("REDLINE_NOW") {
+        Ok(s) if !s.is_empty() => s.parse().map(Clock::Fixed).map_err(|e| {
+            CliError::usage(format!("REDLINE_NOW={s:?} is not an RFC 3339 time: {e}"))
+        }),
+        _ => Ok(Clock::System),
+    }
+}
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<Status, CliError> {
+    let g = &cli.global;
+    let policy = FetchPolicy {
+        timeout: Duration::from_secs(g.timeout.max(1)),
+        connect_timeout: Duration::from_secs(g.timeout.clamp(1, 10)),
+        ..FetchPolicy::default()
+    };
+    let ctx = Context {
+        db: g.db.clone(),
+        painter: Painter::new(use_color(g.color)),
+        quiet: g.quiet,
+        clock: clock()?,
+        policy,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let status = match cli.command {
+        Command::Track { urls } => block_on(commands::track(&ctx, &mut out, &urls)),
+        Command::Check { targets } => block_on(commands::check(&ctx, &mut out, &targets)),
+        Command::List { json } => commands::list(&ctx, &mut out, json),
+        Command::Log { target, json } => commands::log(&ctx, &mut out, &target, json),
+        Command::Show {
+            target,
+            rev,
+            raw,
+            json,
+        } => commands::show(&ctx, &mut out, &target, rev, raw, json),
+        Command::Diff {
+            args,
+            json,
+            context,
+        } => commands::diff(&ctx, &mut out, &args, json, context),
+        Command::Extract { files, json } => commands::extract(&ctx, &mut out, &files, json),
+        Command::Demo { keep } => block_on(demo::run(&ctx, &mut out, keep)),
+    };
+    out.flush()?;
+    status
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(f)
+}

@@ -1,0 +1,160 @@
+//! The JSON output contract: one serde struct per kind of record, made for
+//! output (never database rows). Each record has a `"type"`. Fields are only
+//! ever added; a field the source does not give is `null`.
+
+use serde::Serialize;
+
+use crate::diff::ArticleDiff;
+use crate::extract::Article;
+use crate::store::{ArticleSummary, RevisionRow};
+
+/// `redline list --json`: one per tracked article.
+#[derive(Debug, Serialize)]
+pub struct ArticleJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: i64,
+    pub url: &'a str,
+    pub final_url: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub revisions: i64,
+    pub added_at: &'a str,
+    pub last_checked_at: Option<&'a str>,
+    pub last_error: Option<&'a str>,
+}
+
+impl<'a> ArticleJson<'a> {
+    pub fn new(s: &'a ArticleSummary) -> Self {
+        ArticleJson {
+            kind: "article",
+            id: s.article.id,
+            url: &s.article.url,
+            final_url: s.article.final_url.as_deref(),
+            title: s.title.as_deref(),
+            revisions: s.revisions,
+            added_at: &s.article.added_at,
+            last_checked_at: s.article.last_checked_at.as_deref(),
+            last_error: s.article.last_error.as_deref(),
+        }
+    }
+}
+
+/// `redline log --json`: one per revision.
+#[derive(Debug, Serialize)]
+pub struct RevisionJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub article_id: i64,
+    pub rev: i64,
+    pub captured_at: &'a str,
+    pub title: Option<&'a str>,
+    pub words_added: i64,
+    pub words_removed: i64,
+    /// The revision whose text this one restores.
+    pub revert_of: Option<i64>,
+    /// SHA-256 of the raw page as served.
+    pub sha256: &'a str,
+    pub final_url: &'a str,
+    pub http_status: u16,
+}
+
+impl<'a> RevisionJson<'a> {
+    pub fn new(r: &'a RevisionRow) -> Self {
+        RevisionJson {
+            kind: "revision",
+            article_id: r.article_id,
+            rev: r.rev,
+            captured_at: &r.captured_at,
+            title: r.title.as_deref(),
+            words_added: r.words_added,
+            words_removed: r.words_removed,
+            revert_of: r.revert_of,
+            sha256: &r.raw_sha256,
+            final_url: &r.final_url,
+            http_status: r.http_status,
+        }
+    }
+}
+
+/// The extracted fields of an article, shared by `extract --json` and
+/// `show --json`.
+#[derive(Debug, Serialize)]
+pub struct ArticleFields<'a> {
+    pub title: Option<&'a str>,
+    pub byline: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub modified: Option<&'a str>,
+    /// Body paragraphs separated by a blank line.
+    pub text: String,
+    pub paragraphs: &'a [String],
+    pub corrections: &'a [String],
+    pub canonical_url: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub site_name: Option<&'a str>,
+}
+
+impl<'a> ArticleFields<'a> {
+    pub fn new(a: &'a Article) -> Self {
+        ArticleFields {
+            title: a.title.as_deref(),
+            byline: a.byline.as_deref(),
+            published: a.published.as_deref(),
+            modified: a.modified.as_deref(),
+            text: a.text(),
+            paragraphs: &a.body,
+            corrections: &a.corrections,
+            canonical_url: a.canonical_url.as_deref(),
+            language: a.language.as_deref(),
+            site_name: a.site_name.as_deref(),
+        }
+    }
+}
+
+/// `redline extract --json`: one per input.
+#[derive(Debug, Serialize)]
+pub struct ExtractJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The path or URL as given.
+    pub path: &'a str,
+    #[serde(flatten)]
+    pub article: ArticleFields<'a>,
+}
+
+/// `redline show --json`: one revision's article.
+#[derive(Debug, Serialize)]
+pub struct ShowJson<'a> {
+    #[serde(flatten)]
+    pub revision: RevisionJson<'a>,
+    #[serde(flatten)]
+    pub article: ArticleFields<'a>,
+}
+
+/// `redline diff --json` (the stored diff between two revisions).
+#[derive(Debug, Serialize)]
+pub struct DiffJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub article_id: Option<i64>,
+    pub from_rev: Option<i64>,
+    pub to_rev: Option<i64>,
+    pub words_added: usize,
+    pub words_removed: usize,
+    pub fields: &'a [crate::diff::FieldChange],
+    pub body: &'a [crate::diff::BodyOp],
+}
+
+impl<'a> DiffJson<'a> {
+    pub fn new(d: &'a ArticleDiff, article_id: Option<i64>, revs: Option<(i64, i64)>) -> Self {
+        DiffJson {
+            kind: "diff",
+            article_id,
+            from_rev: revs.map(|r| r.0),
+            to_rev: revs.map(|r| r.1),
+            words_added: d.words_added,
+            words_removed: d.words_removed,
+            fields: &d.fields,
+            body: &d.body,
+        }
+    }
+}

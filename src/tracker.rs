@@ -1,0 +1,358 @@
+//! The tracking pipeline: fetch → extract → fingerprint → diff → store, for
+//! articles in the store.
+//!
+//! Fetches run concurrently (up to [`TrackerOptions::concurrency`]); results
+//! are written one article at a time, each revision in one transaction. A
+//! failed fetch is recorded as a failed check and never touches what is
+//! already stored.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::clock::{Clock, rfc3339};
+use crate::diff::{DiffOptions, diff_articles};
+use crate::extract::{Article, ExtractOptions, extract_with};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::fingerprint::fingerprint;
+use crate::store::{ArticleRow, NewCheck, NewRevision, Outcome, Store, StoreError};
+
+/// How a pass runs.
+#[derive(Debug, Clone)]
+pub struct TrackerOptions {
+    /// Fetches in flight at once.
+    pub concurrency: usize,
+    pub diff: DiffOptions,
+    pub clock: Clock,
+}
+
+impl Default for TrackerOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            diff: DiffOptions::default(),
+            clock: Clock::System,
+        }
+    }
+}
+
+/// What one check of one article found.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    pub article_id: i64,
+    pub url: String,
+    pub outcome: Outcome,
+    /// The revision recorded, if any.
+    pub rev: Option<i64>,
+    /// For a revert: the revision whose text came back.
+    pub revert_of: Option<i64>,
+    /// The headline now (of the latest revision).
+    pub title: Option<String>,
+    pub http_status: Option<u16>,
+    pub words_added: usize,
+    pub words_removed: usize,
+    /// The failure, as one line.
+    pub error: Option<String>,
+    /// What to do about the failure.
+    pub hint: Option<&'static str>,
+}
+
+impl CheckResult {
+    pub fn failed(&self) -> bool {
+        self.outcome == Outcome::Failed
+    }
+}
+
+/// What `track` did with one URL.
+#[derive(Debug, Clone)]
+pub enum TrackResult {
+    /// Newly tracked; the first check's result.
+    Added(CheckResult),
+    /// Already tracked: nothing done.
+    AlreadyTracked { id: i64, url: String },
+}
+
+/// Runs the pipeline against a store.
+pub struct Tracker<'s> {
+    store: &'s mut Store,
+    fetcher: Fetcher,
+    opts: TrackerOptions,
+}
+
+/// A fetched-and-extracted page, or the reason it could not be.
+enum Fetch {
+    NotModified { status: u16, elapsed_ms: u64 },
+    Page { page: Box<Page>, article: Article },
+    Failed(Failure),
+}
+
+struct Failure {
+    status: Option<u16>,
+    error: String,
+    hint: Option<&'static str>,
+    elapsed_ms: u64,
+}
+
+impl<'s> Tracker<'s> {
+    pub fn new(store: &'s mut Store, fetcher: Fetcher, opts: TrackerOptions) -> Self {
+        Self {
+            store,
+            fetcher,
+            opts,
+        }
+    }
+
+    /// The store being written.
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    /// Starts tracking `urls` (already validated) and checks each new one now.
+    pub async fn track(&mut self, urls: &[Url]) -> Result<Vec<TrackResult>, StoreError> {
+        let now = rfc3339(self.opts.clock.now());
+        let mut results = Vec::new();
+        let mut added = Vec::new();
+        for url in urls {
+            let (row, created) = self.store.add_article(url.as_str(), &now)?;
+            if created {
+                added.push(row);
+                results.push(None);
+            } else {
+                results.push(Some(TrackResult::AlreadyTracked {
+                    id: row.id,
+                    url: row.url,
+                }));
+            }
+        }
+        let mut checks = self.check(&added).await?.into_iter();
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    TrackResult::Added(checks.next().expect("one check per new article"))
+                })
+            })
+            .collect())
+    }
+
+    /// Checks `articles` now: fetches them concurrently, records a check for
+    /// each and a revision where the article changed. Results are in the order
+    /// given.
+    pub async fn check(&mut self, articles: &[ArticleRow]) -> Result<Vec<CheckResult>, StoreError> {
+        let limit = Arc::new(Semaphore::new(self.opts.concurrency.max(1)));
+        let mut tasks = JoinSet::new();
+        for (i, a) in articles.iter().enumerate() {
+            let fetcher = self.fetcher.clone();
+            let limit = limit.clone();
+            let url = a.url.clone();
+            let has_revision = self.store.latest_revision(a.id)?.is_some();
+            let validators = if has_revision {
+                Validators {
+                    etag: a.etag.clone(),
+                    last_modified: a.last_modified.clone(),
+                }
+            } else {
+                Validators::default()
+            };
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (i, fetch_and_extract(&fetcher, &url, &validators).await)
+            });
+        }
+        let mut fetched: Vec<Option<Fetch>> = articles.iter().map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((i, f)) => fetched[i] = Some(f),
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            }
+        }
+        let mut results = Vec::with_capacity(articles.len());
+        for (article, f) in articles.iter().zip(fetched) {
+            let f = f.expect("every task reports");
+            results.push(self.record(article, f)?);
+        }
+        Ok(results)
+    }
+
+    fn record(&mut self, article: &ArticleRow, f: Fetch) -> Result<CheckResult, StoreError> {
+        let now = rfc3339(self.opts.clock.now());
+        let latest = self.store.latest_revision(article.id)?;
+        let mut result = CheckResult {
+            article_id: article.id,
+            url: article.url.clone(),
+            outcome: Outcome::Unchanged,
+            rev: None,
+            revert_of: None,
+            title: latest.as_ref().and_then(|l| l.title.clone()),
+            http_status: None,
+            words_added: 0,
+            words_removed: 0,
+            error: None,
+            hint: None,
+        };
+        let mut check = NewCheck {
+            article_id: article.id,
+            checked_at: now.clone(),
+            http_status: None,
+            outcome: Outcome::Unchanged,
+            duration_ms: 0,
+            error: None,
+            etag: None,
+            last_modified: None,
+            final_url: None,
+        };
+        match f {
+            Fetch::Failed(fail) => {
+                check.outcome = Outcome::Failed;
+                check.http_status = fail.status;
+                check.duration_ms = fail.elapsed_ms;
+                check.error = Some(fail.error.clone());
+                result.outcome = Outcome::Failed;
+                result.http_status = fail.status;
+                result.error = Some(fail.error);
+                result.hint = fail.hint;
+                self.store.record_check(&check)?;
+            }
+            Fetch::NotModified { status, elapsed_ms } => {
+                check.outcome = Outcome::NotModified;
+                check.http_status = Some(status);
+                check.duration_ms = elapsed_ms;
+                result.outcome = Outcome::NotModified;
+                result.http_status = Some(status);
+                self.store.record_check(&check)?;
+            }
+            Fetch::Page {
+                page,
+                article: extracted,
+            } => {
+                let resp = &page.response;
+                let validators = resp.validators();
+                check.http_status = Some(resp.status);
+                check.duration_ms = resp.elapsed.as_millis() as u64;
+                check.etag = validators.etag;
+                check.last_modified = validators.last_modified;
+                check.final_url = Some(resp.final_url.to_string());
+                result.http_status = Some(resp.status);
+                let fp = fingerprint(&extracted);
+                if latest.as_ref().is_some_and(|l| l.fingerprint == fp) {
+                    self.store.record_check(&check)?;
+                    return Ok(result);
+                }
+                let revert_of = self.store.revision_with_fingerprint(article.id, &fp)?;
+                let diff = match &latest {
+                    Some(l) => {
+                        let previous = self.store.revision_article(l)?;
+                        Some(diff_articles(&previous, &extracted, &self.opts.diff))
+                    }
+                    None => None,
+                };
+                let outcome = match (&latest, revert_of) {
+                    (None, _) => Outcome::First,
+                    (Some(_), Some(_)) => Outcome::Revert,
+                    (Some(_), None) => Outcome::Changed,
+                };
+                check.outcome = outcome;
+                let rev = self.store.record_revision(
+                    &NewRevision {
+                        captured_at: now,
+                        fingerprint: fp,
+                        raw: &page.body,
+                        article: &extracted,
+                        final_url: resp.final_url.to_string(),
+                        http_status: resp.status,
+                        headers: &resp.headers,
+                        encoding: page.encoding,
+                        revert_of,
+                        diff: diff.as_ref(),
+                    },
+                    &check,
+                )?;
+                result.outcome = outcome;
+                result.rev = Some(rev);
+                result.revert_of = revert_of;
+                result.title = extracted.title.clone();
+                if let Some(d) = &diff {
+                    result.words_added = d.words_added;
+                    result.words_removed = d.words_removed;
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+async fn fetch_and_extract(fetcher: &Fetcher, url: &str, validators: &Validators) -> Fetch {
+    let started = Instant::now();
+    let elapsed_ms = || started.elapsed().as_millis() as u64;
+    let fail = |e: FetchError| {
+        Fetch::Failed(Failure {
+            status: e.status(),
+            error: one_line(&e),
+            hint: e.hint(),
+            elapsed_ms: elapsed_ms(),
+        })
+    };
+    let url = match Url::parse(url) {
+        Ok(u) => u,
+        Err(e) => {
+            return Fetch::Failed(Failure {
+                status: None,
+                error: format!("{url}: stored URL is not valid: {e}"),
+                hint: Some("untrack it and track the right URL"),
+                elapsed_ms: 0,
+            });
+        }
+    };
+    match fetcher.fetch(&url, validators).await {
+        Err(e) => fail(e),
+        Ok(Fetched::NotModified(r)) => Fetch::NotModified {
+            status: r.status,
+            elapsed_ms: elapsed_ms(),
+        },
+        Ok(Fetched::Page(page)) => {
+            // Extraction is CPU work: keep it off the I/O threads.
+            let html = page.html.clone();
+            let extracted = tokio::task::spawn_blocking(move || {
+                extract_with(&html, &ExtractOptions::default())
+            })
+            .await;
+            match extracted {
+                Ok(Ok(article)) if !article.body.is_empty() => Fetch::Page {
+                    page: Box::new(page),
+                    article,
+                },
+                Ok(Ok(_)) => Fetch::Failed(Failure {
+                    status: Some(page.response.status),
+                    error: format!("{url}: no article text found on the page"),
+                    hint: Some("the page may not be an article, or it needs a body selector"),
+                    elapsed_ms: elapsed_ms(),
+                }),
+                Ok(Err(e)) => Fetch::Failed(Failure {
+                    status: Some(page.response.status),
+                    error: format!("{url}: {}", one_line(&e)),
+                    hint: None,
+                    elapsed_ms: elapsed_ms(),
+                }),
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            }
+        }
+    }
+}
+
+/// An error and its causes on one line: `outer: cause: root cause`.
+pub fn one_line(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        source = cause.source();
+    }
+    s
+}
