@@ -24,7 +24,7 @@ fn main() -> ExitCode {
 /// (debug); warnings only by default.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        0 => "redline=warn",
         1 => "redline=info",
         _ => "redline=debug",
     };

@@ -17,6 +17,10 @@ use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
 
 type Out<'a> = &'a mut dyn Write;
 
+/// For JSON output of a diff: the article id and the two revisions compared
+/// (`None` for files).
+type DiffIds = (Option<i64>, Option<(i64, i64)>);
+
 fn tracker_options(ctx: &Context) -> TrackerOptions {
     TrackerOptions {
         clock: ctx.clock,
@@ -308,7 +312,7 @@ fn write_diff(
     out: Out<'_>,
     new: &Article,
     d: &ArticleDiff,
-    json: Option<(Option<i64>, Option<(i64, i64)>)>,
+    json: Option<DiffIds>,
     inline: InlineOptions,
 ) -> Result<Status, CliError> {
     match json {

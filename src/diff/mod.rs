@@ -261,16 +261,16 @@ fn pair_hunk(
     };
     let (mut i, mut j) = (o.start, n.start);
     for (pi, pj) in pairs.into_iter().chain(std::iter::once((o.end, n.end))) {
-        for oi in i..pi {
+        for (oi, text) in old.iter().enumerate().take(pi).skip(i) {
             out.push(BodyOp::Removed {
                 old_index: oi,
-                text: old[oi].clone(),
+                text: text.clone(),
             });
         }
-        for nj in j..pj {
+        for (nj, text) in new.iter().enumerate().take(pj).skip(j) {
             out.push(BodyOp::Added {
                 new_index: nj,
-                text: new[nj].clone(),
+                text: text.clone(),
             });
         }
         if pi < o.end && pj < n.end {

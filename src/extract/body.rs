@@ -49,6 +49,9 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
                             *scores.entry(parent.id()).or_default() += score;
                             if let Some(grand) = parent.parent() {
                                 *scores.entry(grand.id()).or_default() += score / 2.0;
+                                if let Some(great) = grand.parent() {
+                                    *scores.entry(great.id()).or_default() += score / 6.0;
+                                }
                             }
                         }
                     }
@@ -59,16 +62,23 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
             _ => {}
         }
     }
-    let Some((&top_id, &top_score)) = scores
-        .iter()
-        .filter(|(id, _)| doc.tree.get(**id).is_some_and(|n| n.value().is_element()))
-        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-    else {
+    let mut ranked: Vec<(NodeId, f32)> = scores
+        .into_iter()
+        .filter(|(id, _)| doc.tree.get(*id).is_some_and(|n| n.value().is_element()))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let Some(&(first_id, top_score)) = ranked.first() else {
         return Vec::new();
     };
-    let Some(top) = doc.tree.get(top_id) else {
+    let Some(first) = doc.tree.get(first_id) else {
         return Vec::new();
     };
+    // A body split over several containers (columns between ads and asides):
+    // when other strong candidates share an ancestor with the best one, that
+    // ancestor is the body.
+    let top = shared_ancestor(first, &ranked, top_score).unwrap_or(first);
+    let top_id = top.id();
+    let scores: HashMap<NodeId, f32> = ranked.into_iter().collect();
     let Some(parent) = top.parent().filter(|p| p.value().is_element()) else {
         return vec![top];
     };
@@ -102,6 +112,39 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
         .collect()
 }
 
+/// The nearest ancestor of `top` (below `<body>`) that also holds at least two
+/// other strong candidates, neither inside `top` nor around it.
+fn shared_ancestor<'a>(
+    top: NodeRef<'a>,
+    ranked: &[(NodeId, f32)],
+    top_score: f32,
+) -> Option<NodeRef<'a>> {
+    let chain: Vec<NodeId> = top.ancestors().map(|a| a.id()).collect();
+    let tree = top.tree();
+    let mut counts: HashMap<NodeId, usize> = HashMap::new();
+    for &(id, score) in ranked.iter().skip(1).take(12) {
+        if score < top_score * 0.4 {
+            break;
+        }
+        let Some(node) = tree.get(id) else { continue };
+        if chain.contains(&id) || node.ancestors().any(|a| a.id() == top.id()) {
+            continue;
+        }
+        if let Some(lca) = node.ancestors().find(|a| chain.contains(&a.id())) {
+            *counts.entry(lca.id()).or_default() += 1;
+        }
+    }
+    chain
+        .iter()
+        .filter(|id| counts.get(id).is_some_and(|c| *c >= 2))
+        .filter_map(|id| tree.get(*id))
+        .find(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|el| !matches!(el.name(), "html" | "body"))
+        })
+}
+
 /// Reads the paragraphs (and correction notes) under `roots`, in document order.
 pub fn read_blocks(roots: &[NodeRef<'_>]) -> Blocks {
     let mut out = Blocks::default();
@@ -129,10 +172,30 @@ fn read_into(root: NodeRef<'_>, out: &mut Blocks) {
                     in_correction.push(node.id());
                 }
                 let name = el.name();
+                // `<strong>Correction:</strong> <p>…</p>`: the label's parent is a note.
+                if matches!(name, "strong" | "b" | "span" | "em")
+                    && is_correction_label(&block_text(node).text)
+                    && let Some(parent) = node.parent()
+                    && parent.id() != root.id()
+                    && in_correction.last() != Some(&parent.id())
+                {
+                    in_correction.push(parent.id());
+                }
                 let is_block = match name {
                     "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "pre" | "dd" | "dt" => true,
                     "h1" => {
                         skip = Some(node.id());
+                        continue;
+                    }
+                    // A link wrapping blocks is a teaser card for another story.
+                    "a" => {
+                        if node.descendants().skip(1).any(|d| {
+                            d.value().as_element().is_some_and(|e| {
+                                matches!(e.name(), "p" | "h2" | "h3" | "h4" | "div" | "li")
+                            })
+                        }) {
+                            skip = Some(node.id());
+                        }
                         continue;
                     }
                     "blockquote" | "div" | "section" | "td" => is_leaf_text_container(node),
@@ -145,6 +208,9 @@ fn read_into(root: NodeRef<'_>, out: &mut Blocks) {
                 let block = block_text(node);
                 let len = block.text.chars().count();
                 if len == 0 || block.link_chars * 2 > len || is_label(&block.text) {
+                    continue;
+                }
+                if is_print_line(&block.text) {
                     continue;
                 }
                 if !in_correction.is_empty() || is_correction_note(&block.text) {
@@ -164,6 +230,74 @@ fn read_into(root: NodeRef<'_>, out: &mut Blocks) {
             _ => {}
         }
     }
+}
+
+/// Finds correction notes outside the body containers: a block whose text starts
+/// like a note ("Correction: …"), or a block led by a "Correction:" label in its
+/// own element (`<strong>Correction:</strong> <p>…</p>`). Boilerplate and links
+/// are skipped; notes already found are not repeated.
+pub fn find_correction_notes(doc: &Html, roots: &[NodeRef<'_>], out: &mut Blocks) {
+    let inside_roots = |n: NodeRef<'_>| {
+        n.ancestors()
+            .any(|a| roots.iter().any(|r| r.id() == a.id()))
+    };
+    let mut skip: Option<NodeId> = None;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) if skip.is_none() => {
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                if is_boilerplate(el)
+                    || el.name() == "a"
+                    || roots.iter().any(|r| r.id() == node.id())
+                {
+                    skip = Some(node.id());
+                    continue;
+                }
+                if !matches!(
+                    el.name(),
+                    "strong" | "b" | "span" | "p" | "h2" | "h3" | "h4" | "div"
+                ) {
+                    continue;
+                }
+                let label = block_text(node).text;
+                if label.len() > 20 || !is_correction_label(&label) {
+                    continue;
+                }
+                let Some(parent) = node.parent() else {
+                    continue;
+                };
+                if inside_roots(parent) {
+                    continue;
+                }
+                let note = block_text(parent).text;
+                if note.len() > label.len() + 10
+                    && note.len() < 2000
+                    && !out.corrections.contains(&note)
+                {
+                    out.corrections.push(note);
+                }
+                skip = Some(node.id());
+            }
+            Edge::Close(node) if skip == Some(node.id()) => skip = None,
+            _ => {}
+        }
+    }
+}
+
+/// Newspaper sites' "this appeared in print" trailer.
+fn is_print_line(text: &str) -> bool {
+    text.starts_with("A version of this article appears in print")
+        || text.starts_with("A version of this story appears in print")
+}
+
+fn is_correction_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(':').trim().to_lowercase();
+    matches!(
+        t.as_str(),
+        "correction" | "corrections" | "clarification" | "editor's note" | "editor’s note"
+    )
 }
 
 /// The text of one block, and how much of it sits inside links.

@@ -104,6 +104,7 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
         },
     };
     let mut blocks = body::read_blocks(&roots);
+    body::find_correction_notes(&doc, &roots, &mut blocks);
     if blocks.paragraphs.is_empty()
         && let Some(text) = ld.as_ref().and_then(|l| l.body.as_deref())
     {
@@ -228,22 +229,20 @@ impl Meta {
                         m.tags.push((key.to_ascii_lowercase(), content));
                     }
                 }
-                "script" => {
+                "script"
                     if v.attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                    {
-                        m.ld_blocks.push(el.text().collect());
-                    }
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+                {
+                    m.ld_blocks.push(el.text().collect());
                 }
-                "link" => {
+                "link"
                     if m.canonical.is_none()
                         && v.attr("rel").is_some_and(|r| {
                             r.split_whitespace()
                                 .any(|r| r.eq_ignore_ascii_case("canonical"))
-                        })
-                    {
-                        m.canonical = v.attr("href").and_then(non_empty);
-                    }
+                        }) =>
+                {
+                    m.canonical = v.attr("href").and_then(non_empty);
                 }
                 "title" if m.title.is_none() => m.title = non_empty(&el.text().collect::<String>()),
                 "h1" if m.h1.is_none() => m.h1 = non_empty(&body::block_text(*el).text),
