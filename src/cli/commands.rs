@@ -265,15 +265,15 @@ pub fn diff(
         [from, to] => (from, to),
         _ => unreachable!("clap allows at most three arguments"),
     };
-    if from < 1 {
+    if from < 1 && to <= latest {
         ctx.status(&format!(
             "article #{} rev {to} is its first revision: nothing to compare",
             a.id
         ));
         return Ok(Status::Success);
     }
-    let old_rev = revision(&store, &a, Some(from))?;
     let new_rev = revision(&store, &a, Some(to))?;
+    let old_rev = revision(&store, &a, Some(from))?;
     let new = store.revision_article(&new_rev)?;
     // Consecutive revisions have their diff stored; others are computed now.
     let d = match (&new_rev.diff, to == from + 1) {

@@ -57,7 +57,9 @@ impl StoreError {
     /// One line saying what the user can do, when there is one.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            StoreError::CreateDir { .. } | StoreError::ReadOnly { .. } => {
+            StoreError::CreateDir { .. }
+            | StoreError::ReadOnly { .. }
+            | StoreError::Open { .. } => {
                 Some("choose a writable place with --db PATH or REDLINE_DB")
             }
             StoreError::NotADatabase { .. } | StoreError::Damaged { .. } => {

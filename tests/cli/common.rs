@@ -1,0 +1,138 @@
+//! A hermetic environment for running the real `redline` binary: a temporary
+//! HOME and database, a fixed clock, no colour unless asked, and a local HTTP
+//! server on 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use redline::serve::{Route, Server};
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub server: Server,
+    pub timeout_secs: u64,
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub raw_stdout: Vec<u8>,
+}
+
+impl Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            raw_stdout: o.stdout,
+        }
+    }
+
+    /// Asserts the exit code, showing both streams when it is wrong.
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// stdout parsed as JSON Lines.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db = dir.path().join("data").join("redline.db");
+        Env {
+            db,
+            dir,
+            server: Server::start().expect("local server"),
+            timeout_secs: 10,
+        }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("REDLINE_DB", &self.db)
+            .env("REDLINE_NOW", "2026-03-01T12:00:00Z")
+            .env("REDLINE_TIMEOUT", self.timeout_secs.to_string())
+            .env("TERM", "dumb")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Runs `redline ARGS…`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command().args(args).output().expect("run redline"))
+    }
+
+    /// Serves HTML at `path` and returns its URL.
+    pub fn serve(&self, path: &str, html: &str) -> String {
+        self.server.set(path, Route::html(html));
+        self.server.url(path)
+    }
+
+    pub fn set(&self, path: &str, route: Route) {
+        self.server.set(path, route);
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Number of revisions `log --json` reports for an article.
+    pub fn revisions(&self, target: &str) -> usize {
+        self.run(&["log", target, "--json"])
+            .expect(0)
+            .json_lines()
+            .len()
+    }
+
+    /// The article's `list --json` record.
+    pub fn listed(&self, id: i64) -> serde_json::Value {
+        self.run(&["list", "--json"])
+            .expect(0)
+            .json_lines()
+            .into_iter()
+            .find(|a| a["id"] == id)
+            .unwrap_or_else(|| panic!("article {id} not listed"))
+    }
+}
+
+/// A small article page written for these tests.
+pub fn page(title: &str, paragraphs: &[&str], boilerplate: &str) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Test Times</title></head>\
+         <body><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>\
+         <article><h1>{title}</h1><div class=\"story\">{body}</div></article>\
+         <aside class=\"related\"><ul><li><a href=\"/x\">{boilerplate}</a></li></ul></aside></body></html>"
+    )
+}
+
+pub const PARAS: &[&str] = &[
+    "The river authority opened the northern sluice gates on Friday morning, a week earlier than planned, after two days of heavy rain upstream.",
+    "Farmers along the lower valley said the early opening had flooded fields that were due to be harvested next week, and asked for compensation.",
+    "An authority engineer said the decision had been taken to protect the town bridge, which is closed to traffic when the water rises above the red mark.",
+];
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

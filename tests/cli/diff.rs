@@ -1,0 +1,134 @@
+//! `redline diff`: stored revisions and local files, with and without colour.
+
+use crate::common::{Env, PARAS, page};
+
+fn two_revisions(env: &Env) {
+    let url = env.serve("/a", &page("Sluice gates opened early", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    let mut edited: Vec<&str> = PARAS.to_vec();
+    let changed = PARAS[1].replace("next week", "this week");
+    edited[1] = &changed;
+    edited.push("The authority will publish its flood report in the spring.");
+    env.serve(
+        "/a",
+        &page("Sluice gates opened a week early", &edited, "y"),
+    );
+    env.run(&["check"]).expect(0);
+}
+
+#[test]
+fn word_diff_with_plain_markers() {
+    let env = Env::new();
+    two_revisions(&env);
+    let out = env.run(&["--color", "never", "diff", "1"]).expect(0).stdout;
+    assert!(out.contains("#1 rev 1 → rev 2"), "{out}");
+    assert!(
+        out.contains("title: Sluice gates opened {+a week+} early"),
+        "{out}"
+    );
+    assert!(
+        out.contains("due to be harvested [-next-]{+this+} week"),
+        "{out}"
+    );
+    assert!(
+        out.contains("{+The authority will publish its flood report in the spring.+}"),
+        "{out}"
+    );
+    // The headline comes before the body.
+    assert!(out.find("title:").unwrap() < out.find("[-next-]").unwrap());
+    // Not a terminal: the same markers without --color.
+    assert_eq!(env.run(&["diff", "1"]).expect(0).stdout, out);
+    // Explicit revisions give the same diff (stored for consecutive ones).
+    assert_eq!(env.run(&["diff", "1", "1", "2"]).expect(0).stdout, out);
+    assert_eq!(env.run(&["diff", "1", "2"]).expect(0).stdout, out);
+}
+
+#[test]
+fn colour_marks_words_with_escapes_instead_of_markers() {
+    let env = Env::new();
+    two_revisions(&env);
+    let out = env
+        .run(&["--color", "always", "diff", "1"])
+        .expect(0)
+        .stdout;
+    assert!(
+        out.contains("\x1b[31m") && out.contains("\x1b[32m"),
+        "{out:?}"
+    );
+    assert!(!out.contains("[-") && !out.contains("{+"), "{out}");
+}
+
+#[test]
+fn diff_json_has_fields_and_body_ops() {
+    let env = Env::new();
+    two_revisions(&env);
+    let d = &env.run(&["diff", "1", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(d["type"], "diff");
+    assert_eq!(
+        (d["from_rev"].as_i64(), d["to_rev"].as_i64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(d["fields"][0]["field"], "title");
+    let ops: Vec<&str> = d["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["op"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["same", "changed", "same", "added"]);
+    // "a week" in the title, "this", and the new paragraph's ten words.
+    assert_eq!(d["words_added"], 2 + 1 + 10);
+    assert_eq!(d["words_removed"], 1);
+}
+
+#[test]
+fn first_revision_has_nothing_to_compare() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("T", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    let out = env.run(&["diff", "1"]).expect(0);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("first revision"), "{}", out.stderr);
+    let missing = env.run(&["diff", "1", "7"]).expect(1);
+    assert!(
+        missing
+            .stderr
+            .contains("error: article #1 has no revision 7"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn diff_two_local_files_html_and_text() {
+    let env = Env::new();
+    let (a, b) = (env.path("old.html"), env.path("new.html"));
+    std::fs::write(&a, page("Title", PARAS, "one")).unwrap();
+    let edited: Vec<String> = PARAS
+        .iter()
+        .map(|p| p.replace("two days", "three days"))
+        .collect();
+    let edited: Vec<&str> = edited.iter().map(String::as_str).collect();
+    std::fs::write(&b, page("Title", &edited, "two")).unwrap();
+    let out = env
+        .run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()])
+        .expect(0)
+        .stdout;
+    assert!(
+        out.contains("after [-two-]{+three+} days of heavy rain"),
+        "{out}"
+    );
+    assert!(!out.contains("title:"), "{out}");
+
+    let (x, y) = (env.path("old.txt"), env.path("new.txt"));
+    std::fs::write(&x, "First paragraph stays.\n\nThe fee is 12 euros.\n").unwrap();
+    std::fs::write(&y, "First paragraph stays.\n\nThe fee is 13 euros.\n").unwrap();
+    let out = env
+        .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
+        .expect(0)
+        .stdout;
+    assert_eq!(
+        out,
+        "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
+    );
+}

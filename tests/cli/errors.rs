@@ -1,0 +1,195 @@
+//! Bad input: a clear one-line error, the right exit code, and nothing already
+//! stored is lost.
+
+use std::time::Duration;
+
+use redline::serve::Route;
+
+use crate::common::{Env, PARAS, page, read};
+
+#[test]
+fn malformed_urls_are_usage_errors_and_touch_nothing() {
+    let env = Env::new();
+    for bad in [
+        "example.com/news",
+        "ftp://example.com/a",
+        "http://",
+        "not a url",
+    ] {
+        let out = env.run(&["track", bad]).expect(2);
+        assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+        assert!(out.stderr.contains(&format!("{bad:?}")), "{}", out.stderr);
+        assert!(out.stderr.contains("hint: "), "{}", out.stderr);
+    }
+    assert!(!env.db.exists(), "no database is created for a usage error");
+    env.run(&["--color", "sometimes", "list"]).expect(2);
+    env.run(&["track"]).expect(2);
+}
+
+/// Tracks a good page at /a, then makes it fail with `route` (or stops the
+/// server) and checks: a failed check, its error recorded, rev 1 untouched.
+fn fails_after_first_version(env: &Env, route: Option<Route>, expected_error: &str) {
+    let html = page("Title", PARAS, "x");
+    let url = env.serve("/a", &html);
+    env.run(&["track", &url]).expect(0);
+    if let Some(route) = route {
+        env.set("/a", route);
+    }
+    let out = env.run(&["check"]).expect(1);
+    assert!(out.stdout.contains("#1 failed: "), "{}", out.stdout);
+    assert!(out.stdout.contains(expected_error), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("checked 1, changed 0, failed 1"),
+        "{}",
+        out.stderr
+    );
+    let listed = env.listed(1);
+    assert!(
+        listed["last_error"]
+            .as_str()
+            .unwrap()
+            .contains(expected_error),
+        "{listed}"
+    );
+    assert_eq!(listed["revisions"], 1);
+    // What was stored is intact.
+    assert_eq!(
+        env.run(&["show", "1", "--raw"]).expect(0).raw_stdout,
+        html.as_bytes()
+    );
+    assert_eq!(env.revisions("1"), 1);
+}
+
+#[test]
+fn http_404_is_a_failed_check() {
+    let env = Env::new();
+    fails_after_first_version(&env, Some(Route::status(404)), "HTTP 404 Not Found");
+}
+
+#[test]
+fn http_500_is_a_failed_check() {
+    let env = Env::new();
+    fails_after_first_version(
+        &env,
+        Some(Route::status(500)),
+        "HTTP 500 Internal Server Error",
+    );
+}
+
+#[test]
+fn non_html_is_a_failed_check() {
+    let env = Env::new();
+    let pdf = Route::html("%PDF-1.7 …").with_content_type("application/pdf");
+    fails_after_first_version(
+        &env,
+        Some(pdf),
+        "not an HTML page (Content-Type: application/pdf)",
+    );
+}
+
+#[test]
+fn oversized_body_is_a_failed_check() {
+    let env = Env::new();
+    // 64 MiB streamed without a Content-Length: the cap (10 MiB) stops reading.
+    let huge = Route::html("").streamed(64 * 1024 * 1024);
+    fails_after_first_version(&env, Some(huge), "body larger than the 10485760 byte cap");
+}
+
+#[test]
+fn timeout_is_a_failed_check() {
+    let mut env = Env::new();
+    env.timeout_secs = 1;
+    let slow = Route::html(page("Title", PARAS, "y")).with_delay(Duration::from_secs(4));
+    fails_after_first_version(&env, Some(slow), "timed out after 1s");
+}
+
+#[test]
+fn connection_refused_is_a_failed_check() {
+    let env = Env::new();
+    // A port that was free a moment ago and has no listener now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/a");
+    let out = env.run(&["track", &url]).expect(1);
+    assert!(out.stdout.contains("#1 failed: "), "{}", out.stdout);
+    assert!(out.stdout.contains("could not connect"), "{}", out.stdout);
+    assert!(out.stderr.contains("hint: "), "{}", out.stderr);
+    // Tracked all the same; a later check can still succeed elsewhere.
+    assert_eq!(env.listed(1)["revisions"], 0);
+}
+
+#[test]
+fn one_failure_does_not_stop_the_pass() {
+    let env = Env::new();
+    let a = env.serve("/a", &page("A", PARAS, "x"));
+    let b = env.serve("/b", &page("B", PARAS, "x"));
+    env.run(&["track", &a, &b]).expect(0);
+    env.set("/a", Route::status(503));
+    let edited: Vec<&str> = PARAS[..2].to_vec();
+    env.serve("/b", &page("B", &edited, "x"));
+    let out = env.run(&["check"]).expect(1);
+    assert!(out.stdout.contains("#1 failed: "), "{}", out.stdout);
+    assert!(out.stdout.contains("#2 rev 2"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("checked 2, changed 1, failed 1"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.revisions("2"), 2);
+}
+
+#[test]
+fn database_in_a_missing_folder_is_created() {
+    let env = Env::new();
+    let db = env.path("deep/er/folder/r.db");
+    env.run(&["--db", db.to_str().unwrap(), "list"]).expect(0);
+    assert!(db.exists());
+}
+
+#[test]
+fn unusable_database_paths_are_clear_errors() {
+    let env = Env::new();
+    let file = env.path("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let db = file.join("r.db");
+    let out = env.run(&["--db", db.to_str().unwrap(), "list"]).expect(1);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert!(out.stderr.contains("a-file"), "{}", out.stderr);
+    assert!(out.stderr.contains("hint: "), "{}", out.stderr);
+
+    let corrupt = env.path("corrupt.db");
+    let garbage = b"this is not a SQLite database at all; ".repeat(300);
+    std::fs::write(&corrupt, &garbage).unwrap();
+    let out = env
+        .run(&["--db", corrupt.to_str().unwrap(), "list"])
+        .expect(1);
+    assert!(
+        out.stderr
+            .contains("is not a redline database (or it is corrupt)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(&corrupt), garbage, "the file is left untouched");
+}
+
+#[test]
+fn unknown_articles_and_revisions() {
+    let env = Env::new();
+    let out = env.run(&["log", "42"]).expect(1);
+    assert!(
+        out.stderr.contains("error: 42 is not a tracked article"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["show", "http://127.0.0.1:1/nope"]).expect(1);
+    assert!(
+        out.stderr.contains("is not a tracked article"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["log", "no such thing"]).expect(2);
+    assert!(out.stderr.contains("not a valid URL"), "{}", out.stderr);
+}

@@ -1,0 +1,12 @@
+//! CLI integration tests: the real binary, a real HTTP server on 127.0.0.1 and a
+//! real SQLite file, nothing outside the machine.
+
+mod common;
+
+mod demo;
+mod diff;
+mod errors;
+mod extract;
+mod real_page;
+mod snapshots;
+mod track;

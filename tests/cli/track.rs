@@ -1,0 +1,126 @@
+//! track, check, list, log and show on a small page.
+
+use crate::common::{Env, PARAS, page};
+
+#[test]
+fn track_fetches_the_first_version_and_lists_it() {
+    let env = Env::new();
+    let html = page("Sluice gates opened early", PARAS, "Most read: a cat");
+    let url = env.serve("/a", &html);
+    let out = env.run(&["track", &url]).expect(0);
+    assert!(
+        out.stdout
+            .contains("#1 tracking: Sluice gates opened early"),
+        "{}",
+        out.stdout
+    );
+
+    let a = env.listed(1);
+    assert_eq!(a["type"], "article");
+    assert_eq!(a["url"], url.as_str());
+    assert_eq!(a["title"], "Sluice gates opened early");
+    assert_eq!(a["revisions"], 1);
+    assert_eq!(a["last_checked_at"], "2026-03-01T12:00:00.000Z");
+    assert_eq!(a["last_error"], serde_json::Value::Null);
+
+    let log = env.run(&["log", &url, "--json"]).expect(0).json_lines();
+    assert_eq!(log.len(), 1);
+    let r = &log[0];
+    assert_eq!(r["type"], "revision");
+    assert_eq!(r["article_id"], 1);
+    assert_eq!(r["rev"], 1);
+    assert_eq!(r["captured_at"], "2026-03-01T12:00:00.000Z");
+    assert_eq!(r["title"], "Sluice gates opened early");
+    assert_eq!(
+        (r["words_added"].as_i64(), r["words_removed"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        r["sha256"],
+        redline::fingerprint::sha256_hex(html.as_bytes())
+    );
+
+    // The raw page comes back byte for byte; the article as text and JSON.
+    let raw = env.run(&["show", "1", "--raw"]).expect(0);
+    assert_eq!(raw.raw_stdout, html.as_bytes());
+    let shown = env.run(&["show", "1"]).expect(0).stdout;
+    assert!(shown.starts_with("Sluice gates opened early\n"), "{shown}");
+    assert!(
+        shown.contains(PARAS[1]) && !shown.contains("Most read"),
+        "{shown}"
+    );
+    let json = env
+        .run(&["show", &url, "1", "--json"])
+        .expect(0)
+        .json_lines();
+    assert_eq!(json[0]["rev"], 1);
+    assert_eq!(json[0]["text"], PARAS.join("\n\n"));
+
+    // Plain-text list names the article.
+    let list = env.run(&["list"]).expect(0).stdout;
+    assert!(
+        list.contains("#1 Sluice gates opened early") && list.contains("1 revision"),
+        "{list}"
+    );
+}
+
+#[test]
+fn tracking_twice_is_reported_not_duplicated() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    let again = env.run(&["track", &format!("{url}#section")]).expect(0);
+    assert!(
+        again.stdout.contains("#1 already tracked"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 1);
+}
+
+#[test]
+fn check_records_edits_but_not_boilerplate_or_formatting_churn() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "Most read: one"));
+    env.run(&["track", &url]).expect(0);
+
+    // Unchanged page: a 304 thanks to the stored ETag, no revision.
+    let same = env.run(&["check"]).expect(0);
+    assert!(
+        same.stderr.contains("checked 1, changed 0, failed 0"),
+        "{}",
+        same.stderr
+    );
+    assert_eq!(same.stdout, "");
+
+    // Only the related links changed, and quotes/whitespace restyled.
+    let mut churned: Vec<String> = PARAS.iter().map(|p| p.to_string()).collect();
+    churned[0] = churned[0].replace(", a week", ",   a\u{a0}week");
+    let churned: Vec<&str> = churned.iter().map(String::as_str).collect();
+    env.serve("/a", &page("Title", &churned, "Most read: two"));
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.revisions("1"), 1);
+
+    // One word changed: a revision, one word in, one out.
+    let edited: Vec<String> = PARAS
+        .iter()
+        .map(|p| p.replace("Friday", "Saturday"))
+        .collect();
+    let edited: Vec<&str> = edited.iter().map(String::as_str).collect();
+    env.serve("/a", &page("Title", &edited, "Most read: three"));
+    let out = env.run(&["check", "1"]).expect(0);
+    assert!(
+        out.stdout.contains("#1 rev 2 (+1 -1): Title"),
+        "{}",
+        out.stdout
+    );
+    let log = env.run(&["log", "1", "--json"]).json_lines();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (
+            log[1]["words_added"].as_i64(),
+            log[1]["words_removed"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+}
