@@ -84,11 +84,13 @@ impl Route {
 }
 
 type Routes = Arc<Mutex<HashMap<String, Route>>>;
+type Served = Arc<Mutex<Vec<(String, u16)>>>;
 
 /// The running server.
 pub struct Server {
     addr: SocketAddr,
     routes: Routes,
+    served: Served,
     inner: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
 }
@@ -103,19 +105,30 @@ impl Server {
             .ok_or_else(|| std::io::Error::other("server has no IP address"))?;
         let inner = Arc::new(inner);
         let routes: Routes = Arc::default();
+        let served: Served = Arc::default();
         let thread = {
             let inner = inner.clone();
             let routes = routes.clone();
+            let served = served.clone();
             std::thread::spawn(move || {
                 for request in inner.incoming_requests() {
                     let route = lock(&routes).get(request.url()).cloned();
-                    std::thread::spawn(move || respond(request, route));
+                    let served = served.clone();
+                    std::thread::spawn(move || {
+                        let path = request.url().to_owned();
+                        let status = respond(request, route);
+                        served
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push((path, status));
+                    });
                 }
             })
         };
         Ok(Server {
             addr,
             routes,
+            served,
             inner,
             thread: Some(thread),
         })
@@ -133,6 +146,14 @@ impl Server {
     /// Serves `route` at `path` from now on.
     pub fn set(&self, path: &str, route: Route) {
         lock(&self.routes).insert(path.to_owned(), route);
+    }
+
+    /// Every response sent so far: path and status, in order.
+    pub fn served(&self) -> Vec<(String, u16)> {
+        self.served
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Stops serving `path` (it answers 404).
@@ -158,11 +179,12 @@ fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn respond(request: tiny_http::Request, route: Option<Route>) {
+/// Answers one request; returns the status sent.
+fn respond(request: tiny_http::Request, route: Option<Route>) -> u16 {
     let Some(route) = route else {
         let _ =
             request.respond(tiny_http::Response::from_string("not found").with_status_code(404));
-        return;
+        return 404;
     };
     if !route.delay.is_zero() {
         std::thread::sleep(route.delay);
@@ -188,7 +210,7 @@ fn respond(request: tiny_http::Request, route: Option<Route>) {
                         resp.add_header(h);
                     }
                     let _ = request.respond(resp);
-                    return;
+                    return 304;
                 }
             }
             (
@@ -200,4 +222,5 @@ fn respond(request: tiny_http::Request, route: Option<Route>) {
     };
     let resp = tiny_http::Response::new(route.status.into(), headers, reader, len, None);
     let _ = request.respond(resp);
+    route.status
 }

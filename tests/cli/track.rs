@@ -1,5 +1,7 @@
 //! track, check, list, log and show on a small page.
 
+use redline::serve::Route;
+
 use crate::common::{Env, PARAS, page};
 
 #[test]
@@ -122,5 +124,68 @@ fn check_records_edits_but_not_boilerplate_or_formatting_churn() {
             log[1]["words_removed"].as_i64()
         ),
         (Some(1), Some(1))
+    );
+}
+
+#[test]
+fn unchanged_pages_are_fetched_conditionally() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    env.run(&["check"]).expect(0);
+    env.run(&["check"]).expect(0);
+    let statuses: Vec<u16> = env.server.served().into_iter().map(|(_, s)| s).collect();
+    assert_eq!(statuses, [200, 304, 304]);
+    assert_eq!(env.revisions("1"), 1);
+}
+
+#[test]
+fn redirects_are_followed_and_the_final_url_recorded() {
+    let env = Env::new();
+    env.set("/old", Route::status(301).with_header("Location", "/new"));
+    let new_url = env.serve("/new", &page("Moved story", PARAS, "x"));
+    let old_url = env.server.url("/old");
+    env.run(&["track", &old_url]).expect(0);
+    let a = env.listed(1);
+    assert_eq!(a["url"], old_url.as_str());
+    assert_eq!(a["final_url"], new_url.as_str());
+    let rev = &env.run(&["log", "1", "--json"]).json_lines()[0];
+    assert_eq!(rev["final_url"], new_url.as_str());
+}
+
+#[test]
+fn compressed_pages_are_decompressed() {
+    use std::io::Write;
+    let env = Env::new();
+    let html = page("Gzipped story", PARAS, "x");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(html.as_bytes()).unwrap();
+    let route = Route::html(gz.finish().unwrap()).with_header("Content-Encoding", "gzip");
+    env.set("/gz", route);
+    let url = env.server.url("/gz");
+    env.run(&["track", &url]).expect(0);
+    assert_eq!(
+        env.run(&["show", "1", "--raw"]).expect(0).raw_stdout,
+        html.as_bytes()
+    );
+    assert_eq!(env.listed(1)["title"], "Gzipped story");
+}
+
+#[test]
+fn charset_from_the_header_decodes_legacy_pages() {
+    let env = Env::new();
+    let mut bytes = b"<html><body><article><p>".to_vec();
+    bytes.extend_from_slice(b"El caf\xe9 del puerto cerr\xf3 sus puertas despu\xe9s de cuarenta a\xf1os, dijo el alcalde.");
+    bytes.extend_from_slice(b"</p></article></body></html>");
+    env.set(
+        "/latin1",
+        Route::html(bytes).with_content_type("text/html; charset=ISO-8859-1"),
+    );
+    let url = env.server.url("/latin1");
+    env.run(&["track", &url]).expect(0);
+    let shown = &env.run(&["show", "1", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(
+        shown["text"],
+        "El café del puerto cerró sus puertas después de cuarenta años, dijo el alcalde."
     );
 }
