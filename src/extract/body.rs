@@ -1,11 +1,16 @@
 //! The generic body extractor: finds the element that holds the article's
 //! paragraphs and reads its blocks, leaving boilerplate behind.
 //!
-//! Scoring follows the idea behind Readability: every substantial paragraph
-//! scores its parent (and half to its grandparent); the best-scored element is the
-//! content container, joined by siblings that score well too. Boilerplate
-//! (navigation, asides, share bars, related links, ads, comments, banners) is
-//! recognised by tag, ARIA role and class/id tokens, and never scored or read.
+//! Scoring follows the idea behind Readability: every substantial text block
+//! (a `<p>`, a `<div>` of inline text, or loose text between blocks) scores its
+//! parent, half to its grandparent and a sixth to the next; the best-scored
+//! element is the content container, joined by siblings that score well too, or
+//! replaced by a shared ancestor when the body is split over several columns.
+//! Boilerplate (navigation, asides, share bars, related links, ads, comments,
+//! banners) is recognised by tag, ARIA role and class/id tokens, and never
+//! scored or read. When that finds almost nothing, the class/id tokens are
+//! dropped and the page is read again, as Readability's retries do.
+//!
 //! The DOM is walked a fixed number of times and never re-serialised.
 
 use std::collections::HashMap;
@@ -26,9 +31,68 @@ pub struct Blocks {
     pub corrections: Vec<String>,
 }
 
-/// Finds the content container(s) of `doc` by paragraph scoring.
-pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
+impl Blocks {
+    fn text_len(&self) -> usize {
+        self.paragraphs.iter().map(String::len).sum()
+    }
+}
+
+/// How page furniture is recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filter {
+    /// Use class and id names (`sidebar`, `related`, …), not only tags and roles.
+    pub classes: bool,
+}
+
+impl Filter {
+    pub const STRICT: Filter = Filter { classes: true };
+    pub const RELAXED: Filter = Filter { classes: false };
+}
+
+/// A body shorter than this (in bytes) after the strict pass is read again
+/// with the relaxed filter.
+const RETRY_BELOW: usize = 300;
+
+/// Reads the body of `doc`: from `roots` when the caller knows them (a site
+/// rule, `itemprop=articleBody`), else from the containers found by scoring.
+pub fn extract<'a>(doc: &'a Html, roots: Option<Vec<NodeRef<'a>>>) -> Blocks {
+    let (mut blocks, roots) = match roots {
+        Some(roots) => (read_blocks(&roots, Filter::STRICT), roots),
+        None => {
+            let roots = find_roots(doc, Filter::STRICT);
+            let blocks = read_blocks(&roots, Filter::STRICT);
+            if blocks.text_len() >= RETRY_BELOW {
+                (blocks, roots)
+            } else {
+                let relaxed_roots = find_roots(doc, Filter::RELAXED);
+                let relaxed = read_blocks(&relaxed_roots, Filter::RELAXED);
+                // Only when it finds much more: a short article stays strict.
+                if relaxed.text_len() > 2 * blocks.text_len() {
+                    (relaxed, relaxed_roots)
+                } else {
+                    (blocks, roots)
+                }
+            }
+        }
+    };
+    find_correction_notes(doc, &roots, &mut blocks);
+    blocks
+}
+
+/// Scores every element by the text blocks it holds. Returns elements best
+/// first.
+fn score(doc: &Html, filter: Filter) -> Vec<(NodeId, f32)> {
     let mut scores: HashMap<NodeId, f32> = HashMap::new();
+    let mut add = |node: NodeRef<'_>, text: &str, first_share: f32| {
+        let len = text.chars().count();
+        let score =
+            1.0 + text.matches([',', '，', '、']).count() as f32 + (len as f32 / 100.0).min(3.0);
+        let targets = std::iter::once(node).chain(node.ancestors());
+        let shares = [first_share, 0.5 * first_share, first_share / 6.0];
+        for (target, share) in targets.zip(shares) {
+            *scores.entry(target.id()).or_default() += score * share;
+        }
+    };
     let mut skip: Option<NodeId> = None;
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -36,26 +100,30 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
                 let Some(el) = node.value().as_element() else {
                     continue;
                 };
-                if is_boilerplate(el) {
+                if is_boilerplate_with(el, filter) {
                     skip = Some(node.id());
-                } else if el.name() == "p" || el.name() == "pre" {
-                    let block = block_text(node);
-                    let len = block.text.chars().count();
-                    if len >= 25 && block.link_chars * 2 <= len {
-                        let score = 1.0
-                            + block.text.matches([',', '，', '、']).count() as f32
-                            + (len as f32 / 100.0).min(3.0);
+                    continue;
+                }
+                let is_text_block = match el.name() {
+                    "p" | "pre" => true,
+                    "div" | "section" | "td" | "blockquote" | "font" | "center" => {
+                        is_inline_container(node)
+                    }
+                    _ => false,
+                };
+                if is_text_block {
+                    skip = Some(node.id());
+                    let block = block_text_with(node, filter);
+                    if block.text.chars().count() >= 25 && !block.link_dense() {
                         if let Some(parent) = node.parent() {
-                            *scores.entry(parent.id()).or_default() += score;
-                            if let Some(grand) = parent.parent() {
-                                *scores.entry(grand.id()).or_default() += score / 2.0;
-                                if let Some(great) = grand.parent() {
-                                    *scores.entry(great.id()).or_default() += score / 6.0;
-                                }
-                            }
+                            add(parent, &block.text, 1.0);
                         }
                     }
-                    skip = Some(node.id());
+                } else if let Some(loose) = loose_text(node, filter)
+                    && loose.chars().count() >= 80
+                {
+                    // Text written straight into a container, between blocks.
+                    add(node, &loose, 1.0);
                 }
             }
             Edge::Close(node) if skip == Some(node.id()) => skip = None,
@@ -67,6 +135,43 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
         .filter(|(id, _)| doc.tree.get(*id).is_some_and(|n| n.value().is_element()))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+}
+
+/// The text a container holds directly: its text nodes and inline children
+/// that hold no blocks, links excluded. `None` when it has none.
+fn loose_text(node: NodeRef<'_>, filter: Filter) -> Option<String> {
+    let mut text = String::new();
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => text.push_str(t),
+            Node::Element(el)
+                if is_inline(el.name())
+                    && el.name() != "a"
+                    && !is_boilerplate_with(el, filter)
+                    && !contains_block(child) =>
+            {
+                text.push(' ');
+                text.push_str(&block_text_with(child, filter).text);
+            }
+            _ => {}
+        }
+    }
+    let text = squash(&text);
+    (!text.is_empty()).then_some(text)
+}
+
+/// The scored containers, best first (for explaining an extraction).
+pub fn candidates(doc: &Html, filter: Filter) -> Vec<(NodeRef<'_>, f32)> {
+    score(doc, filter)
+        .into_iter()
+        .filter_map(|(id, s)| Some((doc.tree.get(id)?, s)))
+        .collect()
+}
+
+/// Finds the content container(s) of `doc` by scoring.
+pub fn find_roots(doc: &Html, filter: Filter) -> Vec<NodeRef<'_>> {
+    let ranked = score(doc, filter);
     let Some(&(first_id, top_score)) = ranked.first() else {
         return Vec::new();
     };
@@ -92,7 +197,7 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
             let Some(el) = child.value().as_element() else {
                 return false;
             };
-            if is_boilerplate(el) {
+            if is_boilerplate_with(el, filter) {
                 return false;
             }
             // A correction note set apart from the body still belongs to it.
@@ -103,9 +208,8 @@ pub fn find_roots(doc: &Html) -> Vec<NodeRef<'_>> {
                 return true;
             }
             if el.name() == "p" {
-                let block = block_text(*child);
-                let len = block.text.chars().count();
-                return len >= 80 && block.link_chars * 4 <= len;
+                let block = block_text_with(*child, filter);
+                return block.text.chars().count() >= 80 && block.link_chars * 4 <= block.chars;
             }
             false
         })
@@ -120,6 +224,7 @@ fn shared_ancestor<'a>(
     top_score: f32,
 ) -> Option<NodeRef<'a>> {
     let chain: Vec<NodeId> = top.ancestors().map(|a| a.id()).collect();
+    let in_chain: std::collections::HashSet<NodeId> = chain.iter().copied().collect();
     let tree = top.tree();
     let mut counts: HashMap<NodeId, usize> = HashMap::new();
     for &(id, score) in ranked.iter().skip(1).take(12) {
@@ -127,10 +232,10 @@ fn shared_ancestor<'a>(
             break;
         }
         let Some(node) = tree.get(id) else { continue };
-        if chain.contains(&id) || node.ancestors().any(|a| a.id() == top.id()) {
+        if in_chain.contains(&id) || node.ancestors().any(|a| a.id() == top.id()) {
             continue;
         }
-        if let Some(lca) = node.ancestors().find(|a| chain.contains(&a.id())) {
+        if let Some(lca) = node.ancestors().find(|a| in_chain.contains(&a.id())) {
             *counts.entry(lca.id()).or_default() += 1;
         }
     }
@@ -146,96 +251,225 @@ fn shared_ancestor<'a>(
 }
 
 /// Reads the paragraphs (and correction notes) under `roots`, in document order.
-pub fn read_blocks(roots: &[NodeRef<'_>]) -> Blocks {
-    let mut out = Blocks::default();
+pub fn read_blocks(roots: &[NodeRef<'_>], filter: Filter) -> Blocks {
+    let mut reader = Reader {
+        filter,
+        out: Blocks::default(),
+        run: String::new(),
+        run_links: 0,
+        last_br: false,
+        pending_label: None,
+    };
     for root in roots {
-        read_into(*root, &mut out);
+        reader.root(*root);
     }
-    out
+    reader.out
 }
 
-fn read_into(root: NodeRef<'_>, out: &mut Blocks) {
-    let mut skip: Option<NodeId> = None;
-    // Depth of open elements that mark correction notes.
-    let mut in_correction: Vec<NodeId> = Vec::new();
-    for edge in root.traverse() {
-        match edge {
-            Edge::Open(node) if skip.is_none() => {
-                let Some(el) = node.value().as_element() else {
-                    continue;
-                };
-                if node.id() != root.id() && is_boilerplate(el) {
-                    skip = Some(node.id());
-                    continue;
-                }
-                if is_correction_container(el) {
-                    in_correction.push(node.id());
-                }
-                let name = el.name();
-                // `<strong>Correction:</strong> <p>…</p>`: the label's parent is a note.
-                if matches!(name, "strong" | "b" | "span" | "em")
-                    && is_correction_label(&block_text(node).text)
-                    && let Some(parent) = node.parent()
-                    && parent.id() != root.id()
-                    && in_correction.last() != Some(&parent.id())
-                {
-                    in_correction.push(parent.id());
-                }
-                let is_block = match name {
-                    "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "pre" | "dd" | "dt" => true,
-                    "h1" => {
-                        skip = Some(node.id());
-                        continue;
-                    }
-                    // A link wrapping blocks is a teaser card for another story.
-                    "a" => {
-                        if node.descendants().skip(1).any(|d| {
-                            d.value().as_element().is_some_and(|e| {
-                                matches!(e.name(), "p" | "h2" | "h3" | "h4" | "div" | "li")
-                            })
-                        }) {
-                            skip = Some(node.id());
-                        }
-                        continue;
-                    }
-                    "blockquote" | "div" | "section" | "td" => is_leaf_text_container(node),
-                    _ => false,
-                };
-                if !is_block {
-                    continue;
-                }
-                skip = Some(node.id());
-                let block = block_text(node);
-                let len = block.text.chars().count();
-                if len == 0 || block.link_chars * 2 > len || is_label(&block.text) {
-                    continue;
-                }
-                if is_print_line(&block.text) {
-                    continue;
-                }
-                if !in_correction.is_empty() || is_correction_note(&block.text) {
-                    out.corrections.push(block.text);
-                } else {
-                    out.paragraphs.push(block.text);
-                }
+/// Deeper than this, a subtree is read as one block (no stack overflow on
+/// pathological nesting).
+const MAX_DEPTH: usize = 200;
+
+/// Walks containers in document order. Text and inline elements accumulate in
+/// a run; a block element, the end of a container or two `<br>`s in a row end
+/// the run, which becomes a paragraph.
+struct Reader {
+    filter: Filter,
+    out: Blocks,
+    run: String,
+    /// Non-space characters of the run that sit inside links.
+    run_links: usize,
+    last_br: bool,
+    /// A "Correction:" label seen alone: the next block is its note.
+    pending_label: Option<String>,
+}
+
+impl Reader {
+    fn root(&mut self, root: NodeRef<'_>) {
+        match root.value().as_element() {
+            Some(el) if is_paragraph(el.name()) => {
+                let block = block_text_with(root, self.filter);
+                self.emit(block.text, block.link_chars, false);
             }
-            Edge::Close(node) => {
-                if skip == Some(node.id()) {
-                    skip = None;
-                }
-                if in_correction.last() == Some(&node.id()) {
-                    in_correction.pop();
-                }
+            Some(el) => {
+                let in_correction = is_correction_container(el);
+                self.walk(root, in_correction, 0);
+                self.flush(in_correction);
             }
-            _ => {}
+            None => {}
+        }
+    }
+
+    fn walk(&mut self, node: NodeRef<'_>, in_correction: bool, depth: usize) {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    self.run.push_str(t);
+                    if !t.trim().is_empty() {
+                        self.last_br = false;
+                    }
+                }
+                Node::Element(el) => self.element(child, el, in_correction, depth),
+                _ => {}
+            }
+        }
+    }
+
+    fn element(&mut self, node: NodeRef<'_>, el: &Element, in_correction: bool, depth: usize) {
+        let name = el.name();
+        if name == "br" {
+            if self.last_br {
+                self.flush(in_correction);
+            } else {
+                self.run.push(' ');
+                self.last_br = true;
+            }
+            return;
+        }
+        if is_boilerplate_with(el, self.filter) {
+            return;
+        }
+        let in_correction = in_correction || is_correction_container(el);
+        if is_inline(name) && !contains_block(node) {
+            self.last_br = false;
+            self.inline(node, name == "a");
+            return;
+        }
+        self.flush(in_correction);
+        if name == "h1" || (name == "a" && contains_block(node)) {
+            // The headline is read apart; a link wrapping blocks is a teaser.
+            return;
+        }
+        if is_paragraph(name) && !(name == "li" && contains_block(node)) {
+            let block = block_text_with(node, self.filter);
+            self.emit(block.text, block.link_chars, in_correction);
+        } else if depth < MAX_DEPTH {
+            self.walk(node, in_correction, depth + 1);
+            self.flush(in_correction);
+        } else {
+            let block = block_text_with(node, self.filter);
+            self.emit(block.text, block.link_chars, in_correction);
+        }
+    }
+
+    /// Appends an inline element's text to the run.
+    fn inline(&mut self, node: NodeRef<'_>, in_link: bool) {
+        for d in node.descendants() {
+            match d.value() {
+                Node::Text(t) => {
+                    if in_link
+                        || d.ancestors()
+                            .take_while(|a| a.id() != node.id())
+                            .any(is_link)
+                    {
+                        self.run_links += t.chars().filter(|c| !c.is_whitespace()).count();
+                    }
+                    if !hidden_inside(d, node, self.filter) {
+                        self.run.push_str(t);
+                    }
+                }
+                Node::Element(el) if el.name() == "br" => self.run.push(' '),
+                _ => {}
+            }
+        }
+    }
+
+    fn flush(&mut self, in_correction: bool) {
+        let text = squash(&std::mem::take(&mut self.run));
+        let links = std::mem::take(&mut self.run_links);
+        self.last_br = false;
+        if !text.is_empty() {
+            self.emit(text, links, in_correction);
+        }
+    }
+
+    fn emit(&mut self, text: String, link_chars: usize, in_correction: bool) {
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        if chars == 0 || link_chars * 2 > chars || is_label(&text) || is_print_line(&text) {
+            return;
+        }
+        if is_correction_label(&text) {
+            self.pending_label = Some(text);
+            return;
+        }
+        if let Some(label) = self.pending_label.take() {
+            self.out.corrections.push(format!("{label} {text}"));
+        } else if in_correction || is_correction_note(&text) {
+            self.out.corrections.push(text);
+        } else {
+            self.out.paragraphs.push(text);
         }
     }
 }
 
-/// Finds correction notes outside the body containers: a block whose text starts
-/// like a note ("Correction: …"), or a block led by a "Correction:" label in its
-/// own element (`<strong>Correction:</strong> <p>…</p>`). Boilerplate and links
-/// are skipped; notes already found are not repeated.
+fn is_link(n: NodeRef<'_>) -> bool {
+    n.value().as_element().is_some_and(|e| e.name() == "a")
+}
+
+/// True when a text node inside an inline element sits in something hidden or
+/// furniture (a share link inside a sentence's span, say).
+fn hidden_inside(text: NodeRef<'_>, top: NodeRef<'_>, filter: Filter) -> bool {
+    text.ancestors()
+        .take_while(|a| a.id() != top.id())
+        .filter_map(|a| a.value().as_element())
+        .any(|el| is_boilerplate_with(el, filter))
+}
+
+/// Elements read as one paragraph.
+fn is_paragraph(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "pre" | "dd" | "dt"
+    )
+}
+
+/// Elements that flow inside a line of text.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+            | "var"
+            | "wbr"
+            | "label"
+    )
+}
+
+fn contains_block(node: NodeRef<'_>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value()
+            .as_element()
+            .is_some_and(|el| is_block_element(el.name()))
+    })
+}
+
+/// Finds correction notes outside the body containers: a block led by a
+/// "Correction:" label in its own element (`<strong>Correction:</strong>
+/// <p>…</p>`). Boilerplate and links are skipped; notes already found are not
+/// repeated.
 pub fn find_correction_notes(doc: &Html, roots: &[NodeRef<'_>], out: &mut Blocks) {
     let inside_roots = |n: NodeRef<'_>| {
         n.ancestors()
@@ -261,8 +495,10 @@ pub fn find_correction_notes(doc: &Html, roots: &[NodeRef<'_>], out: &mut Blocks
                 ) {
                     continue;
                 }
-                let label = block_text(node).text;
-                if label.len() > 20 || !is_correction_label(&label) {
+                let Some(label) = short_text(node, 24) else {
+                    continue;
+                };
+                if !is_correction_label(&label) {
                     continue;
                 }
                 let Some(parent) = node.parent() else {
@@ -272,10 +508,11 @@ pub fn find_correction_notes(doc: &Html, roots: &[NodeRef<'_>], out: &mut Blocks
                     continue;
                 }
                 let note = block_text(parent).text;
-                if note.len() > label.len() + 10
-                    && note.len() < 2000
-                    && !out.corrections.contains(&note)
-                {
+                let known = out
+                    .corrections
+                    .iter()
+                    .any(|c| note.ends_with(c.as_str()) || c.ends_with(note.as_str()));
+                if note.len() > label.len() + 10 && note.len() < 2000 && !known {
                     out.corrections.push(note);
                 }
                 skip = Some(node.id());
@@ -284,6 +521,22 @@ pub fn find_correction_notes(doc: &Html, roots: &[NodeRef<'_>], out: &mut Blocks
             _ => {}
         }
     }
+}
+
+/// The text under `node` when it is at most `limit` bytes, without reading
+/// further than that.
+fn short_text(node: NodeRef<'_>, limit: usize) -> Option<String> {
+    let mut text = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            text.push_str(t);
+            if text.len() > limit * 4 {
+                return None;
+            }
+        }
+    }
+    let text = squash(&text);
+    (text.len() <= limit).then_some(text)
 }
 
 /// Newspaper sites' "this appeared in print" trailer.
@@ -303,12 +556,26 @@ fn is_correction_label(text: &str) -> bool {
 /// The text of one block, and how much of it sits inside links.
 pub struct BlockText {
     pub text: String,
+    /// Non-whitespace characters of the text.
+    pub chars: usize,
+    /// Non-whitespace characters inside links.
     pub link_chars: usize,
+}
+
+impl BlockText {
+    /// More than half of it is link text.
+    pub fn link_dense(&self) -> bool {
+        self.link_chars * 2 > self.chars
+    }
 }
 
 /// Concatenates the text under `node`, skipping scripts and nested boilerplate,
 /// with `<br>` read as a space; whitespace squashed.
 pub fn block_text(node: NodeRef<'_>) -> BlockText {
+    block_text_with(node, Filter::STRICT)
+}
+
+fn block_text_with(node: NodeRef<'_>, filter: Filter) -> BlockText {
     let mut raw = String::new();
     let mut link_chars = 0;
     let mut link_depth = 0usize;
@@ -325,9 +592,10 @@ pub fn block_text(node: NodeRef<'_>) -> BlockText {
                 Node::Element(el) => match el.name() {
                     "br" | "hr" => raw.push(' '),
                     "a" => link_depth += 1,
-                    _ if n.id() != node.id() && (is_invisible(el) || is_boilerplate(el)) => {
+                    _ if n.id() != node.id() && is_boilerplate_with(el, filter) => {
                         skip = Some(n.id())
                     }
+                    _ if is_block_element(el.name()) => raw.push(' '),
                     _ => {}
                 },
                 _ => {}
@@ -335,9 +603,7 @@ pub fn block_text(node: NodeRef<'_>) -> BlockText {
             Edge::Close(n) => {
                 if skip == Some(n.id()) {
                     skip = None;
-                } else if skip.is_none()
-                    && n.value().as_element().is_some_and(|el| el.name() == "a")
-                {
+                } else if skip.is_none() && is_link(n) {
                     link_depth = link_depth.saturating_sub(1);
                 }
             }
@@ -345,57 +611,83 @@ pub fn block_text(node: NodeRef<'_>) -> BlockText {
         }
     }
     let text = squash(&raw);
-    // Link characters were counted without whitespace; compare like with like.
-    let text_chars = text.chars().filter(|c| !c.is_whitespace()).count();
-    let scale = if text_chars == 0 {
-        0.0
-    } else {
-        text.chars().count() as f32 / text_chars as f32
-    };
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
     BlockText {
-        link_chars: (link_chars as f32 * scale) as usize,
+        link_chars: link_chars.min(chars),
+        chars,
         text,
     }
 }
 
-/// A `div`-like element that holds text directly and no block elements: read
-/// it as one paragraph (sites that write paragraphs as `<div>`s).
-fn is_leaf_text_container(node: NodeRef<'_>) -> bool {
-    let has_direct_text = node.children().any(|c| {
-        c.value()
-            .as_text()
-            .is_some_and(|t| t.chars().filter(|c| !c.is_whitespace()).count() >= 20)
-    });
-    has_direct_text
-        && !node.descendants().skip(1).any(|d| {
-            d.value().as_element().is_some_and(|el| {
-                matches!(
-                    el.name(),
-                    "p" | "div"
-                        | "section"
-                        | "article"
-                        | "li"
-                        | "ul"
-                        | "ol"
-                        | "table"
-                        | "blockquote"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "pre"
-                )
-            })
-        })
+/// A `div`-like element that holds only text and inline elements: read it as
+/// one paragraph (sites that write paragraphs as `<div>`s, or as text split by
+/// `<br>`s).
+fn is_inline_container(node: NodeRef<'_>) -> bool {
+    let mut text = 0;
+    for d in node.descendants().skip(1) {
+        match d.value() {
+            Node::Text(t) => text += t.len(),
+            Node::Element(el) if is_block_element(el.name()) => return false,
+            _ => {}
+        }
+    }
+    text >= 20
+}
+
+fn is_block_element(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dd"
+            | "dt"
+            | "table"
+            | "tr"
+            | "td"
+            | "blockquote"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "pre"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "figure"
+            | "form"
+            | "center"
+            | "address"
+            | "hr"
+    )
 }
 
 /// Elements never displayed.
 fn is_invisible(el: &Element) -> bool {
     matches!(
         el.name(),
-        "script" | "style" | "noscript" | "template" | "svg" | "button" | "select" | "textarea"
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "button"
+            | "select"
+            | "textarea"
+            | "input"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
     ) || el.attr("hidden").is_some()
         || el.attr("aria-hidden") == Some("true")
         || el.attr("style").is_some_and(|s| {
@@ -404,24 +696,49 @@ fn is_invisible(el: &Element) -> bool {
         })
 }
 
-/// Class and id tokens that mark page furniture rather than the article.
-const BOILERPLATE_TOKENS: &[&str] = &[
+/// Class and id tokens that mark page furniture whatever else the element is.
+const STRONG_TOKENS: &[&str] = &[
     "ad",
+    "adblock",
     "ads",
     "adslot",
     "advert",
     "advertisement",
     "adverts",
-    "banner",
-    "breadcrumb",
-    "breadcrumbs",
-    "byline",
-    "caption",
     "comment",
     "comments",
     "consent",
     "cookie",
     "cookies",
+    "disqus",
+    "newsletter",
+    "outbrain",
+    "paywall",
+    "popular",
+    "promo",
+    "promotion",
+    "recirc",
+    "recommendations",
+    "recommended",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "sponsor",
+    "sponsored",
+    "subscribe",
+    "taboola",
+    "trending",
+];
+
+/// Tokens of layout furniture that also turn up on wrappers of the whole page
+/// (`content-with-sidebar`): they count unless the names also say content.
+const WEAK_TOKENS: &[&str] = &[
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "caption",
     "credit",
     "dateline",
     "footer",
@@ -431,38 +748,25 @@ const BOILERPLATE_TOKENS: &[&str] = &[
     "modal",
     "nav",
     "navbar",
-    "newsletter",
-    "outbrain",
-    "paywall",
-    "popular",
+    "navigation",
     "popup",
     "print",
-    "promo",
-    "promotion",
-    "recirc",
-    "recommendations",
-    "recommended",
-    "related",
-    "share",
-    "sharing",
     "sidebar",
     "signup",
     "skip",
-    "social",
-    "sponsor",
-    "sponsored",
-    "subscribe",
-    "taboola",
     "tags",
     "ticker",
     "toolbar",
-    "trending",
     "video",
     "videos",
-    "widget",
 ];
 
-/// Class or id fragments that mark the article body; they win over the above.
+/// Tokens that say "this holds the content" and outweigh [`WEAK_TOKENS`].
+const CONTENT_TOKENS: &[&str] = &[
+    "article", "body", "column", "content", "entry", "main", "post", "story", "text",
+];
+
+/// Class or id fragments that mark the article body; they outweigh everything.
 const CONTENT_MARKERS: &[&str] = &[
     "article-body",
     "articlebody",
@@ -479,8 +783,12 @@ const CONTENT_MARKERS: &[&str] = &[
     "body-text",
 ];
 
-/// Furniture by tag, ARIA role, or class/id tokens.
+/// Furniture by tag, ARIA role, or class/id tokens (strict filter).
 pub fn is_boilerplate(el: &Element) -> bool {
+    is_boilerplate_with(el, Filter::STRICT)
+}
+
+fn is_boilerplate_with(el: &Element, filter: Filter) -> bool {
     let name = el.name();
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -492,7 +800,6 @@ pub fn is_boilerplate(el: &Element) -> bool {
                 | "aside"
                 | "footer"
                 | "header"
-                | "form"
                 | "iframe"
                 | "figure"
                 | "figcaption"
@@ -517,6 +824,9 @@ pub fn is_boilerplate(el: &Element) -> bool {
     {
         return true;
     }
+    if !filter.classes {
+        return false;
+    }
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
     if class.is_empty() && id.is_empty() {
@@ -539,14 +849,20 @@ pub fn is_boilerplate(el: &Element) -> bool {
     {
         return true;
     }
-    names
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .any(|token| BOILERPLATE_TOKENS.binary_search(&token).is_ok())
+    let tokens = || names.split(|c: char| c.is_whitespace() || c == '-' || c == '_');
+    if tokens().any(|t| STRONG_TOKENS.binary_search(&t).is_ok()) {
+        return true;
+    }
+    tokens().any(|t| WEAK_TOKENS.binary_search(&t).is_ok())
+        && !tokens().any(|t| CONTENT_TOKENS.contains(&t))
 }
 
 fn is_correction_container(el: &Element) -> bool {
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
+    if class.is_empty() && id.is_empty() {
+        return false;
+    }
     let names = format!("{class} {id}").to_ascii_lowercase();
     [
         "correction",
@@ -601,15 +917,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn boilerplate_tokens_are_sorted_for_binary_search() {
-        let mut sorted = BOILERPLATE_TOKENS.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, BOILERPLATE_TOKENS);
+    fn token_tables_are_sorted_for_binary_search() {
+        for table in [STRONG_TOKENS, WEAK_TOKENS] {
+            let mut sorted = table.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(sorted, table);
+        }
     }
 
     fn blocks(html: &str) -> Blocks {
         let doc = Html::parse_document(html);
-        read_blocks(&find_roots(&doc))
+        extract(&doc, None)
     }
 
     #[test]
@@ -647,8 +965,66 @@ mod tests {
     }
 
     #[test]
+    fn text_split_by_line_breaks_is_read_as_paragraphs() {
+        let b = blocks(
+            r#"<div class="post-body"><span>The first paragraph is written straight into the
+            container, with a comma, and it is long enough to count.</span><br><br>
+            The second paragraph follows two line breaks, <b>with bold words</b> and a
+            <a href="/x">link</a> inside it.<br>Its second line stays with it.<br><br>
+            <div class="ad">Advertisement</div>Third, after an ad, closing the story.</div>"#,
+        );
+        assert_eq!(
+            b.paragraphs,
+            [
+                "The first paragraph is written straight into the container, with a comma, and it is long enough to count.",
+                "The second paragraph follows two line breaks, with bold words and a link inside it. Its second line stays with it.",
+                "Third, after an ad, closing the story."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_labelled_correction_keeps_its_label() {
+        let b = blocks(
+            r#"<article><div class="body"><p>A paragraph of the story, long enough, with a comma.</p>
+            <p>Another paragraph of the story, long enough, with a comma.</p>
+            <div><strong>Correction:</strong> <p>An earlier version misnamed the bridge.</p></div>
+            </div></article>"#,
+        );
+        assert_eq!(b.paragraphs.len(), 2);
+        assert_eq!(
+            b.corrections,
+            ["Correction: An earlier version misnamed the bridge."]
+        );
+    }
+
+    #[test]
+    fn a_page_wrapped_in_a_sidebar_class_is_still_read() {
+        let b = blocks(
+            r#"<body><div class="container with-sidebar"><div class="entry">
+            <p>The whole page sits in a wrapper whose class names a sidebar, sadly.</p>
+            <p>Strict filtering finds nothing, so the relaxed pass reads it, as it should.</p>
+            <p>A third paragraph, with a comma, makes the body long enough to matter here.</p>
+            <p>And a fourth, with another comma, so that nobody doubts it is an article.</p>
+            </div></div></body>"#,
+        );
+        assert_eq!(b.paragraphs.len(), 4, "{:?}", b.paragraphs);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "{}<p>Deep text, long enough to count as a paragraph here.</p>{}",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        let doc = Html::parse_document(&html);
+        let _ = extract(&doc, None);
+    }
+
+    #[test]
     fn empty_page_has_no_roots() {
         let doc = Html::parse_document("<html><body><div></div></body></html>");
-        assert!(find_roots(&doc).is_empty());
+        assert!(find_roots(&doc, Filter::STRICT).is_empty());
     }
 }

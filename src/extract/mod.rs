@@ -96,15 +96,14 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
                     selector: css.clone(),
                 });
             }
-            roots
+            Some(roots)
         }
-        None => match meta.article_body {
-            Some(id) => doc.tree.get(id).into_iter().collect(),
-            None => body::find_roots(&doc),
-        },
+        None => meta
+            .article_body
+            .and_then(|id| doc.tree.get(id))
+            .map(|n| vec![n]),
     };
-    let mut blocks = body::read_blocks(&roots);
-    body::find_correction_notes(&doc, &roots, &mut blocks);
+    let mut blocks = body::extract(&doc, roots);
     if blocks.paragraphs.is_empty()
         && let Some(text) = ld.as_ref().and_then(|l| l.body.as_deref())
     {
