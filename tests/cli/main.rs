@@ -3,6 +3,7 @@
 
 mod common;
 
+mod churn;
 mod demo;
 mod diff;
 mod errors;
