@@ -178,8 +178,7 @@ fn churn_outside_the_article_records_no_revision() {
     v("reordered sidebar modules", &|p| p.sidebar_first = true);
     v("typography inside the article", &|p| {
         p.paragraphs[3] = p.paragraphs[3]
-            .replace('\u{201c}', "\"")
-            .replace('\u{201d}', "\"")
+            .replace(['\u{201c}', '\u{201d}'], "\"")
             .replace(' ', "  ");
     });
     assert!(kinds.len() >= 10);
