@@ -87,7 +87,7 @@ fn main() {
             println!("  root: {}", describe(*r));
         }
         let blocks = redline::extract::body::read_blocks(&roots, Filter::STRICT);
-        let extracted = redline::extract::body::extract(&doc, None);
+        let extracted = redline::extract::body::extract(&doc, None, None);
         println!("  extract(): {} paragraphs", extracted.paragraphs.len());
         println!(
             "  {} paragraphs, {} corrections",

@@ -1,6 +1,7 @@
 //! Fingerprints decide whether an article really changed.
 //!
-//! The fields that make the article (headline, byline, body, correction notes)
+//! The fields that make the article (headline, byline, standfirst, body,
+//! correction notes)
 //! are normalised — Unicode NFKC, curly quotes and dash variants folded to ASCII,
 //! zero-width characters dropped, whitespace runs collapsed — and hashed with
 //! SHA-256. Page markup, dates stamped by the template and everything outside the
@@ -23,6 +24,7 @@ pub fn fingerprint(article: &Article) -> String {
     };
     field("title", article.title.as_deref().unwrap_or(""));
     field("byline", article.byline.as_deref().unwrap_or(""));
+    field("lead", article.lead.as_deref().unwrap_or(""));
     for p in &article.body {
         field("p", p);
     }

@@ -85,7 +85,7 @@ pub struct Tracker<'s> {
 /// A fetched-and-extracted page, or the reason it could not be.
 enum Fetch {
     NotModified { status: u16, elapsed_ms: u64 },
-    Page { page: Box<Page>, article: Article },
+    Page { page: Box<Page>, article: Box<Article> },
     Failed(Failure),
 }
 
@@ -322,7 +322,7 @@ async fn fetch_and_extract(fetcher: &Fetcher, url: &str, validators: &Validators
             match extracted {
                 Ok(Ok(article)) if !article.body.is_empty() => Fetch::Page {
                     page: Box::new(page),
-                    article,
+                    article: Box::new(article),
                 },
                 Ok(Ok(_)) => Fetch::Failed(Failure {
                     status: Some(page.response.status),

@@ -102,11 +102,12 @@ pub enum PieceKind {
 pub fn diff_articles(old: &Article, new: &Article, opts: &DiffOptions) -> ArticleDiff {
     let deadline = opts.timeout.map(|t| Instant::now() + t);
     let mut out = ArticleDiff::default();
-    let text_fields: [(&str, Option<String>, Option<String>); 4] = [
+    let text_fields: [(&str, Option<String>, Option<String>); 5] = [
         ("title", old.title.clone(), new.title.clone()),
         ("byline", old.byline.clone(), new.byline.clone()),
         ("published", old.published.clone(), new.published.clone()),
         ("modified", old.modified.clone(), new.modified.clone()),
+        ("lead", old.lead.clone(), new.lead.clone()),
     ];
     for (name, a, b) in text_fields {
         if a != b {

@@ -13,7 +13,7 @@
 //!
 //! The DOM is walked a fixed number of times and never re-serialised.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
@@ -38,15 +38,28 @@ impl Blocks {
 }
 
 /// How page furniture is recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Filter {
+#[derive(Debug, Clone, Copy)]
+pub struct Filter<'a> {
     /// Use class and id names (`sidebar`, `related`, …), not only tags and roles.
     pub classes: bool,
+    /// Elements a site rule removes, with everything inside them.
+    pub removed: Option<&'a HashSet<NodeId>>,
 }
 
-impl Filter {
-    pub const STRICT: Filter = Filter { classes: true };
-    pub const RELAXED: Filter = Filter { classes: false };
+impl Filter<'_> {
+    pub const STRICT: Filter<'static> = Filter {
+        classes: true,
+        removed: None,
+    };
+    pub const RELAXED: Filter<'static> = Filter {
+        classes: false,
+        removed: None,
+    };
+
+    /// True when `node` (whose element is `el`) is furniture or removed.
+    fn skips(&self, node: NodeRef<'_>, el: &Element) -> bool {
+        self.removed.is_some_and(|r| r.contains(&node.id())) || is_boilerplate_with(el, *self)
+    }
 }
 
 /// A body shorter than this (in bytes) after the strict pass is read again
@@ -55,17 +68,29 @@ const RETRY_BELOW: usize = 300;
 
 /// Reads the body of `doc`: from `roots` when the caller knows them (a site
 /// rule, `itemprop=articleBody`), else from the containers found by scoring.
-pub fn extract<'a>(doc: &'a Html, roots: Option<Vec<NodeRef<'a>>>) -> Blocks {
+pub fn extract<'a>(
+    doc: &'a Html,
+    roots: Option<Vec<NodeRef<'a>>>,
+    removed: Option<&HashSet<NodeId>>,
+) -> Blocks {
+    let strict = Filter {
+        removed,
+        ..Filter::STRICT
+    };
     let (mut blocks, roots) = match roots {
-        Some(roots) => (read_blocks(&roots, Filter::STRICT), roots),
+        Some(roots) => (read_blocks(&roots, strict), roots),
         None => {
-            let roots = find_roots(doc, Filter::STRICT);
-            let blocks = read_blocks(&roots, Filter::STRICT);
+            let roots = find_roots(doc, strict);
+            let blocks = read_blocks(&roots, strict);
             if blocks.text_len() >= RETRY_BELOW {
                 (blocks, roots)
             } else {
-                let relaxed_roots = find_roots(doc, Filter::RELAXED);
-                let relaxed = read_blocks(&relaxed_roots, Filter::RELAXED);
+                let relaxed_filter = Filter {
+                    removed,
+                    ..Filter::RELAXED
+                };
+                let relaxed_roots = find_roots(doc, relaxed_filter);
+                let relaxed = read_blocks(&relaxed_roots, relaxed_filter);
                 // Only when it finds much more: a short article stays strict.
                 if relaxed.text_len() > 2 * blocks.text_len() {
                     (relaxed, relaxed_roots)
@@ -81,7 +106,7 @@ pub fn extract<'a>(doc: &'a Html, roots: Option<Vec<NodeRef<'a>>>) -> Blocks {
 
 /// Scores every element by the text blocks it holds. Returns elements best
 /// first.
-fn score(doc: &Html, filter: Filter) -> Vec<(NodeId, f32)> {
+fn score(doc: &Html, filter: Filter<'_>) -> Vec<(NodeId, f32)> {
     let mut scores: HashMap<NodeId, f32> = HashMap::new();
     let mut add = |node: NodeRef<'_>, text: &str, first_share: f32| {
         let len = text.chars().count();
@@ -100,7 +125,7 @@ fn score(doc: &Html, filter: Filter) -> Vec<(NodeId, f32)> {
                 let Some(el) = node.value().as_element() else {
                     continue;
                 };
-                if is_boilerplate_with(el, filter) {
+                if filter.skips(node, el) {
                     skip = Some(node.id());
                     continue;
                 }
@@ -140,7 +165,7 @@ fn score(doc: &Html, filter: Filter) -> Vec<(NodeId, f32)> {
 
 /// The text a container holds directly: its text nodes and inline children
 /// that hold no blocks, links excluded. `None` when it has none.
-fn loose_text(node: NodeRef<'_>, filter: Filter) -> Option<String> {
+fn loose_text(node: NodeRef<'_>, filter: Filter<'_>) -> Option<String> {
     let mut text = String::new();
     for child in node.children() {
         match child.value() {
@@ -148,7 +173,7 @@ fn loose_text(node: NodeRef<'_>, filter: Filter) -> Option<String> {
             Node::Element(el)
                 if is_inline(el.name())
                     && el.name() != "a"
-                    && !is_boilerplate_with(el, filter)
+                    && !filter.skips(child, el)
                     && !contains_block(child) =>
             {
                 text.push(' ');
@@ -162,7 +187,7 @@ fn loose_text(node: NodeRef<'_>, filter: Filter) -> Option<String> {
 }
 
 /// The scored containers, best first (for explaining an extraction).
-pub fn candidates(doc: &Html, filter: Filter) -> Vec<(NodeRef<'_>, f32)> {
+pub fn candidates<'d>(doc: &'d Html, filter: Filter<'_>) -> Vec<(NodeRef<'d>, f32)> {
     score(doc, filter)
         .into_iter()
         .filter_map(|(id, s)| Some((doc.tree.get(id)?, s)))
@@ -170,7 +195,7 @@ pub fn candidates(doc: &Html, filter: Filter) -> Vec<(NodeRef<'_>, f32)> {
 }
 
 /// Finds the content container(s) of `doc` by scoring.
-pub fn find_roots(doc: &Html, filter: Filter) -> Vec<NodeRef<'_>> {
+pub fn find_roots<'d>(doc: &'d Html, filter: Filter<'_>) -> Vec<NodeRef<'d>> {
     let ranked = score(doc, filter);
     let Some(&(first_id, top_score)) = ranked.first() else {
         return Vec::new();
@@ -197,7 +222,7 @@ pub fn find_roots(doc: &Html, filter: Filter) -> Vec<NodeRef<'_>> {
             let Some(el) = child.value().as_element() else {
                 return false;
             };
-            if is_boilerplate_with(el, filter) {
+            if filter.skips(*child, el) {
                 return false;
             }
             // A correction note set apart from the body still belongs to it.
@@ -251,7 +276,7 @@ fn shared_ancestor<'a>(
 }
 
 /// Reads the paragraphs (and correction notes) under `roots`, in document order.
-pub fn read_blocks(roots: &[NodeRef<'_>], filter: Filter) -> Blocks {
+pub fn read_blocks(roots: &[NodeRef<'_>], filter: Filter<'_>) -> Blocks {
     let mut reader = Reader {
         filter,
         out: Blocks::default(),
@@ -273,8 +298,8 @@ const MAX_DEPTH: usize = 200;
 /// Walks containers in document order. Text and inline elements accumulate in
 /// a run; a block element, the end of a container or two `<br>`s in a row end
 /// the run, which becomes a paragraph.
-struct Reader {
-    filter: Filter,
+struct Reader<'a> {
+    filter: Filter<'a>,
     out: Blocks,
     run: String,
     /// Non-space characters of the run that sit inside links.
@@ -284,7 +309,7 @@ struct Reader {
     pending_label: Option<String>,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn root(&mut self, root: NodeRef<'_>) {
         match root.value().as_element() {
             Some(el) if is_paragraph(el.name()) => {
@@ -326,7 +351,7 @@ impl Reader {
             }
             return;
         }
-        if is_boilerplate_with(el, self.filter) {
+        if self.filter.skips(node, el) {
             return;
         }
         let in_correction = in_correction || is_correction_container(el);
@@ -408,11 +433,10 @@ fn is_link(n: NodeRef<'_>) -> bool {
 
 /// True when a text node inside an inline element sits in something hidden or
 /// furniture (a share link inside a sentence's span, say).
-fn hidden_inside(text: NodeRef<'_>, top: NodeRef<'_>, filter: Filter) -> bool {
+fn hidden_inside(text: NodeRef<'_>, top: NodeRef<'_>, filter: Filter<'_>) -> bool {
     text.ancestors()
         .take_while(|a| a.id() != top.id())
-        .filter_map(|a| a.value().as_element())
-        .any(|el| is_boilerplate_with(el, filter))
+        .any(|a| a.value().as_element().is_some_and(|el| filter.skips(a, el)))
 }
 
 /// Elements read as one paragraph.
@@ -575,7 +599,7 @@ pub fn block_text(node: NodeRef<'_>) -> BlockText {
     block_text_with(node, Filter::STRICT)
 }
 
-fn block_text_with(node: NodeRef<'_>, filter: Filter) -> BlockText {
+fn block_text_with(node: NodeRef<'_>, filter: Filter<'_>) -> BlockText {
     let mut raw = String::new();
     let mut link_chars = 0;
     let mut link_depth = 0usize;
@@ -592,9 +616,7 @@ fn block_text_with(node: NodeRef<'_>, filter: Filter) -> BlockText {
                 Node::Element(el) => match el.name() {
                     "br" | "hr" => raw.push(' '),
                     "a" => link_depth += 1,
-                    _ if n.id() != node.id() && is_boilerplate_with(el, filter) => {
-                        skip = Some(n.id())
-                    }
+                    _ if n.id() != node.id() && filter.skips(n, el) => skip = Some(n.id()),
                     _ if is_block_element(el.name()) => raw.push(' '),
                     _ => {}
                 },
@@ -788,7 +810,7 @@ pub fn is_boilerplate(el: &Element) -> bool {
     is_boilerplate_with(el, Filter::STRICT)
 }
 
-fn is_boilerplate_with(el: &Element, filter: Filter) -> bool {
+fn is_boilerplate_with(el: &Element, filter: Filter<'_>) -> bool {
     let name = el.name();
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -927,7 +949,7 @@ mod tests {
 
     fn blocks(html: &str) -> Blocks {
         let doc = Html::parse_document(html);
-        extract(&doc, None)
+        extract(&doc, None, None)
     }
 
     #[test]
@@ -1019,7 +1041,7 @@ mod tests {
             "</div>".repeat(5000)
         );
         let doc = Html::parse_document(&html);
-        let _ = extract(&doc, None);
+        let _ = extract(&doc, None, None);
     }
 
     #[test]

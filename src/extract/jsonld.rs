@@ -36,6 +36,11 @@ pub struct JsonLd {
     pub publisher: Option<String>,
     pub language: Option<String>,
     pub url: Option<String>,
+    pub section: Option<String>,
+    /// A `LiveBlogPosting`.
+    pub live_blog: bool,
+    /// A live blog's updates (`liveBlogUpdate`), oldest first.
+    pub updates: Vec<String>,
 }
 
 /// Reads the article object out of the given script contents.
@@ -101,7 +106,50 @@ fn read(v: &Value) -> JsonLd {
         publisher: v.get("publisher").and_then(|p| names(p).into_iter().next()),
         language: s("inLanguage"),
         url: s("url"),
+        section: s("articleSection"),
+        live_blog: has_type(v.get("@type"), "LiveBlogPosting"),
+        updates: live_updates(v),
     }
+}
+
+fn has_type(ty: Option<&Value>, name: &str) -> bool {
+    match ty {
+        Some(Value::String(s)) => type_name(s) == name,
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|t| t.as_str().is_some_and(|s| type_name(s) == name)),
+        _ => false,
+    }
+}
+
+/// The text of each `liveBlogUpdate`, in time order (oldest first) when every
+/// update is dated, else in the order given.
+fn live_updates(v: &Value) -> Vec<String> {
+    let Some(Value::Array(updates)) = v.get("liveBlogUpdate") else {
+        return Vec::new();
+    };
+    let mut posts: Vec<(Option<String>, String)> = updates
+        .iter()
+        .filter_map(|u| {
+            let text = u
+                .get("articleBody")
+                .or_else(|| u.get("text"))
+                .and_then(Value::as_str)?;
+            let text = match u.get("headline").and_then(Value::as_str) {
+                Some(h) => format!("{h}\n{text}"),
+                None => text.to_owned(),
+            };
+            let date = u
+                .get("datePublished")
+                .and_then(string)
+                .and_then(|d| normalise_date(&d));
+            Some((date, text))
+        })
+        .collect();
+    if posts.iter().all(|(d, _)| d.is_some()) {
+        posts.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    posts.into_iter().map(|(_, t)| t).collect()
 }
 
 /// A string, or the first string of an array, squashed; `None` when empty.

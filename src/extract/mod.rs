@@ -11,6 +11,8 @@ pub mod body;
 pub mod jsonld;
 pub mod text;
 
+use std::collections::HashSet;
+
 use scraper::{ElementRef, Html, Selector};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -22,12 +24,18 @@ use text::{non_empty, normalise_date, squash};
 pub struct Article {
     /// The headline.
     pub title: Option<String>,
-    /// Authors as the page credits them, joined ("A and B").
+    /// Authors as the page credits them, joined for display ("A and B").
     pub byline: Option<String>,
+    /// Authors, one per entry.
+    #[serde(default)]
+    pub bylines: Vec<String>,
     /// First publication, RFC 3339 UTC when the page gave a zone.
     pub published: Option<String>,
     /// Last modification, as the page states it.
     pub modified: Option<String>,
+    /// The standfirst (dek, summary) shown under the headline.
+    #[serde(default)]
+    pub lead: Option<String>,
     /// The body, one string per paragraph, whitespace squashed.
     pub body: Vec<String>,
     /// Correction and update notes, apart from the body.
@@ -39,6 +47,15 @@ pub struct Article {
     pub language: Option<String>,
     /// The publication's name.
     pub site_name: Option<String>,
+    /// The section the article is filed under.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// The next page of a paginated article (only this page is read).
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// A live blog: the body holds its posts in page order.
+    #[serde(default)]
+    pub live_blog: bool,
 }
 
 impl Article {
@@ -58,11 +75,24 @@ impl Article {
     }
 }
 
+/// Extraction rules for one site (from the config file, or `--selector`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteRule {
+    /// CSS selector of the body container(s); replaces the generic extractor.
+    pub select: Option<String>,
+    /// CSS selectors of elements to drop from the body.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    /// CSS selector of the headline.
+    pub title: Option<String>,
+}
+
 /// Options for one extraction.
 #[derive(Debug, Clone, Default)]
 pub struct ExtractOptions {
-    /// A CSS selector for the body container, overriding the generic extractor.
-    pub body_selector: Option<String>,
+    /// A site rule to apply.
+    pub rule: Option<SiteRule>,
 }
 
 /// Why an extraction failed.
@@ -70,7 +100,7 @@ pub struct ExtractOptions {
 pub enum ExtractError {
     #[error("invalid CSS selector {selector:?}")]
     Selector { selector: String },
-    #[error("the body selector {selector:?} matched nothing on the page")]
+    #[error("the site rule's selector {selector:?} matched nothing on the page")]
     SelectorMissed { selector: String },
 }
 
@@ -79,18 +109,37 @@ pub fn extract(html: &str) -> Article {
     extract_with(html, &ExtractOptions::default()).expect("default options cannot fail")
 }
 
+fn selector(css: &str) -> Result<Selector, ExtractError> {
+    Selector::parse(css).map_err(|_| ExtractError::Selector {
+        selector: css.to_owned(),
+    })
+}
+
+/// Checks that every selector of a rule parses.
+pub fn validate_rule(rule: &SiteRule) -> Result<(), ExtractError> {
+    for css in rule.select.iter().chain(&rule.remove).chain(&rule.title) {
+        selector(css)?;
+    }
+    Ok(())
+}
+
 /// Extracts the article from an HTML document.
 pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, ExtractError> {
     let doc = Html::parse_document(html);
     let meta = Meta::collect(&doc);
     let ld = jsonld::parse(meta.ld_blocks.iter().map(String::as_str));
+    let rule = opts.rule.clone().unwrap_or_default();
 
-    let roots = match &opts.body_selector {
+    let mut removed = HashSet::new();
+    for css in &rule.remove {
+        for el in doc.select(&selector(css)?) {
+            removed.insert(el.id());
+        }
+    }
+    let removed = (!removed.is_empty()).then_some(&removed);
+    let roots = match &rule.select {
         Some(css) => {
-            let sel = Selector::parse(css).map_err(|_| ExtractError::Selector {
-                selector: css.clone(),
-            })?;
-            let roots: Vec<_> = doc.select(&sel).map(|e| *e).collect();
+            let roots: Vec<_> = doc.select(&selector(css)?).map(|e| *e).collect();
             if roots.is_empty() {
                 return Err(ExtractError::SelectorMissed {
                     selector: css.clone(),
@@ -103,49 +152,55 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
             .and_then(|id| doc.tree.get(id))
             .map(|n| vec![n]),
     };
-    let mut blocks = body::extract(&doc, roots);
-    if blocks.paragraphs.is_empty()
-        && let Some(text) = ld.as_ref().and_then(|l| l.body.as_deref())
-    {
-        for para in text.split('\n').filter_map(non_empty) {
-            if body::is_correction_note(&para) {
-                blocks.corrections.push(para);
-            } else {
-                blocks.paragraphs.push(para);
-            }
-        }
+    let mut blocks = body::extract(&doc, roots, removed);
+    if blocks.paragraphs.is_empty() && rule.select.is_none() {
+        fallback_body(&doc, ld.as_ref(), &mut blocks);
     }
 
     let ld = ld.unwrap_or_default();
     let site_name = ld.publisher.clone().or_else(|| meta.get("og:site_name"));
-    let title = ld
-        .headline
-        .clone()
-        .or_else(|| meta.itemprop_headline.clone())
-        .or_else(|| meta.get("og:title"))
-        .or_else(|| meta.get("twitter:title"))
-        .or_else(|| meta.h1.clone())
-        .or_else(|| meta.title.clone())
-        .map(|t| strip_site_suffix(&t, site_name.as_deref()));
-    // The headline is not part of the body even when the container repeats it.
-    if let (Some(t), Some(first)) = (&title, blocks.paragraphs.first())
-        && first == t
-    {
-        blocks.paragraphs.remove(0);
+    let rule_title = match &rule.title {
+        Some(css) => doc
+            .select(&selector(css)?)
+            .next()
+            .and_then(|el| non_empty(&body::block_text(*el).text)),
+        None => None,
+    };
+    let title = rule_title.or_else(|| {
+        ld.headline
+            .clone()
+            .or_else(|| meta.itemprop_headline.clone())
+            .or_else(|| meta.get("og:title"))
+            .or_else(|| meta.get("twitter:title"))
+            .or_else(|| meta.h1.clone())
+            .or_else(|| meta.title.clone())
+            .map(|t| strip_site_suffix(&t, site_name.as_deref()))
+    });
+    // The headline and the standfirst are not part of the body even when the
+    // container repeats them.
+    let lead = meta.standfirst.clone();
+    for repeated in [&title, &lead].into_iter().flatten() {
+        if blocks.paragraphs.first() == Some(repeated) {
+            blocks.paragraphs.remove(0);
+        }
     }
-    let authors = if !ld.authors.is_empty() {
+    let bylines = if !ld.authors.is_empty() {
         ld.authors.clone()
     } else if !meta.itemprop_authors.is_empty() {
         meta.itemprop_authors.clone()
     } else if let Some(a) = meta.get("author").filter(|a| !a.starts_with("http")) {
-        vec![a]
+        split_names(&a)
     } else {
-        meta.visible_byline.clone().into_iter().collect()
+        meta.visible_byline
+            .as_deref()
+            .map(split_names)
+            .unwrap_or_default()
     };
-    let byline = (!authors.is_empty()).then(|| join_names(&authors));
+    let byline = (!bylines.is_empty()).then(|| join_names(&bylines));
     Ok(Article {
         title,
         byline,
+        bylines,
         published: ld
             .published
             .clone()
@@ -153,7 +208,8 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
             .or_else(|| {
                 meta.get("article:published_time")
                     .and_then(|d| normalise_date(&d))
-            }),
+            })
+            .or_else(|| meta.time.as_deref().and_then(normalise_date)),
         modified: ld
             .modified
             .clone()
@@ -162,12 +218,54 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
                 meta.get("article:modified_time")
                     .and_then(|d| normalise_date(&d))
             }),
+        lead,
         body: blocks.paragraphs,
         corrections: blocks.corrections,
         canonical_url: meta.canonical.clone().or_else(|| meta.get("og:url")),
         language: meta.lang.clone().or(ld.language.clone()),
         site_name,
+        section: ld.section.clone().or_else(|| meta.get("article:section")),
+        next_page: meta.next_page.clone(),
+        live_blog: ld.live_blog,
     })
+}
+
+/// When the page shows no body: the body written in JSON-LD (`articleBody`, or
+/// a live blog's updates in order), else the largest `<noscript>` block read as
+/// HTML (pages that render the article with scripts).
+fn fallback_body(doc: &Html, ld: Option<&jsonld::JsonLd>, blocks: &mut body::Blocks) {
+    if let Some(ld) = ld {
+        let texts = ld.body.iter().chain(&ld.updates);
+        for para in texts.flat_map(|t| t.split('\n')).filter_map(non_empty) {
+            if body::is_correction_note(&para) {
+                blocks.corrections.push(para);
+            } else {
+                blocks.paragraphs.push(para);
+            }
+        }
+        if !blocks.paragraphs.is_empty() {
+            return;
+        }
+    }
+    let noscript = Selector::parse("noscript").expect("valid selector");
+    let largest = doc
+        .select(&noscript)
+        .map(|n| n.text().collect::<String>())
+        .max_by_key(String::len);
+    if let Some(inner) = largest.filter(|t| t.contains('<')) {
+        let fragment = Html::parse_document(&inner);
+        let found = body::extract(&fragment, None, None);
+        blocks.paragraphs = found.paragraphs;
+        blocks.corrections.extend(found.corrections);
+    }
+}
+
+/// "A. Writer, B. Writer and C. Writer" → three names.
+fn split_names(s: &str) -> Vec<String> {
+    s.split([',', '&', ';'])
+        .flat_map(|part| part.split(" and "))
+        .filter_map(non_empty)
+        .collect()
 }
 
 /// "Alice", "Alice and Bob", "Alice, Bob and Carol".
@@ -207,6 +305,12 @@ struct Meta {
     itemprop_dates: Vec<(String, String)>,
     article_body: Option<ego_tree::NodeId>,
     visible_byline: Option<String>,
+    /// The first visible standfirst (dek, summary).
+    standfirst: Option<String>,
+    /// A `<time datetime>` inside an `<article>`, or one marked `pubdate`.
+    time: Option<String>,
+    /// `<link rel="next">`: the next page of a paginated article.
+    next_page: Option<String>,
 }
 
 impl Meta {
@@ -235,6 +339,14 @@ impl Meta {
                     m.ld_blocks.push(el.text().collect());
                 }
                 "link"
+                    if m.next_page.is_none()
+                        && v.attr("rel").is_some_and(|r| {
+                            r.split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+                        }) =>
+                {
+                    m.next_page = v.attr("href").and_then(non_empty);
+                }
+                "link"
                     if m.canonical.is_none()
                         && v.attr("rel").is_some_and(|r| {
                             r.split_whitespace()
@@ -244,6 +356,17 @@ impl Meta {
                     m.canonical = v.attr("href").and_then(non_empty);
                 }
                 "title" if m.title.is_none() => m.title = non_empty(&el.text().collect::<String>()),
+                "time"
+                    if m.time.is_none()
+                        && (v.attr("pubdate").is_some()
+                            || node.ancestors().any(|a| {
+                                a.value()
+                                    .as_element()
+                                    .is_some_and(|e| e.name() == "article")
+                            })) =>
+                {
+                    m.time = v.attr("datetime").and_then(non_empty);
+                }
                 "h1" if m.h1.is_none() => m.h1 = non_empty(&body::block_text(*el).text),
                 _ => {}
             }
@@ -289,6 +412,12 @@ impl Meta {
                     }
                 }
             }
+            if m.standfirst.is_none() && is_standfirst(v) {
+                let text = body::block_text(*el).text;
+                if (20..=600).contains(&text.len()) {
+                    m.standfirst = Some(text);
+                }
+            }
             if m.visible_byline.is_none() && is_byline(v) {
                 let text = body::block_text(*el).text;
                 if !text.is_empty() && text.len() < 200 {
@@ -322,6 +451,32 @@ fn is_byline(el: &scraper::node::Element) -> bool {
         || el
             .attr("class")
             .is_some_and(|c| c.split_whitespace().any(|c| c == "byline" || c == "author"))
+}
+
+fn is_standfirst(el: &scraper::node::Element) -> bool {
+    const NAMES: &[&str] = &[
+        "standfirst",
+        "dek",
+        "deck",
+        "subheadline",
+        "sub-headline",
+        "subtitle",
+        "sub-title",
+        "article-summary",
+        "summary",
+        "lede",
+        "strapline",
+        "intro",
+        "article-intro",
+        "excerpt",
+    ];
+    !matches!(
+        el.name(),
+        "meta" | "body" | "html" | "article" | "main" | "section"
+    ) && el.attr("class").is_some_and(|c| {
+        c.split_whitespace()
+            .any(|c| NAMES.contains(&c.to_ascii_lowercase().as_str()))
+    })
 }
 
 /// "By Jane Doe" → "Jane Doe".
@@ -375,11 +530,98 @@ mod tests {
     #[test]
     fn selector_that_misses_is_an_error() {
         let opts = ExtractOptions {
-            body_selector: Some(".nope".into()),
+            rule: Some(SiteRule {
+                select: Some(".nope".into()),
+                ..SiteRule::default()
+            }),
         };
         assert!(matches!(
             extract_with("<p>x</p>", &opts),
             Err(ExtractError::SelectorMissed { .. })
         ));
+    }
+
+    const P1: &str = "The first paragraph of the story is long enough, with a comma, to count.";
+    const P2: &str = "The second paragraph of the story is long enough, with a comma, to count.";
+
+    #[test]
+    fn site_rule_selects_removes_and_titles() {
+        let html = format!(
+            r#"<html><body><h1>Generic headline</h1>
+            <div class="x-body"><p>{P1}</p><div class="x-promo"><p>Buy the paper today, it is long enough.</p></div><p>{P2}</p></div>
+            <div class="x-title">Rule headline</div></body></html>"#
+        );
+        let opts = ExtractOptions {
+            rule: Some(SiteRule {
+                select: Some(".x-body".into()),
+                remove: vec![".x-promo".into()],
+                title: Some(".x-title".into()),
+            }),
+        };
+        let a = extract_with(&html, &opts).unwrap();
+        assert_eq!(a.title.as_deref(), Some("Rule headline"));
+        assert_eq!(a.body, [P1, P2]);
+        let bad = SiteRule {
+            remove: vec!["p[".into()],
+            ..SiteRule::default()
+        };
+        assert!(validate_rule(&bad).is_err());
+    }
+
+    #[test]
+    fn metadata_fields_from_their_sources() {
+        let html = format!(
+            r#"<html lang="de"><head>
+            <meta property="article:section" content="Politik">
+            <meta name="author" content="Ana Berg, Jonas Keller and Lu Wei">
+            <link rel="next" href="https://example.com/story?page=2">
+            </head><body><article><h1>Headline</h1>
+            <p class="standfirst">A standfirst that sums up the story in one line.</p>
+            <time datetime="2026-05-01T08:00:00+02:00">1 May</time>
+            <div class="text"><p>{P1}</p><p>{P2}</p></div></article></body></html>"#
+        );
+        let a = extract(&html);
+        assert_eq!(a.bylines, ["Ana Berg", "Jonas Keller", "Lu Wei"]);
+        assert_eq!(
+            a.byline.as_deref(),
+            Some("Ana Berg, Jonas Keller and Lu Wei")
+        );
+        assert_eq!(
+            a.lead.as_deref(),
+            Some("A standfirst that sums up the story in one line.")
+        );
+        assert_eq!(a.section.as_deref(), Some("Politik"));
+        assert_eq!(a.published.as_deref(), Some("2026-05-01T06:00:00Z"));
+        assert_eq!(
+            a.next_page.as_deref(),
+            Some("https://example.com/story?page=2")
+        );
+        assert_eq!(a.language.as_deref(), Some("de"));
+        assert_eq!(a.body, [P1, P2]);
+    }
+
+    #[test]
+    fn body_only_in_noscript_or_json_ld() {
+        let noscript = format!(
+            "<html><body><div id=app></div><noscript><article><p>{P1}</p><p>{P2}</p></article></noscript></body></html>"
+        );
+        assert_eq!(extract(&noscript).body, [P1, P2]);
+        let ld = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"H",
+            "articleBody":"{P1}\n{P2}"}}</script></head><body><div id=app></div></body></html>"#
+        );
+        assert_eq!(extract(&ld).body, [P1, P2]);
+    }
+
+    #[test]
+    fn live_blog_updates_in_time_order() {
+        let html = r#"<html><head><script type="application/ld+json">{"@type":"LiveBlogPosting",
+            "headline":"Storm live","liveBlogUpdate":[
+              {"datePublished":"2026-01-01T12:00:00Z","articleBody":"Second post"},
+              {"datePublished":"2026-01-01T10:00:00Z","articleBody":"First post"}]}</script>
+            </head><body><div id=app></div></body></html>"#;
+        let a = extract(html);
+        assert!(a.live_blog);
+        assert_eq!(a.body, ["First post", "Second post"]);
     }
 }

@@ -82,8 +82,10 @@ impl<'a> RevisionJson<'a> {
 pub struct ArticleFields<'a> {
     pub title: Option<&'a str>,
     pub byline: Option<&'a str>,
+    pub bylines: &'a [String],
     pub published: Option<&'a str>,
     pub modified: Option<&'a str>,
+    pub lead: Option<&'a str>,
     /// Body paragraphs separated by a blank line.
     pub text: String,
     pub paragraphs: &'a [String],
@@ -91,6 +93,9 @@ pub struct ArticleFields<'a> {
     pub canonical_url: Option<&'a str>,
     pub language: Option<&'a str>,
     pub site_name: Option<&'a str>,
+    pub section: Option<&'a str>,
+    pub next_page: Option<&'a str>,
+    pub live_blog: bool,
 }
 
 impl<'a> ArticleFields<'a> {
@@ -98,14 +103,19 @@ impl<'a> ArticleFields<'a> {
         ArticleFields {
             title: a.title.as_deref(),
             byline: a.byline.as_deref(),
+            bylines: &a.bylines,
             published: a.published.as_deref(),
             modified: a.modified.as_deref(),
+            lead: a.lead.as_deref(),
             text: a.text(),
             paragraphs: &a.body,
             corrections: &a.corrections,
             canonical_url: a.canonical_url.as_deref(),
             language: a.language.as_deref(),
             site_name: a.site_name.as_deref(),
+            section: a.section.as_deref(),
+            next_page: a.next_page.as_deref(),
+            live_blog: a.live_blog,
         }
     }
 }

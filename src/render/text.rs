@@ -86,11 +86,21 @@ pub fn article(w: &mut dyn Write, p: &Painter, a: &Article) -> io::Result<()> {
     if !meta.is_empty() {
         writeln!(w, "{}", p.paint(Role::Meta, &meta.join(" · ")))?;
     }
+    if let Some(lead) = &a.lead {
+        writeln!(w, "\n{lead}")?;
+    }
     for para in &a.body {
         writeln!(w, "\n{para}")?;
     }
     for c in &a.corrections {
         writeln!(w, "\n{}", p.paint(Role::Meta, c))?;
+    }
+    if let Some(next) = &a.next_page {
+        writeln!(
+            w,
+            "\n{}",
+            p.paint(Role::Meta, &format!("(continues on the next page: {next})"))
+        )?;
     }
     Ok(())
 }
