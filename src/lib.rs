@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod diff;
 pub mod extract;
 pub mod fetch;

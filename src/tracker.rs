@@ -6,6 +6,7 @@
 //! failed fetch is recorded as a failed check and never touches what is
 //! already stored.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,7 +16,7 @@ use url::Url;
 
 use crate::clock::{Clock, rfc3339};
 use crate::diff::{DiffOptions, diff_articles};
-use crate::extract::{Article, ExtractOptions, extract_with};
+use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::fingerprint::fingerprint;
 use crate::store::{ArticleRow, NewCheck, NewRevision, Outcome, Store, StoreError};
@@ -27,6 +28,8 @@ pub struct TrackerOptions {
     pub concurrency: usize,
     pub diff: DiffOptions,
     pub clock: Clock,
+    /// Extraction rules by host (from the config file).
+    pub sites: Arc<BTreeMap<String, SiteRule>>,
 }
 
 impl Default for TrackerOptions {
@@ -35,7 +38,24 @@ impl Default for TrackerOptions {
             concurrency: 8,
             diff: DiffOptions::default(),
             clock: Clock::System,
+            sites: Arc::default(),
         }
+    }
+}
+
+impl TrackerOptions {
+    /// The extraction options for one article: its host's site rule, with the
+    /// article's own `--selector` in place of the rule's body selector.
+    pub fn extract_options(&self, article: &ArticleRow) -> ExtractOptions {
+        let host = Url::parse(&article.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut rule = crate::config::rule_for(&self.sites, &host).cloned();
+        if let Some(sel) = &article.selector {
+            rule.get_or_insert_with(SiteRule::default).select = Some(sel.clone());
+        }
+        ExtractOptions { rule }
     }
 }
 
@@ -84,8 +104,14 @@ pub struct Tracker<'s> {
 
 /// A fetched-and-extracted page, or the reason it could not be.
 enum Fetch {
-    NotModified { status: u16, elapsed_ms: u64 },
-    Page { page: Box<Page>, article: Box<Article> },
+    NotModified {
+        status: u16,
+        elapsed_ms: u64,
+    },
+    Page {
+        page: Box<Page>,
+        article: Box<Article>,
+    },
     Failed(Failure),
 }
 
@@ -110,13 +136,18 @@ impl<'s> Tracker<'s> {
         self.store
     }
 
-    /// Starts tracking `urls` (already validated) and checks each new one now.
-    pub async fn track(&mut self, urls: &[Url]) -> Result<Vec<TrackResult>, StoreError> {
+    /// Starts tracking `urls` (already validated), with an optional body
+    /// selector for all of them, and checks each new one now.
+    pub async fn track(
+        &mut self,
+        urls: &[Url],
+        selector: Option<&str>,
+    ) -> Result<Vec<TrackResult>, StoreError> {
         let now = rfc3339(self.opts.clock.now());
         let mut results = Vec::new();
         let mut added = Vec::new();
         for url in urls {
-            let (row, created) = self.store.add_article(url.as_str(), &now)?;
+            let (row, created) = self.store.add_article(url.as_str(), selector, &now)?;
             if created {
                 added.push(row);
                 results.push(None);
@@ -157,9 +188,13 @@ impl<'s> Tracker<'s> {
             } else {
                 Validators::default()
             };
+            let opts = self.opts.extract_options(a);
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (i, fetch_and_extract(&fetcher, &url, &validators).await)
+                (
+                    i,
+                    fetch_and_extract(&fetcher, &url, &validators, opts).await,
+                )
             });
         }
         let mut fetched: Vec<Option<Fetch>> = articles.iter().map(|_| None).collect();
@@ -284,7 +319,12 @@ impl<'s> Tracker<'s> {
     }
 }
 
-async fn fetch_and_extract(fetcher: &Fetcher, url: &str, validators: &Validators) -> Fetch {
+async fn fetch_and_extract(
+    fetcher: &Fetcher,
+    url: &str,
+    validators: &Validators,
+    opts: ExtractOptions,
+) -> Fetch {
     let started = Instant::now();
     let elapsed_ms = || started.elapsed().as_millis() as u64;
     let fail = |e: FetchError| {
@@ -315,10 +355,7 @@ async fn fetch_and_extract(fetcher: &Fetcher, url: &str, validators: &Validators
         Ok(Fetched::Page(page)) => {
             // Extraction is CPU work: keep it off the I/O threads.
             let html = page.html.clone();
-            let extracted = tokio::task::spawn_blocking(move || {
-                extract_with(&html, &ExtractOptions::default())
-            })
-            .await;
+            let extracted = tokio::task::spawn_blocking(move || extract_with(&html, &opts)).await;
             match extracted {
                 Ok(Ok(article)) if !article.body.is_empty() => Fetch::Page {
                     page: Box::new(page),

@@ -59,13 +59,29 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "REDLINE_TIMEOUT",
         value_name = "SECS",
-        default_value_t = 30,
         long_help = "Seconds allowed for one page fetch, body included (connecting is\n\
-                     allowed at most 10 of them). Default: 30. Environment: REDLINE_TIMEOUT."
+                     allowed at most 10 of them). Default: 30, or [fetch] timeout in the\n\
+                     config file. Environment: REDLINE_TIMEOUT."
     )]
-    pub timeout: u64,
+    pub timeout: Option<u64>,
+
+    /// The config file
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        long_help = "The TOML config file (fetch settings, per-site extraction rules).\n\
+                     Default: $XDG_CONFIG_HOME/redline/config.toml, if it exists.\n\
+                     Environment: REDLINE_CONFIG. See `redline config show`."
+    )]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print every effective setting and where it came from
+    Show,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +98,16 @@ pub enum Command {
         /// Article URLs (http or https)
         #[arg(required = true, value_name = "URL")]
         urls: Vec<String>,
+        /// CSS selector of the article body on these pages
+        #[arg(
+            long,
+            value_name = "CSS",
+            long_help = "CSS selector of the article body on these pages, used instead of the\n\
+                         generic extractor (and instead of a site rule's `select`). A check\n\
+                         where it matches nothing fails; it never records an empty article.\n\
+                         Default: none."
+        )]
+        selector: Option<String>,
     },
     /// Check tracked articles now and record what changed
     Check {
@@ -144,6 +170,14 @@ pub enum Command {
         /// JSON Lines output, one object per file
         #[arg(long)]
         json: bool,
+        /// CSS selector of the article body (instead of the generic extractor)
+        #[arg(long, value_name = "CSS")]
+        selector: Option<String>,
+    },
+    /// Show the effective configuration
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
     },
     /// Run the whole pipeline on the bundled sample articles, offline
     Demo {

@@ -21,14 +21,29 @@ type Out<'a> = &'a mut dyn Write;
 /// (`None` for files).
 type DiffIds = (Option<i64>, Option<(i64, i64)>);
 
-fn tracker_options(ctx: &Context) -> TrackerOptions {
+pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
     TrackerOptions {
         clock: ctx.clock,
+        sites: std::sync::Arc::new(ctx.config.sites.clone()),
         ..TrackerOptions::default()
     }
 }
 
-pub async fn track(ctx: &Context, out: Out<'_>, urls: &[String]) -> Result<Status, CliError> {
+pub async fn track(
+    ctx: &Context,
+    out: Out<'_>,
+    urls: &[String],
+    selector: Option<&str>,
+) -> Result<Status, CliError> {
+    if let Some(css) = selector {
+        let rule = crate::extract::SiteRule {
+            select: Some(css.to_owned()),
+            ..Default::default()
+        };
+        crate::extract::validate_rule(&rule).map_err(|e| {
+            CliError::usage(e.to_string()).hint("give a CSS selector such as 'div.article-body'")
+        })?;
+    }
     // Validate every URL before touching the database.
     let parsed = urls
         .iter()
@@ -40,7 +55,7 @@ pub async fn track(ctx: &Context, out: Out<'_>, urls: &[String]) -> Result<Statu
     let mut store = ctx.store()?;
     let fetcher = ctx.fetcher()?;
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
-        .track(&parsed)
+        .track(&parsed, selector)
         .await?;
     let mut failed = 0;
     for r in &results {
@@ -366,7 +381,17 @@ pub fn extract(
     out: Out<'_>,
     files: &[PathBuf],
     json: bool,
+    selector: Option<String>,
 ) -> Result<Status, CliError> {
+    let opts = crate::extract::ExtractOptions {
+        rule: selector.map(|css| crate::extract::SiteRule {
+            select: Some(css),
+            ..Default::default()
+        }),
+    };
+    if let Some(rule) = &opts.rule {
+        crate::extract::validate_rule(rule).map_err(|e| CliError::usage(e.to_string()))?;
+    }
     let mut failed = false;
     for path in files {
         let name = path.display().to_string();
@@ -380,7 +405,15 @@ pub fn extract(
             }
         };
         let (html, _) = crate::fetch::charset::decode(&bytes, None);
-        let article = crate::extract::extract(&html);
+        let article = match crate::extract::extract_with(&html, &opts) {
+            Ok(a) => a,
+            Err(e) => {
+                out.flush()?;
+                eprintln!("error: {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
         if json {
             json_line(
                 out,
@@ -402,6 +435,46 @@ pub fn extract(
     } else {
         Status::Success
     })
+}
+
+/// `redline config show`: every effective setting and its source.
+pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
+    let c = &ctx.config;
+    let file = c
+        .file
+        .as_ref()
+        .map_or("(none)".to_owned(), |p| p.display().to_string());
+    writeln!(out, "config file  = {file}")?;
+    let db = match &ctx.db {
+        Some(p) => format!("{}  # --db or REDLINE_DB", p.display()),
+        None => super::default_db().map_or("(no data directory)".to_owned(), |p| {
+            format!("{}  # default", p.display())
+        }),
+    };
+    writeln!(out, "db           = {db}")?;
+    writeln!(
+        out,
+        "timeout      = {}  # {}",
+        c.timeout.value, c.timeout.source
+    )?;
+    writeln!(
+        out,
+        "user_agent   = {:?}  # {}",
+        ctx.policy.user_agent, c.contact.source
+    )?;
+    for (host, rule) in &c.sites {
+        writeln!(out, "site {host:?}  # {file}")?;
+        if let Some(s) = &rule.select {
+            writeln!(out, "  select = {s:?}")?;
+        }
+        if !rule.remove.is_empty() {
+            writeln!(out, "  remove = {:?}", rule.remove)?;
+        }
+        if let Some(t) = &rule.title {
+            writeln!(out, "  title  = {t:?}")?;
+        }
+    }
+    Ok(Status::Success)
 }
 
 fn json_line(out: Out<'_>, value: &impl serde::Serialize) -> Result<(), CliError> {

@@ -35,6 +35,7 @@ pub async fn run(
     })?;
     let mut store = Store::open(&db)?;
     let fetcher = ctx.fetcher()?;
+    // The demo's sites are fictional: no config rule applies to them.
     let opts = TrackerOptions {
         clock: ctx.clock,
         ..TrackerOptions::default()
@@ -64,7 +65,7 @@ pub async fn run(
             "\n{}",
             p.paint(Role::Header, "step 1: track (first versions)")
         )?;
-        for (a, r) in ARTICLES.iter().zip(tracker.track(&urls).await?) {
+        for (a, r) in ARTICLES.iter().zip(tracker.track(&urls, None).await?) {
             let TrackResult::Added(c) = r else {
                 unreachable!("a fresh database tracks nothing yet")
             };

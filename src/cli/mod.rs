@@ -16,10 +16,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use args::Cli;
-use args::{ColorChoice, Command};
+use args::{ColorChoice, Command, ConfigAction};
 pub use error::CliError;
 
 use crate::clock::Clock;
+use crate::config::{Config, ConfigError, Overrides};
 use crate::fetch::{FetchPolicy, Fetcher};
 use crate::render::Painter;
 use crate::store::Store;
@@ -40,6 +41,7 @@ pub struct Context {
     pub quiet: bool,
     pub clock: Clock,
     pub policy: FetchPolicy,
+    pub config: Config,
 }
 
 impl Context {
@@ -104,25 +106,52 @@ fn clock() -> Result<Clock, CliError> {
     }
 }
 
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        let hint = match e {
+            ConfigError::Env { .. } => "fix or unset the variable",
+            _ => "fix the file, or point --config / REDLINE_CONFIG at another",
+        };
+        CliError::runtime(e.to_string()).hint(hint)
+    }
+}
+
+/// The fetch policy the configuration asks for.
+fn fetch_policy(config: &Config) -> FetchPolicy {
+    let secs = config.timeout.value.max(1);
+    let mut policy = FetchPolicy {
+        timeout: Duration::from_secs(secs),
+        connect_timeout: Duration::from_secs(secs.min(10)),
+        ..FetchPolicy::default()
+    };
+    if let Some(contact) = &config.contact.value {
+        policy.user_agent = format!("redline/{} (+{contact})", env!("CARGO_PKG_VERSION"));
+    }
+    policy
+}
+
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<Status, CliError> {
     let g = &cli.global;
-    let policy = FetchPolicy {
-        timeout: Duration::from_secs(g.timeout.max(1)),
-        connect_timeout: Duration::from_secs(g.timeout.clamp(1, 10)),
-        ..FetchPolicy::default()
+    let overrides = Overrides {
+        path: g.config.clone(),
+        timeout: g.timeout,
     };
+    let config = Config::load(&overrides, |k| std::env::var(k).ok())?;
     let ctx = Context {
         db: g.db.clone(),
         painter: Painter::new(use_color(g.color)),
         quiet: g.quiet,
         clock: clock()?,
-        policy,
+        policy: fetch_policy(&config),
+        config,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let status = match cli.command {
-        Command::Track { urls } => block_on(commands::track(&ctx, &mut out, &urls)),
+        Command::Track { urls, selector } => {
+            block_on(commands::track(&ctx, &mut out, &urls, selector.as_deref()))
+        }
         Command::Check { targets } => block_on(commands::check(&ctx, &mut out, &targets)),
         Command::List { json } => commands::list(&ctx, &mut out, json),
         Command::Log { target, json } => commands::log(&ctx, &mut out, &target, json),
@@ -137,7 +166,14 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             json,
             context,
         } => commands::diff(&ctx, &mut out, &args, json, context),
-        Command::Extract { files, json } => commands::extract(&ctx, &mut out, &files, json),
+        Command::Extract {
+            files,
+            json,
+            selector,
+        } => commands::extract(&ctx, &mut out, &files, json, selector),
+        Command::Config {
+            action: ConfigAction::Show,
+        } => commands::config_show(&ctx, &mut out),
         Command::Demo { keep } => block_on(demo::run(&ctx, &mut out, keep)),
     };
     out.flush()?;

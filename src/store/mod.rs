@@ -79,6 +79,7 @@ pub struct ArticleRow {
     pub id: i64,
     pub url: String,
     pub added_at: String,
+    pub selector: Option<String>,
     pub final_url: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -274,14 +275,19 @@ impl Store {
     }
 
     /// Adds an article; returns it and whether it was new.
-    pub fn add_article(&mut self, url: &str, now: &str) -> Result<(ArticleRow, bool)> {
+    pub fn add_article(
+        &mut self,
+        url: &str,
+        selector: Option<&str>,
+        now: &str,
+    ) -> Result<(ArticleRow, bool)> {
         if let Some(row) = self.article_by_url(url)? {
             return Ok((row, false));
         }
         self.conn
             .execute(
-                "INSERT INTO articles (url, added_at) VALUES (?1, ?2)",
-                params![url, now],
+                "INSERT INTO articles (url, selector, added_at) VALUES (?1, ?2, ?3)",
+                params![url, selector, now],
             )
             .map_err(|e| self.err(e))?;
         let id = self.conn.last_insert_rowid();
@@ -292,8 +298,8 @@ impl Store {
         Ok((row, true))
     }
 
-    const ARTICLE_COLUMNS: &str =
-        "id, url, added_at, final_url, etag, last_modified, last_checked_at, last_error";
+    const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
+        last_checked_at, last_error, selector";
 
     fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         Ok(ArticleRow {
@@ -305,6 +311,7 @@ impl Store {
             last_modified: r.get(5)?,
             last_checked_at: r.get(6)?,
             last_error: r.get(7)?,
+            selector: r.get(8)?,
         })
     }
 
@@ -351,8 +358,8 @@ impl Store {
         stmt.query_map([], |r| {
             Ok(ArticleSummary {
                 article: Self::article_from(r)?,
-                revisions: r.get(8)?,
-                title: r.get(9)?,
+                revisions: r.get(9)?,
+                title: r.get(10)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -632,10 +639,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("sub/dir/r.db")).unwrap();
         let (a, created) = store
-            .add_article("http://x/a", "2026-01-01T00:00:00.000Z")
+            .add_article("http://x/a", None, "2026-01-01T00:00:00.000Z")
             .unwrap();
         assert!(created);
-        assert!(!store.add_article("http://x/a", "later").unwrap().1);
+        assert!(!store.add_article("http://x/a", None, "later").unwrap().1);
         let article = Article {
             title: Some("T".into()),
             body: vec!["p".into()],

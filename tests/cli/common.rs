@@ -70,6 +70,7 @@ impl Env {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("REDLINE_DB", &self.db)
             .env("REDLINE_NOW", "2026-03-01T12:00:00Z")
             .env("REDLINE_TIMEOUT", self.timeout_secs.to_string())

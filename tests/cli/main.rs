@@ -9,5 +9,6 @@ mod diff;
 mod errors;
 mod extract;
 mod real_page;
+mod rules;
 mod snapshots;
 mod track;

@@ -4,6 +4,8 @@ CREATE TABLE articles (
     id              INTEGER PRIMARY KEY,
     url             TEXT NOT NULL UNIQUE,
     added_at        TEXT NOT NULL,
+    -- A CSS selector for the body given with `track --selector`.
+    selector        TEXT,
     -- The URL the last successful fetch ended on, after redirects.
     final_url       TEXT,
     -- Validators of the last response, for conditional GET.

@@ -1,0 +1,322 @@
+//! Configuration: embedded defaults, then the user's file, then `REDLINE_*`
+//! environment variables, then flags — each layer overriding the one before.
+//!
+//! The file is TOML, found at `--config PATH`, else `REDLINE_CONFIG`, else
+//! `$XDG_CONFIG_HOME/redline/config.toml` (`~/.config/redline/config.toml`).
+//! Unknown keys are errors naming the file and line. redline never writes a
+//! config file.
+//!
+//! ```toml
+//! [fetch]
+//! timeout = 30                      # seconds for one page
+//! contact = "mailto:desk@example.com"   # added to the User-Agent
+//!
+//! [sites."example.com"]             # also matches www.example.com etc.
+//! select = "div.article-body"       # the body container
+//! remove = [".promo", ".inline-related"]
+//! title = "h1.headline"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::extract::{SiteRule, validate_rule};
+
+/// Where a value came from, for `redline config show`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+    Flag(&'static str),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => write!(f, "default"),
+            Source::File(p) => write!(f, "{}", p.display()),
+            Source::Env(v) => write!(f, "env {v}"),
+            Source::Flag(n) => write!(f, "flag {n}"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Sourced<T> {
+    fn default(value: T) -> Self {
+        Sourced {
+            value,
+            source: Source::Default,
+        }
+    }
+
+    fn set(&mut self, value: T, source: Source) {
+        self.value = value;
+        self.source = source;
+    }
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file read, if any.
+    pub file: Option<PathBuf>,
+    /// Seconds for one page fetch.
+    pub timeout: Sourced<u64>,
+    /// A contact (URL or mailto:) added to the User-Agent.
+    pub contact: Sourced<Option<String>>,
+    /// Extraction rules by host.
+    pub sites: BTreeMap<String, SiteRule>,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {}: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("config file {}: site {host:?}: {message}", path.display())]
+    Rule {
+        path: PathBuf,
+        host: String,
+        message: String,
+    },
+    #[error("{var}={value:?} is not valid: {why}")]
+    Env {
+        var: &'static str,
+        value: String,
+        why: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    fetch: FetchFile,
+    #[serde(default)]
+    sites: BTreeMap<String, SiteRule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FetchFile {
+    timeout: Option<u64>,
+    contact: Option<String>,
+}
+
+/// What the command line said about configuration.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--config PATH`.
+    pub path: Option<PathBuf>,
+    /// `--timeout SECS`.
+    pub timeout: Option<u64>,
+}
+
+impl Config {
+    /// Reads the layers: defaults, file, environment (from `env`), flags.
+    pub fn load(
+        flags: &Overrides,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config {
+            file: None,
+            timeout: Sourced::default(30),
+            contact: Sourced::default(None),
+            sites: BTreeMap::new(),
+        };
+        let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
+            (Some(p), _) => (Some(p.clone()), true),
+            (None, Some(p)) if !p.is_empty() => (Some(PathBuf::from(p)), true),
+            _ => (default_path(&env), false),
+        };
+        if let Some(path) = path
+            && (explicit || path.exists())
+        {
+            config.read_file(&path)?;
+        }
+        if let Some(v) = env("REDLINE_TIMEOUT").filter(|v| !v.is_empty()) {
+            let secs = v
+                .parse()
+                .map_err(|e: std::num::ParseIntError| ConfigError::Env {
+                    var: "REDLINE_TIMEOUT",
+                    value: v.clone(),
+                    why: e.to_string(),
+                })?;
+            config.timeout.set(secs, Source::Env("REDLINE_TIMEOUT"));
+        }
+        if let Some(secs) = flags.timeout {
+            config.timeout.set(secs, Source::Flag("--timeout"));
+        }
+        Ok(config)
+    }
+
+    fn read_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim().replace('\n', " "),
+        })?;
+        for (host, rule) in &file.sites {
+            validate_rule(rule).map_err(|e| ConfigError::Rule {
+                path: path.to_owned(),
+                host: host.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        let source = Source::File(path.to_owned());
+        if let Some(t) = file.fetch.timeout {
+            self.timeout.set(t, source.clone());
+        }
+        if let Some(c) = file.fetch.contact {
+            self.contact.set(Some(c), source.clone());
+        }
+        self.sites = file.sites;
+        self.file = Some(path.to_owned());
+        Ok(())
+    }
+
+    /// The site rule for a URL's host: an exact match, else the longest
+    /// configured parent domain (`example.com` covers `www.example.com`).
+    pub fn rule_for(&self, host: &str) -> Option<&SiteRule> {
+        rule_for(&self.sites, host)
+    }
+}
+
+/// The rule for `host` among `sites`: an exact match, else the longest parent
+/// domain.
+pub fn rule_for<'a>(sites: &'a BTreeMap<String, SiteRule>, host: &str) -> Option<&'a SiteRule> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    sites
+        .iter()
+        .filter(|(h, _)| {
+            let h = h.to_ascii_lowercase();
+            host == h || host.ends_with(&format!(".{h}"))
+        })
+        .max_by_key(|(h, _)| h.len())
+        .map(|(_, r)| r)
+}
+
+/// `$XDG_CONFIG_HOME/redline/config.toml`, or `~/.config/redline/config.toml`.
+fn default_path(env: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let base = env("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("redline").join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_from(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[fetch]\ntimeout = 12\ncontact = \"mailto:a@b\"\n").unwrap();
+        let flags = Overrides {
+            path: Some(path.clone()),
+            timeout: None,
+        };
+        let c = Config::load(&flags, env_from(&[])).unwrap();
+        assert_eq!(c.timeout.value, 12);
+        assert_eq!(c.timeout.source, Source::File(path.clone()));
+        assert_eq!(c.contact.value.as_deref(), Some("mailto:a@b"));
+        let c = Config::load(&flags, env_from(&[("REDLINE_TIMEOUT", "7")])).unwrap();
+        assert_eq!(
+            (c.timeout.value, c.timeout.source),
+            (7, Source::Env("REDLINE_TIMEOUT"))
+        );
+        let flags = Overrides {
+            timeout: Some(3),
+            ..flags
+        };
+        let c = Config::load(&flags, env_from(&[("REDLINE_TIMEOUT", "7")])).unwrap();
+        assert_eq!(
+            (c.timeout.value, c.timeout.source),
+            (3, Source::Flag("--timeout"))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_selectors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[sites.\"example.com\"]\nselct = \"div\"\n").unwrap();
+        let flags = Overrides {
+            path: Some(path.clone()),
+            timeout: None,
+        };
+        let e = Config::load(&flags, env_from(&[])).unwrap_err().to_string();
+        assert!(
+            e.contains("c.toml") && e.contains("selct") && e.contains("line 2"),
+            "{e}"
+        );
+        std::fs::write(&path, "[sites.\"example.com\"]\nselect = \"div[\"\n").unwrap();
+        let e = Config::load(&flags, env_from(&[])).unwrap_err().to_string();
+        assert!(
+            e.contains("example.com") && e.contains("invalid CSS selector"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn missing_default_file_is_fine_but_a_named_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_str().unwrap();
+        assert!(Config::load(&Overrides::default(), env_from(&[("HOME", home)])).is_ok());
+        let named = env_from(&[("REDLINE_CONFIG", "/nonexistent/redline.toml")]);
+        assert!(matches!(
+            Config::load(&Overrides::default(), named),
+            Err(ConfigError::Read { .. })
+        ));
+    }
+
+    #[test]
+    fn rules_match_hosts_and_subdomains() {
+        let mut c = Config::load(&Overrides::default(), env_from(&[])).unwrap();
+        let rule = |s: &str| SiteRule {
+            select: Some(s.into()),
+            ..SiteRule::default()
+        };
+        c.sites.insert("example.com".into(), rule("a"));
+        c.sites.insert("news.example.com".into(), rule("b"));
+        assert_eq!(
+            c.rule_for("www.example.com").unwrap().select.as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            c.rule_for("news.example.com").unwrap().select.as_deref(),
+            Some("b")
+        );
+        assert!(c.rule_for("notexample.com").is_none());
+    }
+}

@@ -1,0 +1,131 @@
+//! Site rules: `track --selector`, `[sites]` in the config file, and what
+//! happens when a rule stops matching.
+
+use crate::common::{Env, PARAS};
+
+fn page(body_class: &str, promo: &str) -> String {
+    format!(
+        "<html><head><title>Ruled story | Site</title></head><body>\
+         <div class=\"{body_class}\"><p>{}</p><div class=\"promo-box\"><p>{promo}</p></div><p>{}</p></div>\
+         <div class=\"other\"><p>{}</p></div></body></html>",
+        PARAS[0], PARAS[1], PARAS[2]
+    )
+}
+
+#[test]
+fn selector_picks_the_body_and_a_miss_is_a_failed_check_not_a_revision() {
+    let env = Env::new();
+    let url = env.serve(
+        "/a",
+        &page(
+            "story-text",
+            "Subscribe to our print edition, delivered daily.",
+        ),
+    );
+    env.run(&["track", "--selector", "div.story-text", &url])
+        .expect(0);
+    let shown = &env.run(&["show", "1", "--json"]).expect(0).json_lines()[0];
+    let text = shown["text"].as_str().unwrap();
+    assert!(text.contains(PARAS[0]) && text.contains(PARAS[1]), "{text}");
+    assert!(
+        !text.contains(PARAS[2]),
+        "the selector keeps only its container: {text}"
+    );
+
+    // The site redesigns: the selector no longer matches.
+    env.serve("/a", &page("redesigned-body", "x"));
+    let out = env.run(&["check"]).expect(1);
+    assert!(out.stdout.contains("matched nothing"), "{}", out.stdout);
+    assert_eq!(env.revisions("1"), 1, "no revision deleting the article");
+    assert!(
+        env.listed(1)["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("div.story-text")
+    );
+}
+
+#[test]
+fn invalid_selector_is_a_usage_error() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("x", "y"));
+    let out = env.run(&["track", "--selector", "div[", &url]).expect(2);
+    assert!(
+        out.stderr.contains("invalid CSS selector"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn config_site_rules_apply_by_host_and_show_with_their_source() {
+    let env = Env::new();
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[fetch]\ntimeout = 9\ncontact = \"mailto:desk@example.org\"\n\n\
+         [sites.\"127.0.0.1\"]\nremove = [\".promo-box\"]\n",
+    )
+    .unwrap();
+    let url = env.serve(
+        "/a",
+        &page(
+            "story-text",
+            "Subscribe to our print edition, delivered daily, and save.",
+        ),
+    );
+    env.run(&["track", &url]).expect(0);
+    let text = env.run(&["show", "1", "--json"]).expect(0).json_lines()[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !text.contains("Subscribe"),
+        "the rule removed the promo: {text}"
+    );
+    assert!(text.contains(PARAS[1]), "{text}");
+
+    let shown = env.run(&["config", "show"]).expect(0).stdout;
+    assert!(
+        shown.contains(&format!("config file  = {}", config.display())),
+        "{shown}"
+    );
+    // REDLINE_TIMEOUT (set by the test environment) beats the file.
+    assert!(
+        shown.contains("timeout      = 10  # env REDLINE_TIMEOUT"),
+        "{shown}"
+    );
+    assert!(shown.contains("mailto:desk@example.org"), "{shown}");
+    assert!(shown.contains("site \"127.0.0.1\""), "{shown}");
+    let flagged = env
+        .run(&["--timeout", "4", "config", "show"])
+        .expect(0)
+        .stdout;
+    assert!(
+        flagged.contains("timeout      = 4  # flag --timeout"),
+        "{flagged}"
+    );
+}
+
+#[test]
+fn a_broken_config_file_is_a_clear_error() {
+    let env = Env::new();
+    let config = env.path("bad.toml");
+    std::fs::write(&config, "[fetch]\ntimeout = 9\ntimout = 3\n").unwrap();
+    let out = env
+        .run(&["--config", config.to_str().unwrap(), "list"])
+        .expect(1);
+    assert!(
+        out.stderr.starts_with("error: config file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("timout") && out.stderr.contains("line 3"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hint: "), "{}", out.stderr);
+}
