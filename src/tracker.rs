@@ -235,6 +235,7 @@ impl<'s> Tracker<'s> {
             outcome: Outcome::Unchanged,
             duration_ms: 0,
             error: None,
+            fingerprint: None,
             etag: None,
             last_modified: None,
             final_url: None,
@@ -276,14 +277,51 @@ impl<'s> Tracker<'s> {
                     self.store.record_check(&check)?;
                     return Ok(result);
                 }
-                let revert_of = self.store.revision_with_fingerprint(article.id, &fp)?;
-                let diff = match &latest {
-                    Some(l) => {
-                        let previous = self.store.revision_article(l)?;
-                        Some(diff_articles(&previous, &extracted, &self.opts.diff))
-                    }
+                let previous = match &latest {
+                    Some(l) => Some(self.store.revision_article(l)?),
                     None => None,
                 };
+                let problem = match (&latest, &previous) {
+                    (Some(l), Some(prev)) => {
+                        let old_size = self.store.blob_size(&l.raw_sha256)?;
+                        alarm(prev, &extracted, old_size, page.body.len() as u64)
+                    }
+                    _ if extracted.body.is_empty() => {
+                        let error = format!("{}: no article text found on the page", article.url);
+                        check.outcome = Outcome::Failed;
+                        check.error = Some(error.clone());
+                        result.outcome = Outcome::Failed;
+                        result.error = Some(error);
+                        result.hint =
+                            Some("the page may not be an article, or it needs a body selector");
+                        self.store.record_check(&check)?;
+                        return Ok(result);
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    // Recorded only once a second check finds the same thing.
+                    let confirmed = self.store.last_check(article.id)?.is_some_and(|(o, f)| {
+                        o == Outcome::Alarm.as_str() && f.as_deref() == Some(fp.as_str())
+                    });
+                    if !confirmed {
+                        check.outcome = Outcome::Alarm;
+                        check.error = Some(problem.clone());
+                        check.fingerprint = Some(fp);
+                        result.outcome = Outcome::Alarm;
+                        result.error = Some(problem);
+                        result.hint = Some(
+                            "recorded only if the next check finds the same; if the site changed \
+                             its layout, add a site rule",
+                        );
+                        self.store.record_check(&check)?;
+                        return Ok(result);
+                    }
+                }
+                let revert_of = self.store.revision_with_fingerprint(article.id, &fp)?;
+                let diff = previous
+                    .as_ref()
+                    .map(|prev| diff_articles(prev, &extracted, &self.opts.diff));
                 let outcome = match (&latest, revert_of) {
                     (None, _) => Outcome::First,
                     (Some(_), Some(_)) => Outcome::Revert,
@@ -357,16 +395,10 @@ async fn fetch_and_extract(
             let html = page.html.clone();
             let extracted = tokio::task::spawn_blocking(move || extract_with(&html, &opts)).await;
             match extracted {
-                Ok(Ok(article)) if !article.body.is_empty() => Fetch::Page {
+                Ok(Ok(article)) => Fetch::Page {
                     page: Box::new(page),
                     article: Box::new(article),
                 },
-                Ok(Ok(_)) => Fetch::Failed(Failure {
-                    status: Some(page.response.status),
-                    error: format!("{url}: no article text found on the page"),
-                    hint: Some("the page may not be an article, or it needs a body selector"),
-                    elapsed_ms: elapsed_ms(),
-                }),
                 Ok(Err(e)) => Fetch::Failed(Failure {
                     status: Some(page.response.status),
                     error: format!("{url}: {}", one_line(&e)),
@@ -377,6 +409,27 @@ async fn fetch_and_extract(
             }
         }
     }
+}
+
+/// Why an extraction looks broken rather than like an edit: the body came out
+/// empty, or under half as long as the last revision's while the page is about
+/// the same size. `None` when it looks fine.
+pub fn alarm(previous: &Article, new: &Article, old_size: u64, new_size: u64) -> Option<String> {
+    let (was, now) = (previous.word_count(), new.word_count());
+    if now == 0 {
+        return Some(format!(
+            "extraction alarm: no article text found (the last revision had {was} words)"
+        ));
+    }
+    let same_size = new_size * 3 >= old_size * 2 && new_size * 2 <= old_size * 3;
+    (was >= 50 && now * 2 < was && same_size).then(|| {
+        format!(
+            "extraction alarm: the body has {now} words, the last revision {was}, \
+             while the page is about the same size ({} KB, was {} KB)",
+            new_size.div_ceil(1024),
+            old_size.div_ceil(1024)
+        )
+    })
 }
 
 /// An error and its causes on one line: `outer: cause: root cause`.

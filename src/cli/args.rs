@@ -174,6 +174,12 @@ pub enum Command {
         #[arg(long, value_name = "CSS")]
         selector: Option<String>,
     },
+    /// Is the tracker working? Failing articles, extraction alarms, last check
+    Status {
+        /// One JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the effective configuration
     Config {
         #[command(subcommand)]

@@ -8,8 +8,9 @@ use super::{CliError, Context, Status};
 use crate::diff::{ArticleDiff, DiffOptions, diff_articles};
 use crate::extract::Article;
 use crate::fetch::parse_url;
+use crate::render::Role;
 use crate::render::json::{
-    ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson,
+    ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson, StatusJson,
 };
 use crate::render::text::{self, InlineOptions};
 use crate::store::{ArticleRow, Outcome, RevisionRow, Store};
@@ -113,12 +114,25 @@ pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<St
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
         .check(&articles)
         .await?;
-    let (mut changed, mut failed) = (0, 0);
+    let (mut changed, mut failed, mut alarms) = (0, 0, 0);
     for c in &results {
         match c.outcome {
             Outcome::Failed => {
                 failed += 1;
                 report_failure(ctx, out, c)?;
+            }
+            Outcome::Alarm => {
+                alarms += 1;
+                writeln!(
+                    out,
+                    "#{} {}",
+                    c.article_id,
+                    c.error.as_deref().unwrap_or("extraction alarm")
+                )?;
+                out.flush()?;
+                if let Some(h) = c.hint {
+                    ctx.hint(h);
+                }
             }
             Outcome::Changed | Outcome::First => {
                 changed += 1;
@@ -147,8 +161,13 @@ pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<St
         }
     }
     out.flush()?;
+    let alarms = if alarms > 0 {
+        format!(", alarms {alarms}")
+    } else {
+        String::new()
+    };
     ctx.status(&format!(
-        "checked {}, changed {changed}, failed {failed}",
+        "checked {}, changed {changed}, failed {failed}{alarms}",
         results.len()
     ));
     Ok(if failed > 0 {
@@ -435,6 +454,61 @@ pub fn extract(
     } else {
         Status::Success
     })
+}
+
+/// `redline status`: is the tracker working?
+pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store()?;
+    let totals = store.totals()?;
+    let problems = store.problems()?;
+    let report = StatusJson::new(&totals, &problems);
+    if json {
+        json_line(out, &report)?;
+        return Ok(Status::Success);
+    }
+    let p = &ctx.painter;
+    writeln!(
+        out,
+        "{} articles, {} revisions, {} checks; last check {}",
+        report.articles,
+        report.revisions,
+        report.checks,
+        report
+            .last_checked_at
+            .map_or("never".to_owned(), text::short_time)
+    )?;
+    for (title, items) in [
+        ("failing", &report.failing),
+        ("extraction alarms", &report.alarms),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, &format!("{title} ({})", items.len()))
+        )?;
+        for i in items {
+            writeln!(
+                out,
+                "  #{} since {} ({} check{}): {}",
+                i.id,
+                text::short_time(i.since),
+                i.checks,
+                if i.checks == 1 { "" } else { "s" },
+                i.error.unwrap_or("")
+            )?;
+        }
+    }
+    if report.failing.is_empty() && report.alarms.is_empty() && report.articles > 0 {
+        writeln!(
+            out,
+            "{}",
+            p.paint(Role::Meta, "no failing articles, no extraction alarms")
+        )?;
+    }
+    Ok(Status::Success)
 }
 
 /// `redline config show`: every effective setting and its source.

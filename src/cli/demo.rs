@@ -165,6 +165,8 @@ fn describe(
             revert_of.unwrap_or_default()
         ),
         Outcome::Unchanged | Outcome::NotModified => "unchanged, no revision".to_owned(),
-        Outcome::Failed => format!("failed: {}", error.unwrap_or("unknown error")),
+        Outcome::Alarm | Outcome::Failed => {
+            format!("{}: {}", outcome.as_str(), error.unwrap_or("unknown error"))
+        }
     }
 }

@@ -174,6 +174,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Config {
             action: ConfigAction::Show,
         } => commands::config_show(&ctx, &mut out),
+        Command::Status { json } => commands::status(&ctx, &mut out, json),
         Command::Demo { keep } => block_on(demo::run(&ctx, &mut out, keep)),
     };
     out.flush()?;

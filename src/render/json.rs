@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::diff::ArticleDiff;
 use crate::extract::Article;
-use crate::store::{ArticleSummary, RevisionRow};
+use crate::store::{ArticleSummary, Problem, RevisionRow, Totals};
 
 /// `redline list --json`: one per tracked article.
 #[derive(Debug, Serialize)]
@@ -165,6 +165,60 @@ impl<'a> DiffJson<'a> {
             words_removed: d.words_removed,
             fields: &d.fields,
             body: &d.body,
+        }
+    }
+}
+
+/// `redline status --json`.
+#[derive(Debug, Serialize)]
+pub struct StatusJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub articles: i64,
+    pub revisions: i64,
+    pub checks: i64,
+    pub last_checked_at: Option<&'a str>,
+    /// Articles whose latest checks failed.
+    pub failing: Vec<ProblemJson<'a>>,
+    /// Articles whose latest check raised an extraction alarm.
+    pub alarms: Vec<ProblemJson<'a>>,
+}
+
+/// One failing or alarmed article.
+#[derive(Debug, Serialize)]
+pub struct ProblemJson<'a> {
+    pub id: i64,
+    pub url: &'a str,
+    /// When the current run of failed checks began.
+    pub since: &'a str,
+    /// Checks in a row.
+    pub checks: i64,
+    pub error: Option<&'a str>,
+}
+
+impl<'a> StatusJson<'a> {
+    pub fn new(totals: &'a Totals, problems: &'a [Problem]) -> Self {
+        let pick = |outcome: &str| {
+            problems
+                .iter()
+                .filter(|p| p.outcome == outcome)
+                .map(|p| ProblemJson {
+                    id: p.article.id,
+                    url: &p.article.url,
+                    since: &p.since,
+                    checks: p.checks,
+                    error: p.article.last_error.as_deref(),
+                })
+                .collect()
+        };
+        StatusJson {
+            kind: "status",
+            articles: totals.articles,
+            revisions: totals.revisions,
+            checks: totals.checks,
+            last_checked_at: totals.last_checked_at.as_deref(),
+            failing: pick("failed"),
+            alarms: pick("alarm"),
         }
     }
 }

@@ -95,6 +95,27 @@ pub struct ArticleSummary {
     pub title: Option<String>,
 }
 
+/// An article whose latest checks failed or raised an extraction alarm.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub article: ArticleRow,
+    /// `failed` or `alarm`.
+    pub outcome: String,
+    /// When the current run of failed or alarmed checks began.
+    pub since: String,
+    /// How many checks in a row.
+    pub checks: i64,
+}
+
+/// Totals for `status`.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    pub articles: i64,
+    pub revisions: i64,
+    pub checks: i64,
+    pub last_checked_at: Option<String>,
+}
+
 /// A stored revision (without its blobs).
 #[derive(Debug, Clone)]
 pub struct RevisionRow {
@@ -124,6 +145,9 @@ pub enum Outcome {
     Revert,
     Unchanged,
     NotModified,
+    /// The extraction looks broken (an empty or far shorter body on a page of
+    /// about the same size): flagged, not recorded until confirmed.
+    Alarm,
     Failed,
 }
 
@@ -135,6 +159,7 @@ impl Outcome {
             Outcome::Revert => "revert",
             Outcome::Unchanged => "unchanged",
             Outcome::NotModified => "not_modified",
+            Outcome::Alarm => "alarm",
             Outcome::Failed => "failed",
         }
     }
@@ -149,6 +174,8 @@ pub struct NewCheck {
     pub outcome: Outcome,
     pub duration_ms: u64,
     pub error: Option<String>,
+    /// For an alarm: the fingerprint of what was found.
+    pub fingerprint: Option<String>,
     /// Validators and final URL to remember (successful fetches only).
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -448,6 +475,80 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Articles whose most recent check failed or raised an alarm, with how
+    /// long that has lasted.
+    pub fn problems(&self) -> Result<Vec<Problem>> {
+        let sql = format!(
+            "WITH last_good AS (
+                 SELECT article_id, max(id) AS id FROM checks
+                 WHERE outcome NOT IN ('failed', 'alarm') GROUP BY article_id),
+             streak AS (
+                 SELECT c.article_id, min(c.checked_at) AS since, count(*) AS n, max(c.id) AS last
+                 FROM checks c LEFT JOIN last_good g ON g.article_id = c.article_id
+                 WHERE c.id > coalesce(g.id, 0) GROUP BY c.article_id)
+             SELECT {}, (SELECT outcome FROM checks WHERE id = s.last), s.since, s.n
+             FROM streak s JOIN articles a ON a.id = s.article_id ORDER BY s.since, a.id",
+            Self::ARTICLE_COLUMNS
+                .split(',')
+                .map(|c| format!("a.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok(Problem {
+                article: Self::article_from(r)?,
+                outcome: r.get(9)?,
+                since: r.get(10)?,
+                checks: r.get(11)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Counts of articles, revisions and checks, and the last check's time.
+    pub fn totals(&self) -> Result<Totals> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM revisions),
+                        (SELECT count(*) FROM checks), (SELECT max(checked_at) FROM checks)",
+                [],
+                |r| {
+                    Ok(Totals {
+                        articles: r.get(0)?,
+                        revisions: r.get(1)?,
+                        checks: r.get(2)?,
+                        last_checked_at: r.get(3)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The outcome and fingerprint of an article's most recent check.
+    pub fn last_check(&self, article_id: i64) -> Result<Option<(String, Option<String>)>> {
+        self.conn
+            .query_row(
+                "SELECT outcome, fingerprint FROM checks WHERE article_id = ?1
+                 ORDER BY id DESC LIMIT 1",
+                [article_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The uncompressed size of a blob.
+    pub fn blob_size(&self, sha256: &str) -> Result<u64> {
+        self.conn
+            .query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// A blob's content, decompressed and checked against its hash.
     pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
         let (codec, data): (String, Vec<u8>) = self
@@ -581,8 +682,8 @@ fn insert_check(
 ) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO checks (article_id, checked_at, http_status, outcome, duration_ms, error,
-             revision_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             fingerprint, revision_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             check.article_id,
             check.checked_at,
@@ -590,10 +691,11 @@ fn insert_check(
             check.outcome.as_str(),
             check.duration_ms as i64,
             check.error,
+            check.fingerprint,
             revision_id,
         ],
     )?;
-    if check.outcome == Outcome::Failed {
+    if matches!(check.outcome, Outcome::Failed | Outcome::Alarm) {
         tx.execute(
             "UPDATE articles SET last_checked_at = ?2, last_error = ?3 WHERE id = ?1",
             params![check.article_id, check.checked_at, check.error],
@@ -628,6 +730,7 @@ mod tests {
             outcome,
             duration_ms: 5,
             error: None,
+            fingerprint: None,
             etag: Some("\"v1\"".into()),
             last_modified: None,
             final_url: None,

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod alarms;
 mod churn;
 mod demo;
 mod diff;

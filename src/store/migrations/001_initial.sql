@@ -50,10 +50,12 @@ CREATE TABLE checks (
     article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     checked_at  TEXT NOT NULL,
     http_status INTEGER,
-    -- first | changed | revert | unchanged | not_modified | failed
+    -- first | changed | revert | unchanged | not_modified | alarm | failed
     outcome     TEXT NOT NULL,
     duration_ms INTEGER NOT NULL,
     error       TEXT,
+    -- For an alarm: the fingerprint that a next check must confirm.
+    fingerprint TEXT,
     revision_id INTEGER REFERENCES revisions(id)
 );
 CREATE INDEX checks_article ON checks(article_id, checked_at);
