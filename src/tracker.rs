@@ -411,6 +411,96 @@ async fn fetch_and_extract(
     }
 }
 
+/// What `reextract` did to one article.
+#[derive(Debug, Clone, Default)]
+pub struct ReextractReport {
+    pub article_id: i64,
+    pub revisions: usize,
+    /// Revisions whose recorded article changed.
+    pub changed: usize,
+    /// Revisions now equal to the one before: technical, not edits.
+    pub technical: usize,
+    /// Revisions whose page the current rules cannot extract (kept as they were).
+    pub errors: Vec<String>,
+}
+
+/// Re-derives every revision of `article` from its stored raw page with the
+/// current extractor and rules, and rewrites the derived values (text,
+/// fingerprint, diffs, counts, reverts) in one transaction. A revision whose
+/// article now equals the one before it is marked technical: the change was in
+/// how the page was read, not in what the publisher wrote.
+pub fn reextract(
+    store: &mut Store,
+    article: &ArticleRow,
+    opts: &TrackerOptions,
+) -> Result<ReextractReport, StoreError> {
+    let now = rfc3339(opts.clock.now());
+    let extract_opts = opts.extract_options(article);
+    let revisions = store.revisions(article.id)?;
+    let mut report = ReextractReport {
+        article_id: article.id,
+        revisions: revisions.len(),
+        ..ReextractReport::default()
+    };
+    let mut derived: Vec<(i64, Article, String, Option<i64>, bool)> = Vec::new();
+    for r in &revisions {
+        let raw = store.blob(&r.raw_sha256)?;
+        let encoding =
+            encoding_rs::Encoding::for_label(r.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+        let (html, _, _) = encoding.decode(&raw);
+        let a = match extract_with(&html, &extract_opts) {
+            Ok(a) if !a.body.is_empty() => a,
+            Ok(_) => {
+                report
+                    .errors
+                    .push(format!("rev {}: no article text found", r.rev));
+                store.revision_article(r)?
+            }
+            Err(e) => {
+                report.errors.push(format!("rev {}: {e}", r.rev));
+                store.revision_article(r)?
+            }
+        };
+        let fp = fingerprint(&a);
+        if fp != r.fingerprint {
+            report.changed += 1;
+        }
+        let technical = derived.last().is_some_and(|(_, _, prev, _, _)| *prev == fp);
+        let revert_of = if technical {
+            None
+        } else {
+            let earlier = derived.len().saturating_sub(1);
+            derived[..earlier]
+                .iter()
+                .rev()
+                .find(|(_, _, f, _, _)| *f == fp)
+                .map(|(rev, ..)| *rev)
+        };
+        report.technical += usize::from(technical);
+        derived.push((r.rev, a, fp, revert_of, technical));
+    }
+    let diffs: Vec<Option<crate::diff::ArticleDiff>> = (0..derived.len())
+        .map(|i| (i > 0).then(|| diff_articles(&derived[i - 1].1, &derived[i].1, &opts.diff)))
+        .collect();
+    let items: Vec<crate::store::Rederived<'_>> = revisions
+        .iter()
+        .zip(&derived)
+        .zip(&diffs)
+        .map(
+            |((r, (_, a, fp, revert_of, technical)), d)| crate::store::Rederived {
+                revision_id: r.id,
+                article: a,
+                fingerprint: fp.clone(),
+                revert_of: *revert_of,
+                diff: d.as_ref(),
+                technical: *technical,
+            },
+        )
+        .collect();
+    store.rederive(&items, &now)?;
+    Ok(report)
+}
+
 /// Why an extraction looks broken rather than like an edit: the body came out
 /// empty, or under half as long as the last revision's while the page is about
 /// the same size. `None` when it looks fine.

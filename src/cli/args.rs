@@ -174,6 +174,22 @@ pub enum Command {
         #[arg(long, value_name = "CSS")]
         selector: Option<String>,
     },
+    /// Re-derive stored revisions from their raw pages with the current extractor
+    #[command(
+        long_about = "Re-derive every revision of the named articles (or --all) from the raw\n\
+                      page stored with it, using the current extractor and site rules. The raw\n\
+                      pages are never changed. A revision that now equals the one before it is\n\
+                      marked technical in `log`: a change in how redline read the page, not an\n\
+                      edit by the publisher."
+    )]
+    Reextract {
+        /// Articles by id or URL
+        #[arg(value_name = "ID|URL", required_unless_present = "all")]
+        targets: Vec<String>,
+        /// Every tracked article
+        #[arg(long, conflicts_with = "targets")]
+        all: bool,
+    },
     /// Is the tracker working? Failing articles, extraction alarms, last check
     Status {
         /// One JSON object

@@ -456,6 +456,55 @@ pub fn extract(
     })
 }
 
+/// `redline reextract`: re-derive revisions from their raw pages.
+pub fn reextract(
+    ctx: &Context,
+    out: Out<'_>,
+    targets: &[String],
+    all: bool,
+) -> Result<Status, CliError> {
+    let mut store = ctx.store()?;
+    let articles = if all {
+        store.articles()?
+    } else {
+        targets
+            .iter()
+            .map(|t| resolve(&store, t))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let opts = tracker_options(ctx);
+    let (mut changed, mut failed) = (0, false);
+    for a in &articles {
+        let r = crate::tracker::reextract(&mut store, a, &opts)?;
+        changed += r.changed;
+        writeln!(
+            out,
+            "#{}: {} revision{}, {} re-derived, {} technical",
+            a.id,
+            r.revisions,
+            if r.revisions == 1 { "" } else { "s" },
+            r.changed,
+            r.technical
+        )?;
+        for e in &r.errors {
+            failed = true;
+            out.flush()?;
+            eprintln!("error: #{}: {e} (kept as recorded)", a.id);
+        }
+    }
+    ctx.status(&format!(
+        "re-extracted {} article{}, {changed} revision{} changed",
+        articles.len(),
+        if articles.len() == 1 { "" } else { "s" },
+        if changed == 1 { "" } else { "s" }
+    ));
+    Ok(if failed {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
 /// `redline status`: is the tracker working?
 pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
     let store = ctx.store()?;

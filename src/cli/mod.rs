@@ -175,6 +175,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             action: ConfigAction::Show,
         } => commands::config_show(&ctx, &mut out),
         Command::Status { json } => commands::status(&ctx, &mut out, json),
+        Command::Reextract { targets, all } => commands::reextract(&ctx, &mut out, &targets, all),
         Command::Demo { keep } => block_on(demo::run(&ctx, &mut out, keep)),
     };
     out.flush()?;

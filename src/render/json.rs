@@ -52,6 +52,11 @@ pub struct RevisionJson<'a> {
     pub words_removed: i64,
     /// The revision whose text this one restores.
     pub revert_of: Option<i64>,
+    /// Re-extraction found this revision equal to the one before: a change in
+    /// how the page was read, not an edit.
+    pub technical: bool,
+    /// When `reextract` last re-derived this revision.
+    pub reextracted_at: Option<&'a str>,
     /// SHA-256 of the raw page as served.
     pub sha256: &'a str,
     pub final_url: &'a str,
@@ -69,6 +74,8 @@ impl<'a> RevisionJson<'a> {
             words_added: r.words_added,
             words_removed: r.words_removed,
             revert_of: r.revert_of,
+            technical: r.technical,
+            reextracted_at: r.reextracted_at.as_deref(),
             sha256: &r.raw_sha256,
             final_url: &r.final_url,
             http_status: r.http_status,

@@ -135,6 +135,20 @@ pub struct RevisionRow {
     pub words_added: i64,
     pub words_removed: i64,
     pub diff: Option<ArticleDiff>,
+    /// Re-extraction found this revision equal to the one before it.
+    pub technical: bool,
+    pub reextracted_at: Option<String>,
+}
+
+/// Values re-derived from a revision's raw page by `reextract`.
+#[derive(Debug, Clone)]
+pub struct Rederived<'a> {
+    pub revision_id: i64,
+    pub article: &'a Article,
+    pub fingerprint: String,
+    pub revert_of: Option<i64>,
+    pub diff: Option<&'a ArticleDiff>,
+    pub technical: bool,
 }
 
 /// What a check found.
@@ -395,7 +409,7 @@ impl Store {
 
     const REVISION_COLUMNS: &str = "id, article_id, rev, captured_at, fingerprint, raw_sha256,
         text_sha256, final_url, http_status, headers, encoding, title, revert_of, words_added,
-        words_removed, diff";
+        words_removed, diff, technical, reextracted_at";
 
     fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
         let json_err = |i, e: serde_json::Error| {
@@ -423,6 +437,8 @@ impl Store {
                 .map(|d| serde_json::from_str(&d))
                 .transpose()
                 .map_err(|e| json_err(15, e))?,
+            technical: r.get(16)?,
+            reextracted_at: r.get(17)?,
         })
     }
 
@@ -588,6 +604,48 @@ impl Store {
             path: self.path.clone(),
             what,
         }
+    }
+
+    /// Replaces the derived values of an article's revisions (text, fingerprint,
+    /// diff, counts, revert and technical marks) in one transaction. The raw
+    /// pages are never touched.
+    pub fn rederive(&mut self, items: &[Rederived<'_>], now: &str) -> Result<()> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        for item in items {
+            let json = serde_json::to_vec(item.article).expect("an Article always serialises");
+            let text_sha = put_blob(&tx, &json).map_err(map)?;
+            let diff = item
+                .diff
+                .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
+            let (added, removed) = item
+                .diff
+                .map_or((0, 0), |d| (d.words_added as i64, d.words_removed as i64));
+            tx.execute(
+                "UPDATE revisions SET text_sha256 = ?2, fingerprint = ?3, title = ?4,
+                     revert_of = ?5, words_added = ?6, words_removed = ?7, diff = ?8,
+                     technical = ?9, reextracted_at = ?10
+                 WHERE id = ?1",
+                params![
+                    item.revision_id,
+                    text_sha,
+                    item.fingerprint,
+                    item.article.title,
+                    item.revert_of,
+                    added,
+                    removed,
+                    diff,
+                    item.technical,
+                    now,
+                ],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)
     }
 
     /// Records a check that made no revision.

@@ -129,3 +129,59 @@ fn a_broken_config_file_is_a_clear_error() {
     );
     assert!(out.stderr.contains("hint: "), "{}", out.stderr);
 }
+
+#[test]
+fn reextract_applies_new_rules_and_marks_technical_changes() {
+    let env = Env::new();
+    // A house plug the generic extractor cannot tell from the article.
+    let plugged = |plug: &str| page("story-text", plug).replace("promo-box", "house-plug");
+    let url = env.serve(
+        "/a",
+        &plugged("Subscribe to our print edition, delivered daily, today."),
+    );
+    env.run(&["track", &url]).expect(0);
+    // Only the plug inside the body changes: without a rule that is a revision.
+    env.serve(
+        "/a",
+        &plugged("Subscribe now and get the first month free, delivered daily."),
+    );
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.revisions("1"), 2);
+
+    // A site rule that removes the promo, then reextract.
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[sites.\"127.0.0.1\"]\nremove = [\".house-plug\"]\n",
+    )
+    .unwrap();
+    let raw_before = env.run(&["show", "1", "2", "--raw"]).expect(0).raw_stdout;
+    let out = env.run(&["reextract", "--all"]).expect(0);
+    assert!(
+        out.stdout
+            .contains("#1: 2 revisions, 2 re-derived, 1 technical"),
+        "{}",
+        out.stdout
+    );
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(log[1]["technical"], true);
+    assert_eq!(log[1]["words_added"], 0);
+    assert_eq!(log[0]["reextracted_at"], "2026-03-01T12:00:00.000Z");
+    let text = env.run(&["log", "1"]).expect(0).stdout;
+    assert!(text.lines().nth(1).unwrap().contains("technical"), "{text}");
+    let shown = &env
+        .run(&["show", "1", "1", "--json"])
+        .expect(0)
+        .json_lines()[0];
+    assert!(!shown["text"].as_str().unwrap().contains("Subscribe"));
+    // Evidence is untouched.
+    assert_eq!(
+        env.run(&["show", "1", "2", "--raw"]).expect(0).raw_stdout,
+        raw_before
+    );
+    // Checking again records nothing new: the current rules read the same.
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.revisions("1"), 2);
+    env.run(&["reextract"]).expect(2);
+}

@@ -41,6 +41,10 @@ CREATE TABLE revisions (
     words_added   INTEGER NOT NULL,
     words_removed INTEGER NOT NULL,
     diff          TEXT,                       -- JSON ArticleDiff against rev - 1
+    -- 1 when re-extraction made this revision's article equal the one before:
+    -- a change in how redline read the page, not an edit by the publisher.
+    technical     INTEGER NOT NULL DEFAULT 0,
+    reextracted_at TEXT,                      -- when `reextract` last re-derived it
     UNIQUE (article_id, rev)
 );
 CREATE INDEX revisions_fingerprint ON revisions(article_id, fingerprint);
