@@ -828,6 +828,7 @@ fn is_boilerplate_with(el: &Element, filter: Filter<'_>) -> bool {
                 | "dialog"
                 | "menu"
         )
+        || is_amp_furniture(name)
     {
         return true;
     }
@@ -877,6 +878,24 @@ fn is_boilerplate_with(el: &Element, filter: Filter<'_>) -> bool {
     }
     tokens().any(|t| WEAK_TOKENS.binary_search(&t).is_ok())
         && !tokens().any(|t| CONTENT_TOKENS.contains(&t))
+}
+
+/// AMP's custom elements for ads, tracking, menus and share buttons.
+fn is_amp_furniture(name: &str) -> bool {
+    name.strip_prefix("amp-").is_some_and(|rest| {
+        matches!(
+            rest,
+            "ad" | "embed"
+                | "sticky-ad"
+                | "analytics"
+                | "sidebar"
+                | "social-share"
+                | "consent"
+                | "user-notification"
+                | "pixel"
+                | "iframe"
+        )
+    })
 }
 
 fn is_correction_container(el: &Element) -> bool {

@@ -624,4 +624,39 @@ mod tests {
         assert!(a.live_blog);
         assert_eq!(a.body, ["First post", "Second post"]);
     }
+
+    #[test]
+    fn amp_page() {
+        let html = format!(
+            r#"<!doctype html><html amp lang="en"><head><title>AMP story | Site</title>
+            <link rel="canonical" href="https://example.com/story"></head><body>
+            <amp-sidebar id="menu"><p>Home, News, Sport, Weather, and so on for a while</p></amp-sidebar>
+            <article><h1>AMP story</h1><amp-img src="a.jpg" width="4" height="3"></amp-img>
+            <p>{P1}</p><amp-ad type="x"><div fallback>Advertisement loading, please wait a moment</div></amp-ad>
+            <p>{P2}</p><amp-social-share type="twitter"></amp-social-share></article></body></html>"#
+        );
+        let a = extract(&html);
+        assert_eq!(a.title.as_deref(), Some("AMP story"));
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://example.com/story")
+        );
+        assert_eq!(a.body, [P1, P2]);
+    }
+
+    #[test]
+    fn live_blog_posts_in_page_order() {
+        let html = r#"<html><body><main><div class="live-blog">
+            <div class="post"><time>14:05</time><p>Crews have reopened the northbound lane, police say.</p></div>
+            <div class="post"><time>13:40</time><p>The lorry has been lifted clear, and the driver is unhurt.</p></div>
+            <div class="post"><time>13:10</time><p>A lorry has overturned at junction 4, blocking both lanes.</p></div>
+            </div></main></body></html>"#;
+        let a = extract(html);
+        assert_eq!(a.body.len(), 6, "{:?}", a.body);
+        assert!(
+            a.body[1].starts_with("Crews") && a.body[5].starts_with("A lorry"),
+            "{:?}",
+            a.body
+        );
+    }
 }

@@ -2,6 +2,10 @@
 //! `<meta>` declaration in the first 1024 bytes, then UTF-8 if the bytes are valid
 //! UTF-8, else windows-1252 (what browsers assume for legacy pages). Invalid bytes
 //! become U+FFFD; decoding never fails.
+//!
+//! When the header and `<meta>` disagree and one of them says UTF-8, the bytes
+//! decide: valid UTF-8 means UTF-8 (a server default like ISO-8859-1 on a UTF-8
+//! page is the common case), invalid means the other declaration.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
@@ -18,12 +22,23 @@ pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(body) {
         return enc;
     }
-    if let Some(enc) = content_type.and_then(charset_param).and_then(label) {
-        return enc;
-    }
+    let header = content_type
+        .and_then(charset_param)
+        .and_then(|l| Encoding::for_label(l.trim().as_bytes()));
     let head = &body[..body.len().min(1024)];
-    if let Some(enc) = meta_charset(head) {
-        return enc;
+    let meta = meta_charset(head);
+    match (header, meta) {
+        (Some(h), Some(m)) if h != m && (h == UTF_8 || m == UTF_8) => {
+            let other = if h == UTF_8 { m } else { h };
+            return if std::str::from_utf8(body).is_ok() {
+                UTF_8
+            } else {
+                other
+            };
+        }
+        (Some(h), _) => return h,
+        (None, Some(m)) => return m,
+        (None, None) => {}
     }
     if std::str::from_utf8(body).is_ok() {
         UTF_8
@@ -32,9 +47,9 @@ pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     }
 }
 
-/// An encoding label as the WHATWG Encoding Standard reads it. A page declaring
-/// UTF-16 in `<meta>` is really ASCII-compatible (it could not be parsed
-/// otherwise), so such a label means UTF-8, as browsers treat it.
+/// A `<meta>` encoding label as the WHATWG Encoding Standard reads it. A page
+/// declaring UTF-16 in `<meta>` is really ASCII-compatible (it could not be
+/// parsed otherwise), so such a label means UTF-8, as browsers treat it.
 fn label(name: &str) -> Option<&'static Encoding> {
     let enc = Encoding::for_label(name.trim().as_bytes())?;
     Some(enc.output_encoding())
@@ -138,6 +153,59 @@ mod tests {
     fn undeclared_invalid_utf8_falls_back_to_windows_1252() {
         assert_eq!(detect(b"na\xefve", None).name(), "windows-1252");
         assert_eq!(detect("naïve".as_bytes(), None).name(), "UTF-8");
+    }
+
+    fn encode(enc: &'static Encoding, s: &str) -> Vec<u8> {
+        enc.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn legacy_encodings_declared_in_meta() {
+        let cases: [(&str, &str); 5] = [
+            ("windows-1252", "Café – “quoted” €"),
+            ("shift_jis", "日本語の記事です"),
+            ("euc-kr", "한국어 기사입니다"),
+            ("gb18030", "中文新闻文章"),
+            ("iso-8859-1", "Ærø naïve façade"),
+        ];
+        for (name, text) in cases {
+            let enc = Encoding::for_label(name.as_bytes()).unwrap();
+            let mut body =
+                format!("<html><head><meta charset=\"{name}\"></head><body><p>").into_bytes();
+            body.extend(encode(enc, text));
+            body.extend_from_slice(b"</p></body></html>");
+            let (decoded, used) = decode(&body, Some("text/html"));
+            assert!(decoded.contains(text), "{name}: {decoded}");
+            assert_eq!(used, enc, "{name}");
+        }
+    }
+
+    #[test]
+    fn utf16_with_bom_or_header() {
+        let text = "<html><body><p>Zürich – 東京</p></body></html>";
+        let mut le = vec![0xff, 0xfe];
+        for unit in text.encode_utf16() {
+            le.extend(unit.to_le_bytes());
+        }
+        assert!(decode(&le, None).0.contains("Zürich – 東京"));
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let (decoded, used) = decode(&be, Some("text/html; charset=utf-16be"));
+        assert_eq!(used.name(), "UTF-16BE");
+        assert!(decoded.contains("Zürich – 東京"));
+    }
+
+    #[test]
+    fn header_and_meta_disagreeing_are_settled_by_the_bytes() {
+        // A UTF-8 page served with a stale ISO-8859-1 default header.
+        let utf8 = "<meta charset=\"utf-8\"><p>naïve café</p>".as_bytes();
+        let (text, used) = decode(utf8, Some("text/html; charset=ISO-8859-1"));
+        assert_eq!(used, UTF_8);
+        assert!(text.contains("naïve café"));
+        // A windows-1252 page whose header wrongly claims UTF-8.
+        let latin = b"<meta charset=\"windows-1252\"><p>na\xefve caf\xe9</p>";
+        let (text, used) = decode(latin, Some("text/html; charset=utf-8"));
+        assert_eq!(used.name(), "windows-1252");
+        assert!(text.contains("naïve café"));
     }
 
     #[test]

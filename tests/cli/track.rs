@@ -189,3 +189,31 @@ fn charset_from_the_header_decodes_legacy_pages() {
         "El café del puerto cerró sus puertas después de cuarenta años, dijo el alcalde."
     );
 }
+
+#[test]
+fn header_and_meta_disagreeing_still_give_correct_text() {
+    let env = Env::new();
+    let text = "Le café du port a fermé après quarante ans, a dit le maire de la ville.";
+    let html = format!(
+        "<html><head><meta charset=\"utf-8\"></head><body><article><p>{text}</p></article></body></html>"
+    );
+    env.set(
+        "/stale",
+        Route::html(html).with_content_type("text/html; charset=ISO-8859-1"),
+    );
+    let mut sjis = b"<html><head><meta charset=\"shift_jis\"></head><body><article><p>".to_vec();
+    let japanese = "港の喫茶店は四十年の営業を終えて閉店したと、市長が述べた。";
+    sjis.extend(encoding_rs::SHIFT_JIS.encode(japanese).0.iter());
+    sjis.extend_from_slice(b"</p></article></body></html>");
+    env.set("/sjis", Route::html(sjis).with_content_type("text/html"));
+    let (a, b) = (env.server.url("/stale"), env.server.url("/sjis"));
+    env.run(&["track", &a, &b]).expect(0);
+    assert_eq!(
+        env.run(&["show", "1", "--json"]).json_lines()[0]["text"],
+        text
+    );
+    assert_eq!(
+        env.run(&["show", "2", "--json"]).json_lines()[0]["text"],
+        japanese
+    );
+}
