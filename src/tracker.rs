@@ -328,6 +328,7 @@ impl<'s> Tracker<'s> {
                     (Some(_), None) => Outcome::Changed,
                 };
                 check.outcome = outcome;
+                let classes = revision_classes(diff.as_ref(), revert_of.is_some(), false);
                 let rev = self.store.record_revision(
                     &NewRevision {
                         captured_at: now,
@@ -340,6 +341,7 @@ impl<'s> Tracker<'s> {
                         encoding: page.encoding,
                         revert_of,
                         diff: diff.as_ref(),
+                        classes: &classes,
                     },
                     &check,
                 )?;
@@ -348,8 +350,8 @@ impl<'s> Tracker<'s> {
                 result.revert_of = revert_of;
                 result.title = extracted.title.clone();
                 if let Some(d) = &diff {
-                    result.words_added = d.words_added;
-                    result.words_removed = d.words_removed;
+                    result.words_added = d.stats.words_added;
+                    result.words_removed = d.stats.words_removed;
                 }
             }
         }
@@ -494,11 +496,30 @@ pub fn reextract(
                 revert_of: *revert_of,
                 diff: d.as_ref(),
                 technical: *technical,
+                classes: revision_classes(d.as_ref(), revert_of.is_some(), *technical),
             },
         )
         .collect();
     store.rederive(&items, &now)?;
     Ok(report)
+}
+
+/// The classes stored with a revision: the diff's, plus what only the tracker
+/// knows (a revert, a technical change).
+fn revision_classes(
+    diff: Option<&crate::diff::ArticleDiff>,
+    revert: bool,
+    technical: bool,
+) -> Vec<String> {
+    let mut classes: Vec<crate::diff::Class> = diff.map(|d| d.classes.clone()).unwrap_or_default();
+    if technical {
+        classes = vec![crate::diff::Class::Technical];
+    } else if revert {
+        classes.push(crate::diff::Class::Revert);
+    }
+    classes.sort();
+    classes.dedup();
+    classes.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
 /// Why an extraction looks broken rather than like an edit: the body came out

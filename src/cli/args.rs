@@ -78,6 +78,23 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    Inline,
+    Side,
+    Unified,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Word,
+    Sentence,
+    Paragraph,
+    Char,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print every effective setting and where it came from
@@ -155,12 +172,36 @@ pub enum Command {
         /// An article (ID|URL [REV [REV]]) or two files
         #[arg(required = true, num_args = 1..=3, value_name = "ARGS")]
         args: Vec<String>,
-        /// One JSON object with the per-field and per-paragraph changes
+        /// Same as --view json
         #[arg(long)]
         json: bool,
+        /// How to show the changes
+        #[arg(
+            long,
+            value_enum,
+            default_value_t = ViewArg::Inline,
+            long_help = "How to show the changes: inline (word changes in running text; the\n\
+                         default), side (two columns fitted to the terminal), unified (one\n\
+                         paragraph per line, `diff -u` format), json (one object), html (a\n\
+                         self-contained page)."
+        )]
+        view: ViewArg,
+        /// Granularity: word, sentence, paragraph or char
+        #[arg(
+            long,
+            value_enum,
+            default_value_t = ByArg::Word,
+            long_help = "How finely changes are marked: word (the default: words within edited\n\
+                         sentences, whole sentences where rewritten), sentence, paragraph, or\n\
+                         char (letters within changed words, for typos)."
+        )]
+        by: ByArg,
         /// Unchanged paragraphs shown around each change
         #[arg(long, default_value_t = 1, value_name = "N")]
         context: usize,
+        /// Only the changes, no unchanged paragraphs (same as --context 0)
+        #[arg(long)]
+        changes_only: bool,
     },
     /// Extract the article from HTML files (no database)
     Extract {

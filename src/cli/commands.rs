@@ -5,14 +5,16 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{CliError, Context, Status};
-use crate::diff::{ArticleDiff, DiffOptions, diff_articles};
+use crate::diff::{DiffOptions, Granularity, diff_articles};
 use crate::extract::Article;
 use crate::fetch::parse_url;
+use crate::render;
 use crate::render::Role;
+use crate::render::diff::{DiffInput, ViewOptions};
 use crate::render::json::{
     ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson, StatusJson,
 };
-use crate::render::text::{self, InlineOptions};
+use crate::render::text;
 use crate::store::{ArticleRow, Outcome, RevisionRow, Store};
 use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
 
@@ -266,20 +268,42 @@ pub fn show(
     Ok(Status::Success)
 }
 
-pub fn diff(
-    ctx: &Context,
-    out: Out<'_>,
-    args: &[String],
-    json: bool,
-    context: usize,
-) -> Result<Status, CliError> {
-    let inline = InlineOptions { context };
+/// How `redline diff` shows a diff (resolved from its flags).
+#[derive(Debug, Clone, Copy)]
+pub struct DiffView {
+    pub view: View,
+    pub by: Granularity,
+    pub context: usize,
+}
+
+/// The diff views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Inline,
+    Side,
+    Unified,
+    Json,
+    Html,
+}
+
+pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result<Status, CliError> {
+    let opts = DiffOptions {
+        by: v.by,
+        ..DiffOptions::default()
+    };
     if let [a, b] = args
         && std::path::Path::new(a).is_file()
     {
         let (old, new) = (read_article(a)?, read_article(b)?);
-        let d = diff_articles(&old, &new, &DiffOptions::default());
-        return write_diff(ctx, out, &new, &d, json.then_some((None, None)), inline);
+        let d = diff_articles(&old, &new, &opts);
+        let input = DiffInput {
+            old: &old,
+            new: &new,
+            diff: &d,
+            old_label: a.clone(),
+            new_label: b.clone(),
+        };
+        return write_diff(ctx, out, &input, (None, None), v);
     }
     let store = ctx.store()?;
     let a = resolve(&store, &args[0])?;
@@ -309,49 +333,49 @@ pub fn diff(
     let new_rev = revision(&store, &a, Some(to))?;
     let old_rev = revision(&store, &a, Some(from))?;
     let new = store.revision_article(&new_rev)?;
-    // Consecutive revisions have their diff stored; others are computed now.
-    let d = match (&new_rev.diff, to == from + 1) {
+    let old = store.revision_article(&old_rev)?;
+    // Consecutive revisions have their word diff stored; others are computed.
+    let d = match (&new_rev.diff, to == from + 1 && v.by == Granularity::Word) {
         (Some(stored), true) => stored.clone(),
-        _ => diff_articles(
-            &store.revision_article(&old_rev)?,
-            &new,
-            &DiffOptions::default(),
-        ),
+        _ => diff_articles(&old, &new, &opts),
     };
-    if !json {
+    if matches!(v.view, View::Inline) {
         let header = format!(
             "#{} rev {from} → rev {to}  ({} → {})",
             a.id,
             text::short_time(&old_rev.captured_at),
             text::short_time(&new_rev.captured_at)
         );
-        writeln!(
-            out,
-            "{}\n",
-            ctx.painter.paint(crate::render::Role::Header, &header)
-        )?;
+        writeln!(out, "{}", ctx.painter.paint(Role::Header, &header))?;
     }
-    write_diff(
-        ctx,
-        out,
-        &new,
-        &d,
-        json.then_some((Some(a.id), Some((from, to)))),
-        inline,
-    )
+    let input = DiffInput {
+        old: &old,
+        new: &new,
+        diff: &d,
+        old_label: format!("#{} rev {from} ({})", a.id, old_rev.captured_at),
+        new_label: format!("#{} rev {to} ({})", a.id, new_rev.captured_at),
+    };
+    write_diff(ctx, out, &input, (Some(a.id), Some((from, to))), v)
 }
 
 fn write_diff(
     ctx: &Context,
     out: Out<'_>,
-    new: &Article,
-    d: &ArticleDiff,
-    json: Option<DiffIds>,
-    inline: InlineOptions,
+    input: &DiffInput<'_>,
+    ids: DiffIds,
+    v: DiffView,
 ) -> Result<Status, CliError> {
-    match json {
-        Some((id, revs)) => json_line(out, &DiffJson::new(d, id, revs))?,
-        None => text::inline_diff(out, &ctx.painter, new, d, inline)?,
+    let o = ViewOptions {
+        context: v.context,
+        width: ctx.width,
+    };
+    let p = &ctx.painter;
+    match v.view {
+        View::Json => json_line(out, &DiffJson::new(input.diff, ids.0, ids.1))?,
+        View::Inline => render::diff::inline(out, p, input, o)?,
+        View::Side => render::diff::side(out, p, input, o)?,
+        View::Unified => render::diff::unified(out, p, input, o)?,
+        View::Html => render::diff::html(out, input, o)?,
     }
     Ok(Status::Success)
 }

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use super::{CliError, Context, Status};
 use crate::render::Role;
-use crate::render::text::{self, InlineOptions};
+use crate::render::diff::{DiffInput, ViewOptions};
+use crate::render::text;
 use crate::serve::{Route, Server};
 use crate::snapshots::ARTICLES;
 use crate::store::{Outcome, Store};
@@ -115,15 +116,28 @@ pub async fn run(
         )?;
         let revisions = store.revisions(*id)?;
         text::log(out, p, &revisions)?;
-        for r in revisions.iter().filter(|r| r.diff.is_some()) {
+        for pair in revisions.windows(2) {
+            let (prev, r) = (&pair[0], &pair[1]);
+            let Some(d) = r.diff.as_ref() else { continue };
+            let old = store.revision_article(prev)?;
             let new = store.revision_article(r)?;
-            let d = r.diff.as_ref().expect("filtered on a stored diff");
             writeln!(
                 out,
                 "\n{}",
                 p.paint(Role::Header, &format!("rev {} → rev {}", r.rev - 1, r.rev))
             )?;
-            text::inline_diff(out, p, &new, d, InlineOptions { context: 0 })?;
+            let input = DiffInput {
+                old: &old,
+                new: &new,
+                diff: d,
+                old_label: format!("rev {}", prev.rev),
+                new_label: format!("rev {}", r.rev),
+            };
+            let view = ViewOptions {
+                context: 0,
+                width: ctx.width,
+            };
+            crate::render::diff::inline(out, p, &input, view)?;
         }
     }
     writeln!(out)?;

@@ -42,6 +42,8 @@ pub struct Context {
     pub clock: Clock,
     pub policy: FetchPolicy,
     pub config: Config,
+    /// Terminal width for laid-out views (`COLUMNS`, else the terminal's, else 100).
+    pub width: usize,
 }
 
 impl Context {
@@ -95,6 +97,15 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return n;
+    }
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(100)
+}
+
 /// The clock: the system's, or a fixed instant from `REDLINE_NOW` (an RFC 3339
 /// time; for tests and reproducible output).
 fn clock() -> Result<Clock, CliError> {
@@ -145,6 +156,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         clock: clock()?,
         policy: fetch_policy(&config),
         config,
+        width: terminal_width(),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -164,8 +176,30 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Diff {
             args,
             json,
+            view,
+            by,
             context,
-        } => commands::diff(&ctx, &mut out, &args, json, context),
+            changes_only,
+        } => {
+            let view = if json { args::ViewArg::Json } else { view };
+            let v = commands::DiffView {
+                view: match view {
+                    args::ViewArg::Inline => commands::View::Inline,
+                    args::ViewArg::Side => commands::View::Side,
+                    args::ViewArg::Unified => commands::View::Unified,
+                    args::ViewArg::Json => commands::View::Json,
+                    args::ViewArg::Html => commands::View::Html,
+                },
+                by: match by {
+                    args::ByArg::Word => crate::diff::Granularity::Word,
+                    args::ByArg::Sentence => crate::diff::Granularity::Sentence,
+                    args::ByArg::Paragraph => crate::diff::Granularity::Paragraph,
+                    args::ByArg::Char => crate::diff::Granularity::Char,
+                },
+                context: if changes_only { 0 } else { context },
+            };
+            commands::diff(&ctx, &mut out, &args, v)
+        }
         Command::Extract {
             files,
             json,

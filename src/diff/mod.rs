@@ -1,38 +1,86 @@
 //! Comparing two versions of an article, field by field.
 //!
-//! The body is aligned by paragraph first (patience diff); paragraphs removed and
-//! inserted at the same place are paired by word overlap, and each pair is
-//! diffed word by word (Myers). The result, [`ArticleDiff`], is plain data:
+//! The body is aligned by paragraph (patience diff on whole paragraphs); within
+//! each changed region, paragraphs are paired by word overlap (with splits and
+//! merges recognised), each pair is aligned by sentence, and sentences that were
+//! edited rather than rewritten are diffed word by word (Myers). A paragraph
+//! removed in one place and inserted, the same or nearly, elsewhere is a move.
+//! The result, [`ArticleDiff`], is plain data with change classes and counts:
 //! computed once when a revision is recorded, stored as JSON, and read by the
 //! renderers. Unchanged paragraphs are stored as index ranges, not text.
 //!
+//! A time limit never yields "everything deleted, everything inserted": once
+//! it passes, the remaining changed paragraphs are reported whole (the
+//! paragraph level), and the diff says so in [`ArticleDiff::coarse`].
+//!
 //! This module depends on no other part of redline except the `Article` type.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+mod align;
+mod classify;
+pub mod words;
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 use crate::extract::Article;
 
-/// Limits for one diff.
+pub use classify::Class;
+
+/// The token standing for a paragraph boundary inside a `changed` operation
+/// that spans several paragraphs (a split or a merge). Extracted text never
+/// contains it (it is whitespace, and whitespace is squashed).
+pub const PARA_BREAK: &str = "\u{2029}";
+
+/// How finely changes are shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    /// Whole paragraphs.
+    Paragraph,
+    /// Whole sentences.
+    Sentence,
+    /// Words within edited sentences (the default).
+    #[default]
+    Word,
+    /// Characters within changed words.
+    Char,
+}
+
+/// How to diff.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DiffOptions {
-    /// Give up refining after this long and report coarser changes. `None`: take
-    /// as long as it takes.
+    /// Stop refining after this long and report the remaining changes by whole
+    /// paragraph. `None`: take as long as it takes.
     pub timeout: Option<Duration>,
+    pub by: Granularity,
 }
 
 /// What changed between two versions of an article.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleDiff {
-    /// Changed metadata and text fields other than the body, in a fixed order.
+    /// Changed fields other than the body (title, byline, dates, lead,
+    /// corrections), in that order.
     pub fields: Vec<FieldChange>,
-    /// The body, paragraph by paragraph.
+    /// The body, in new-text order.
     pub body: Vec<BodyOp>,
+    pub stats: Stats,
+    /// What kind of change this is.
+    pub classes: Vec<Class>,
+    /// Set when the time limit cut refinement short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coarse: Option<String>,
+}
+
+/// Counts of what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
     pub words_added: usize,
     pub words_removed: usize,
+    /// Words in paragraphs that moved.
+    pub words_moved: usize,
+    pub sentences_touched: usize,
+    pub paragraphs_touched: usize,
 }
 
 impl ArticleDiff {
@@ -45,6 +93,10 @@ impl ArticleDiff {
     pub fn field(&self, name: &str) -> Option<&FieldChange> {
         self.fields.iter().find(|f| f.field == name)
     }
+
+    pub fn has(&self, class: Class) -> bool {
+        self.classes.contains(&class)
+    }
 }
 
 /// A changed field: its old and new values and, for text, the word pieces.
@@ -56,8 +108,15 @@ pub struct FieldChange {
     pub pieces: Vec<Piece>,
 }
 
-/// One operation on the body's paragraphs. Indexes are 0-based positions in
-/// the old and new body.
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+/// One operation on the body. Indexes are 0-based paragraph positions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum BodyOp {
@@ -75,19 +134,33 @@ pub enum BodyOp {
         old_index: usize,
         text: String,
     },
-    /// A paragraph edited in place.
+    /// Paragraphs edited in place: one into one, or (with counts above one) a
+    /// split or a merge, the boundaries shown as [`PARA_BREAK`] tokens.
     Changed {
+        old_index: usize,
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        old_count: usize,
+        new_index: usize,
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        new_count: usize,
+        pieces: Vec<Piece>,
+    },
+    /// A paragraph that moved from `old_index`, with any edits made to it.
+    Moved {
         old_index: usize,
         new_index: usize,
         pieces: Vec<Piece>,
     },
 }
 
-/// A run of words that are the same, added or removed.
+/// A run of text that is the same, added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Piece {
     pub kind: PieceKind,
     pub text: String,
+    /// Joined to the previous piece without a space (character diffs).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub glued: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,249 +171,163 @@ pub enum PieceKind {
     Removed,
 }
 
-/// Compares two versions of an article.
-pub fn diff_articles(old: &Article, new: &Article, opts: &DiffOptions) -> ArticleDiff {
-    let deadline = opts.timeout.map(|t| Instant::now() + t);
-    let mut out = ArticleDiff::default();
-    let text_fields: [(&str, Option<String>, Option<String>); 5] = [
-        ("title", old.title.clone(), new.title.clone()),
-        ("byline", old.byline.clone(), new.byline.clone()),
-        ("published", old.published.clone(), new.published.clone()),
-        ("modified", old.modified.clone(), new.modified.clone()),
-        ("lead", old.lead.clone(), new.lead.clone()),
-    ];
-    for (name, a, b) in text_fields {
-        if a != b {
-            let pieces = diff_words(
-                a.as_deref().unwrap_or(""),
-                b.as_deref().unwrap_or(""),
-                deadline,
-            );
-            if !name.ends_with("ed") {
-                count(&pieces, &mut out);
-            }
-            out.fields.push(FieldChange {
-                field: name.into(),
-                old: a,
-                new: b,
-                pieces,
-            });
+/// Joins the pieces that `keep` accepts, with the spacing rules of pieces.
+fn join(pieces: &[Piece], keep: impl Fn(PieceKind) -> bool) -> String {
+    let mut out = String::new();
+    for p in pieces.iter().filter(|p| keep(p.kind)) {
+        if !out.is_empty() && !p.glued {
+            out.push(' ');
         }
-    }
-    if old.corrections != new.corrections {
-        let (a, b) = (old.corrections.join("\n"), new.corrections.join("\n"));
-        let pieces = diff_words(&a, &b, deadline);
-        count(&pieces, &mut out);
-        out.fields.push(FieldChange {
-            field: "corrections".into(),
-            old: (!a.is_empty()).then_some(a),
-            new: (!b.is_empty()).then_some(b),
-            pieces,
-        });
-    }
-    out.body = diff_paragraphs(&old.body, &new.body, deadline);
-    for op in &out.body {
-        let (added, removed) = match op {
-            BodyOp::Added { text, .. } => (words(text), 0),
-            BodyOp::Removed { text, .. } => (0, words(text)),
-            BodyOp::Changed { pieces, .. } => piece_words(pieces),
-            BodyOp::Same { .. } => (0, 0),
-        };
-        out.words_added += added;
-        out.words_removed += removed;
+        out.push_str(&p.text);
     }
     out
 }
 
-fn count(pieces: &[Piece], out: &mut ArticleDiff) {
-    let (added, removed) = piece_words(pieces);
-    out.words_added += added;
-    out.words_removed += removed;
+/// The new text of a run of pieces.
+pub fn new_text(pieces: &[Piece]) -> String {
+    join(pieces, |k| k != PieceKind::Removed)
 }
 
-/// Words added and removed in a word diff.
-fn piece_words(pieces: &[Piece]) -> (usize, usize) {
-    pieces.iter().fold((0, 0), |(a, r), p| match p.kind {
-        PieceKind::Added => (a + words(&p.text), r),
-        PieceKind::Removed => (a, r + words(&p.text)),
-        PieceKind::Same => (a, r),
-    })
+/// The old text of a run of pieces.
+pub fn old_text(pieces: &[Piece]) -> String {
+    join(pieces, |k| k != PieceKind::Added)
+}
+
+/// Compares two versions of an article.
+pub fn diff_articles(old: &Article, new: &Article, opts: &DiffOptions) -> ArticleDiff {
+    let deadline = opts.timeout.map(|t| std::time::Instant::now() + t);
+    let mut out = ArticleDiff::default();
+    let fields: [(&str, &Option<String>, &Option<String>); 5] = [
+        ("title", &old.title, &new.title),
+        ("byline", &old.byline, &new.byline),
+        ("published", &old.published, &new.published),
+        ("modified", &old.modified, &new.modified),
+        ("lead", &old.lead, &new.lead),
+    ];
+    let joined = |c: &[String]| (!c.is_empty()).then(|| c.join(&format!(" {PARA_BREAK} ")));
+    let corrections = (joined(&old.corrections), joined(&new.corrections));
+    let fields = fields.into_iter().chain(std::iter::once((
+        "corrections",
+        &corrections.0,
+        &corrections.1,
+    )));
+    for (name, a, b) in fields {
+        if a == b {
+            continue;
+        }
+        let (pieces, _) = words::diff_text(
+            a.as_deref().unwrap_or(""),
+            b.as_deref().unwrap_or(""),
+            opts.by,
+            deadline,
+        );
+        if !matches!(name, "published" | "modified") {
+            let (added, removed) = piece_words(&pieces);
+            out.stats.words_added += added;
+            out.stats.words_removed += removed;
+        }
+        out.fields.push(FieldChange {
+            field: name.into(),
+            old: a.clone(),
+            new: b.clone(),
+            pieces,
+        });
+    }
+    let (body, sentences, coarse) = align::diff_body(&old.body, &new.body, opts.by, deadline);
+    out.body = body;
+    out.coarse = coarse;
+    out.stats.sentences_touched = sentences;
+    for op in &out.body {
+        let (added, removed) = match op {
+            BodyOp::Same { .. } => continue,
+            BodyOp::Added { text, .. } => (words(text), 0),
+            BodyOp::Removed { text, .. } => (0, words(text)),
+            BodyOp::Changed { pieces, .. } => piece_words(pieces),
+            BodyOp::Moved { pieces, .. } => {
+                out.stats.words_moved += words(&new_text(pieces));
+                piece_words(pieces)
+            }
+        };
+        out.stats.paragraphs_touched += 1;
+        out.stats.words_added += added;
+        out.stats.words_removed += removed;
+    }
+    out.classes = classify::classify(old, new, &out);
+    if opts.by == Granularity::Char {
+        // Character pieces split words: count and classify by words.
+        let by_word = diff_articles(
+            old,
+            new,
+            &DiffOptions {
+                by: Granularity::Word,
+                ..*opts
+            },
+        );
+        out.stats = by_word.stats;
+        out.classes = by_word.classes;
+    }
+    out
 }
 
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-/// Aligns paragraphs, then pairs and word-diffs the changed ones.
-pub fn diff_paragraphs(old: &[String], new: &[String], deadline: Option<Instant>) -> Vec<BodyOp> {
-    let ops = capture_diff_slices_deadline(Algorithm::Patience, old, new, deadline);
-    let mut out = Vec::new();
-    let mut hunk: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
-    for op in ops {
+/// Words added and removed in a run of pieces (paragraph breaks are not words).
+fn piece_words(pieces: &[Piece]) -> (usize, usize) {
+    pieces.iter().fold((0, 0), |(a, r), p| {
+        let n = words(&p.text);
+        match p.kind {
+            PieceKind::Added => (a + n, r),
+            PieceKind::Removed => (a, r + n),
+            PieceKind::Same => (a, r),
+        }
+    })
+}
+
+/// Rebuilds the new body from the old one and the body operations: what the
+/// stored diff promises to be enough for.
+pub fn apply(old: &[String], body: &[BodyOp]) -> Option<Vec<String>> {
+    let mut placed: Vec<(usize, String)> = Vec::new();
+    for op in body {
         match op {
-            DiffOp::Equal {
+            BodyOp::Same {
                 old_index,
                 new_index,
                 len,
             } => {
-                if let Some((o, n)) = hunk.take() {
-                    pair_hunk(old, new, o, n, deadline, &mut out);
+                for k in 0..*len {
+                    placed.push((new_index + k, old.get(old_index + k)?.clone()));
                 }
-                out.push(BodyOp::Same {
-                    old_index,
-                    new_index,
-                    len,
-                });
             }
-            _ => {
-                let (o, n) = (op.old_range(), op.new_range());
-                hunk = Some(match hunk {
-                    Some((ho, hn)) => (ho.start..o.end, hn.start..n.end),
-                    None => (o, n),
-                });
-            }
-        }
-    }
-    if let Some((o, n)) = hunk {
-        pair_hunk(old, new, o, n, deadline, &mut out);
-    }
-    out
-}
-
-/// Pairs paragraphs within one changed region (old range `o`, new range `n`)
-/// so that a monotonic matching maximises total similarity; unpaired ones are
-/// removed or added.
-fn pair_hunk(
-    old: &[String],
-    new: &[String],
-    o: std::ops::Range<usize>,
-    n: std::ops::Range<usize>,
-    deadline: Option<Instant>,
-    out: &mut Vec<BodyOp>,
-) {
-    const MIN_SIMILARITY: f32 = 0.4;
-    let (m, k) = (o.len(), n.len());
-    let pairs: Vec<(usize, usize)> = if m == 0 || k == 0 {
-        Vec::new()
-    } else if m * k <= 10_000 {
-        let bags_old: Vec<_> = o.clone().map(|i| bag(&old[i])).collect();
-        let bags_new: Vec<_> = n.clone().map(|j| bag(&new[j])).collect();
-        let sim: Vec<Vec<f32>> = bags_old
-            .iter()
-            .map(|a| bags_new.iter().map(|b| dice(a, b)).collect())
-            .collect();
-        // best[i][j]: best total similarity using old[i..] and new[j..].
-        let mut best = vec![vec![0f32; k + 1]; m + 1];
-        for i in (0..m).rev() {
-            for j in (0..k).rev() {
-                let mut v = best[i + 1][j].max(best[i][j + 1]);
-                if sim[i][j] >= MIN_SIMILARITY {
-                    v = v.max(sim[i][j] + best[i + 1][j + 1]);
+            BodyOp::Added { new_index, text } => placed.push((*new_index, text.clone())),
+            BodyOp::Removed { .. } => {}
+            BodyOp::Changed {
+                new_index,
+                new_count,
+                pieces,
+                ..
+            } => {
+                let text = new_text(pieces);
+                let parts: Vec<&str> = text.split(&format!(" {PARA_BREAK} ")).collect();
+                if parts.len() != *new_count {
+                    return None;
                 }
-                best[i][j] = v;
+                for (k, part) in parts.into_iter().enumerate() {
+                    placed.push((new_index + k, part.to_owned()));
+                }
             }
+            BodyOp::Moved {
+                new_index, pieces, ..
+            } => placed.push((*new_index, new_text(pieces))),
         }
-        let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
-        while i < m && j < k {
-            if sim[i][j] >= MIN_SIMILARITY && best[i][j] == sim[i][j] + best[i + 1][j + 1] {
-                pairs.push((o.start + i, n.start + j));
-                i += 1;
-                j += 1;
-            } else if best[i][j] == best[i + 1][j] {
-                i += 1;
-            } else {
-                j += 1;
-            }
-        }
-        pairs
-    } else {
-        // Too large to match exhaustively: pair by position where similar.
-        o.clone()
-            .zip(n.clone())
-            .filter(|&(i, j)| dice(&bag(&old[i]), &bag(&new[j])) >= MIN_SIMILARITY)
-            .collect()
-    };
-    let (mut i, mut j) = (o.start, n.start);
-    for (pi, pj) in pairs.into_iter().chain(std::iter::once((o.end, n.end))) {
-        for (oi, text) in old.iter().enumerate().take(pi).skip(i) {
-            out.push(BodyOp::Removed {
-                old_index: oi,
-                text: text.clone(),
-            });
-        }
-        for (nj, text) in new.iter().enumerate().take(pj).skip(j) {
-            out.push(BodyOp::Added {
-                new_index: nj,
-                text: text.clone(),
-            });
-        }
-        if pi < o.end && pj < n.end {
-            out.push(BodyOp::Changed {
-                old_index: pi,
-                new_index: pj,
-                pieces: diff_words(&old[pi], &new[pj], deadline),
-            });
-        }
-        (i, j) = (pi + 1, pj + 1);
     }
-}
-
-fn bag(s: &str) -> HashMap<&str, u32> {
-    let mut m = HashMap::new();
-    for w in s.split_whitespace() {
-        *m.entry(w).or_insert(0) += 1;
-    }
-    m
-}
-
-/// Dice coefficient of two word multisets, in 0..=1.
-fn dice(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f32 {
-    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
-    if total == 0 {
-        return 1.0;
-    }
-    let common: u32 = a
+    placed.sort_by_key(|(i, _)| *i);
+    placed
         .iter()
-        .map(|(w, c)| b.get(w).map_or(0, |d| (*c).min(*d)))
-        .sum();
-    2.0 * common as f32 / total as f32
-}
-
-/// Word-level diff of two texts; words are whitespace-separated tokens and the
-/// pieces are re-joined with single spaces.
-pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> Vec<Piece> {
-    let a: Vec<&str> = old.split_whitespace().collect();
-    let b: Vec<&str> = new.split_whitespace().collect();
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut push = |kind: PieceKind, words: &[&str]| {
-        if words.is_empty() {
-            return;
-        }
-        match pieces.last_mut() {
-            Some(last) if last.kind == kind => {
-                last.text.push(' ');
-                last.text.push_str(&words.join(" "));
-            }
-            _ => pieces.push(Piece {
-                kind,
-                text: words.join(" "),
-            }),
-        }
-    };
-    for op in ops {
-        let (o, n) = (op.old_range(), op.new_range());
-        match op {
-            DiffOp::Equal { .. } => push(PieceKind::Same, &a[o]),
-            DiffOp::Delete { .. } => push(PieceKind::Removed, &a[o]),
-            DiffOp::Insert { .. } => push(PieceKind::Added, &b[n]),
-            DiffOp::Replace { .. } => {
-                push(PieceKind::Removed, &a[o]);
-                push(PieceKind::Added, &b[n]);
-            }
-        }
-    }
-    pieces
+        .enumerate()
+        .all(|(k, (i, _))| k == *i)
+        .then(|| placed.into_iter().map(|(_, t)| t).collect())
 }
 
 #[cfg(test)]
@@ -355,22 +342,23 @@ mod tests {
         }
     }
 
-    /// Rebuilds the new text of a word diff: every piece but the removed ones.
-    fn new_side(pieces: &[Piece]) -> String {
-        let kept: Vec<&str> = pieces
-            .iter()
-            .filter(|p| p.kind != PieceKind::Removed)
-            .map(|p| p.text.as_str())
-            .collect();
-        kept.join(" ")
+    fn diff(a: &Article, b: &Article) -> ArticleDiff {
+        let d = diff_articles(a, b, &DiffOptions::default());
+        assert_eq!(
+            apply(&a.body, &d.body).as_deref(),
+            Some(&b.body[..]),
+            "{d:#?}"
+        );
+        d
     }
 
     #[test]
     fn identical_articles_have_an_empty_diff() {
         let a = art("T", &["one two", "three"]);
-        let d = diff_articles(&a, &a, &DiffOptions::default());
+        let d = diff(&a, &a);
         assert!(d.is_empty());
-        assert_eq!((d.words_added, d.words_removed), (0, 0));
+        assert_eq!(d.stats, Stats::default());
+        assert!(d.classes.is_empty());
     }
 
     #[test]
@@ -383,20 +371,15 @@ mod tests {
             "T",
             &["The fee is 13 euros a night.", "Unchanged paragraph here."],
         );
-        let d = diff_articles(&a, &b, &DiffOptions::default());
-        assert_eq!((d.words_added, d.words_removed), (1, 1));
-        let BodyOp::Changed {
-            old_index: 0,
-            new_index: 0,
-            pieces,
-        } = &d.body[0]
-        else {
+        let d = diff(&a, &b);
+        assert_eq!((d.stats.words_added, d.stats.words_removed), (1, 1));
+        let BodyOp::Changed { pieces, .. } = &d.body[0] else {
             panic!("expected a changed paragraph, got {:?}", d.body);
         };
-        assert_eq!(new_side(pieces), "The fee is 13 euros a night.");
         assert!(pieces.contains(&Piece {
             kind: PieceKind::Removed,
-            text: "12".into()
+            text: "12".into(),
+            glued: false
         }));
         assert_eq!(
             d.body[1],
@@ -406,6 +389,7 @@ mod tests {
                 len: 1
             }
         );
+        assert_eq!(d.classes, [Class::Substantive], "a figure changed");
     }
 
     #[test]
@@ -415,7 +399,7 @@ mod tests {
             "New headline",
             &["First.", "Inserted paragraph of four.", "Second."],
         );
-        let d = diff_articles(&a, &b, &DiffOptions::default());
+        let d = diff(&a, &b);
         assert_eq!(
             d.field("title").unwrap().new.as_deref(),
             Some("New headline")
@@ -424,43 +408,146 @@ mod tests {
             new_index: 1,
             text: "Inserted paragraph of four.".into()
         }));
-        assert_eq!((d.words_added, d.words_removed), (5, 1));
+        assert_eq!((d.stats.words_added, d.stats.words_removed), (5, 1));
+        assert!(
+            d.has(Class::Headline) && d.has(Class::Added),
+            "{:?}",
+            d.classes
+        );
+    }
+
+    #[test]
+    fn a_moved_paragraph_is_a_move_with_its_edits() {
+        let a = art(
+            "T",
+            &[
+                "Alpha paragraph opens the story with some words.",
+                "Bravo paragraph carries on with more words.",
+                "Charlie paragraph ends it with final words.",
+            ],
+        );
+        let b = art(
+            "T",
+            &[
+                "Charlie paragraph ends it with the final words.",
+                "Alpha paragraph opens the story with some words.",
+                "Bravo paragraph carries on with more words.",
+            ],
+        );
+        let d = diff(&a, &b);
+        let moved: Vec<_> = d
+            .body
+            .iter()
+            .filter(|op| matches!(op, BodyOp::Moved { .. }))
+            .collect();
+        assert_eq!(moved.len(), 1, "{:#?}", d.body);
+        let BodyOp::Moved {
+            old_index: 2,
+            new_index: 0,
+            pieces,
+        } = moved[0]
+        else {
+            panic!("{moved:?}")
+        };
+        assert!(
+            pieces
+                .iter()
+                .any(|p| p.kind == PieceKind::Added && p.text == "the")
+        );
+        assert!(
+            !d.body
+                .iter()
+                .any(|op| matches!(op, BodyOp::Removed { .. } | BodyOp::Added { .. }))
+        );
+        assert!(d.has(Class::Moved));
+        assert_eq!(d.stats.words_moved, 8);
+    }
+
+    #[test]
+    fn split_and_merged_paragraphs() {
+        let long = "The council met on Monday night and voted to close the pool. It will reopen in May after repairs to the roof.";
+        let a = art("T", &["Intro stays.", long, "Outro stays."]);
+        let b = art(
+            "T",
+            &[
+                "Intro stays.",
+                "The council met on Monday night and voted to close the pool.",
+                "It will reopen in May after repairs to the roof.",
+                "Outro stays.",
+            ],
+        );
+        let d = diff(&a, &b);
+        assert!(
+            d.body.iter().any(|op| matches!(
+                op,
+                BodyOp::Changed {
+                    old_count: 1,
+                    new_count: 2,
+                    ..
+                }
+            )),
+            "{:#?}",
+            d.body
+        );
+        assert_eq!((d.stats.words_added, d.stats.words_removed), (0, 0));
+        let back = diff(&b, &a);
+        assert!(
+            back.body.iter().any(|op| matches!(
+                op,
+                BodyOp::Changed {
+                    old_count: 2,
+                    new_count: 1,
+                    ..
+                }
+            )),
+            "{:#?}",
+            back.body
+        );
     }
 
     #[test]
     fn dissimilar_replacement_is_remove_plus_add() {
         let a = art("T", &["alpha beta gamma delta"]);
         let b = art("T", &["one two three four"]);
-        let d = diff_articles(&a, &b, &DiffOptions::default());
+        let d = diff(&a, &b);
         assert!(matches!(d.body[0], BodyOp::Removed { .. }));
         assert!(matches!(d.body[1], BodyOp::Added { .. }));
     }
 
     #[test]
-    fn pairs_the_most_similar_paragraphs_in_a_hunk() {
-        let a = art("T", &["x", "The council voted on the budget today.", "y"]);
-        let b = art(
-            "T",
-            &[
-                "x",
-                "A new paragraph entirely.",
-                "The council voted on the budget on Monday.",
-                "y",
-            ],
-        );
-        let d = diff_articles(&a, &b, &DiffOptions::default());
-        assert!(d.body.iter().any(|op| matches!(
-            op,
-            BodyOp::Changed {
-                old_index: 1,
-                new_index: 2,
-                ..
-            }
-        )));
-        assert!(
-            d.body
-                .iter()
-                .any(|op| matches!(op, BodyOp::Added { new_index: 1, .. }))
-        );
+    fn a_spent_time_limit_reports_whole_paragraphs_not_everything() {
+        let body: Vec<String> = (0..200)
+            .map(|i| format!("Paragraph {i} says something."))
+            .collect();
+        let mut edited = body.clone();
+        edited[10] = "Paragraph 10 says something else entirely.".into();
+        edited[150] = "Paragraph 150 now says another thing.".into();
+        let a = Article {
+            body,
+            ..Article::default()
+        };
+        let b = Article {
+            body: edited,
+            ..Article::default()
+        };
+        let opts = DiffOptions {
+            timeout: Some(Duration::ZERO),
+            ..DiffOptions::default()
+        };
+        let d = diff_articles(&a, &b, &opts);
+        assert!(d.coarse.is_some());
+        assert_eq!(apply(&a.body, &d.body).as_deref(), Some(&b.body[..]));
+        let same: usize = d
+            .body
+            .iter()
+            .map(|op| {
+                if let BodyOp::Same { len, .. } = op {
+                    *len
+                } else {
+                    0
+                }
+            })
+            .sum();
+        assert_eq!(same, 198, "only the two edited paragraphs differ");
     }
 }

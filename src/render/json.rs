@@ -50,6 +50,9 @@ pub struct RevisionJson<'a> {
     pub title: Option<&'a str>,
     pub words_added: i64,
     pub words_removed: i64,
+    /// Change classes: headline, byline, dates, correction, typo, wording,
+    /// substantive, added, removed, moved, takedown, revert, technical.
+    pub classes: &'a [String],
     /// The revision whose text this one restores.
     pub revert_of: Option<i64>,
     /// Re-extraction found this revision equal to the one before: a change in
@@ -73,6 +76,7 @@ impl<'a> RevisionJson<'a> {
             title: r.title.as_deref(),
             words_added: r.words_added,
             words_removed: r.words_removed,
+            classes: &r.classes,
             revert_of: r.revert_of,
             technical: r.technical,
             reextracted_at: r.reextracted_at.as_deref(),
@@ -157,6 +161,10 @@ pub struct DiffJson<'a> {
     pub to_rev: Option<i64>,
     pub words_added: usize,
     pub words_removed: usize,
+    pub classes: &'a [crate::diff::Class],
+    pub stats: &'a crate::diff::Stats,
+    /// Set when a time limit made the diff coarser.
+    pub coarse: Option<&'a str>,
     pub fields: &'a [crate::diff::FieldChange],
     pub body: &'a [crate::diff::BodyOp],
 }
@@ -168,8 +176,11 @@ impl<'a> DiffJson<'a> {
             article_id,
             from_rev: revs.map(|r| r.0),
             to_rev: revs.map(|r| r.1),
-            words_added: d.words_added,
-            words_removed: d.words_removed,
+            words_added: d.stats.words_added,
+            words_removed: d.stats.words_removed,
+            classes: &d.classes,
+            stats: &d.stats,
+            coarse: d.coarse.as_deref(),
             fields: &d.fields,
             body: &d.body,
         }

@@ -4,6 +4,7 @@
 //! Renderers write to a `Write` they are given and return `io::Result`; they
 //! never decide colour themselves (the CLI does, once) and never touch the store.
 
+pub mod diff;
 pub mod json;
 pub mod text;
 
@@ -20,6 +21,10 @@ pub enum Role {
     Header,
     /// Secondary information (times, counts, ids): dimmed.
     Meta,
+    /// Moved paragraphs: blue.
+    Moved,
+    /// Unstyled text.
+    Plain,
 }
 
 /// How to paint text: with ANSI styles, or with plain-text markers.
@@ -40,6 +45,8 @@ impl Painter {
             Role::Added => Style::new().fg_color(fg(AnsiColor::Green)).underline(),
             Role::Header => Style::new().bold(),
             Role::Meta => Style::new().dimmed(),
+            Role::Moved => Style::new().fg_color(fg(AnsiColor::Blue)).italic(),
+            Role::Plain => Style::new(),
         }
     }
 
@@ -53,7 +60,7 @@ impl Painter {
             match role {
                 Role::Removed => format!("[-{text}-]"),
                 Role::Added => format!("{{+{text}+}}"),
-                Role::Header | Role::Meta => text.to_owned(),
+                Role::Header | Role::Meta | Role::Moved | Role::Plain => text.to_owned(),
             }
         }
     }

@@ -134,6 +134,8 @@ pub struct RevisionRow {
     pub revert_of: Option<i64>,
     pub words_added: i64,
     pub words_removed: i64,
+    /// Change classes (`headline`, `substantive`, `revert`, …).
+    pub classes: Vec<String>,
     pub diff: Option<ArticleDiff>,
     /// Re-extraction found this revision equal to the one before it.
     pub technical: bool,
@@ -149,6 +151,7 @@ pub struct Rederived<'a> {
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
     pub technical: bool,
+    pub classes: Vec<String>,
 }
 
 /// What a check found.
@@ -209,6 +212,8 @@ pub struct NewRevision<'a> {
     pub encoding: &'a str,
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
+    /// Change classes, stored for listings and exports.
+    pub classes: &'a [String],
 }
 
 /// An open redline database.
@@ -409,7 +414,7 @@ impl Store {
 
     const REVISION_COLUMNS: &str = "id, article_id, rev, captured_at, fingerprint, raw_sha256,
         text_sha256, final_url, http_status, headers, encoding, title, revert_of, words_added,
-        words_removed, diff, technical, reextracted_at";
+        words_removed, diff, technical, reextracted_at, classes";
 
     fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
         let json_err = |i, e: serde_json::Error| {
@@ -439,6 +444,12 @@ impl Store {
                 .map_err(|e| json_err(15, e))?,
             technical: r.get(16)?,
             reextracted_at: r.get(17)?,
+            classes: r
+                .get::<_, String>(18)?
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
         })
     }
 
@@ -622,13 +633,13 @@ impl Store {
             let diff = item
                 .diff
                 .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
-            let (added, removed) = item
-                .diff
-                .map_or((0, 0), |d| (d.words_added as i64, d.words_removed as i64));
+            let (added, removed) = item.diff.map_or((0, 0), |d| {
+                (d.stats.words_added as i64, d.stats.words_removed as i64)
+            });
             tx.execute(
                 "UPDATE revisions SET text_sha256 = ?2, fingerprint = ?3, title = ?4,
                      revert_of = ?5, words_added = ?6, words_removed = ?7, diff = ?8,
-                     technical = ?9, reextracted_at = ?10
+                     technical = ?9, reextracted_at = ?10, classes = ?11
                  WHERE id = ?1",
                 params![
                     item.revision_id,
@@ -641,6 +652,7 @@ impl Store {
                     diff,
                     item.technical,
                     now,
+                    item.classes.join(","),
                 ],
             )
             .map_err(map)?;
@@ -669,9 +681,9 @@ impl Store {
         let diff = rev
             .diff
             .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
-        let (added, removed) = rev
-            .diff
-            .map_or((0, 0), |d| (d.words_added as i64, d.words_removed as i64));
+        let (added, removed) = rev.diff.map_or((0, 0), |d| {
+            (d.stats.words_added as i64, d.stats.words_removed as i64)
+        });
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -688,8 +700,8 @@ impl Store {
         tx.execute(
             "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
                  text_sha256, final_url, http_status, headers, encoding, title, revert_of,
-                 words_added, words_removed, diff)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 words_added, words_removed, diff, classes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 check.article_id,
                 number,
@@ -706,6 +718,7 @@ impl Store {
                 added,
                 removed,
                 diff,
+                rev.classes.join(","),
             ],
         )
         .map_err(map)?;
@@ -820,6 +833,7 @@ mod tests {
             encoding: "UTF-8",
             revert_of: None,
             diff: None,
+            classes: &[],
         };
         assert_eq!(
             store

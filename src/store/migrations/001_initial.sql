@@ -40,6 +40,7 @@ CREATE TABLE revisions (
     revert_of     INTEGER,                    -- rev this one restores, if any
     words_added   INTEGER NOT NULL,
     words_removed INTEGER NOT NULL,
+    classes       TEXT NOT NULL DEFAULT '',   -- change classes, comma-separated
     diff          TEXT,                       -- JSON ArticleDiff against rev - 1
     -- 1 when re-extraction made this revision's article equal the one before:
     -- a change in how redline read the page, not an edit by the publisher.

@@ -1,0 +1,307 @@
+//! Paragraph alignment: patience diff over whole paragraphs, pairing within
+//! changed regions (with splits and merges), then move detection across the
+//! whole body.
+
+use std::collections::HashMap;
+
+use std::time::Instant;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use super::words::{self, bag, dice};
+use super::{BodyOp, Granularity, PARA_BREAK};
+
+/// Paragraphs at least this alike are the same paragraph, edited.
+const PARAGRAPH_SIMILARITY: f32 = 0.4;
+/// A removed and an added paragraph at least this alike are a move.
+const MOVE_SIMILARITY: f32 = 0.6;
+/// Past this many removed × added paragraphs, only exact moves are looked for.
+const MOVE_PAIRS_LIMIT: usize = 250_000;
+
+struct Ctx {
+    by: Granularity,
+    deadline: Option<Instant>,
+    sentences: usize,
+    coarse: bool,
+}
+
+impl Ctx {
+    fn expired(&mut self) -> bool {
+        if !self.coarse && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.coarse = true;
+        }
+        self.coarse
+    }
+
+    /// Pieces for an edited paragraph (or a run of them).
+    fn refine(&mut self, old: &str, new: &str, multi: bool) -> Vec<super::Piece> {
+        let by = if self.expired() {
+            Granularity::Paragraph
+        } else {
+            self.by
+        };
+        if multi && by != Granularity::Paragraph {
+            // Splits and merges: a straight word diff, the boundaries as tokens.
+            let (a, b) = (words::tokens(old), words::tokens(new));
+            self.sentences += 1;
+            return words::diff_tokens(&a, &b, self.deadline);
+        }
+        let (pieces, touched) = words::diff_text(old, new, by, self.deadline);
+        self.sentences += touched;
+        pieces
+    }
+}
+
+/// Diffs two bodies. Returns the operations, the number of sentences touched,
+/// and a note when the time limit made the result coarser.
+pub fn diff_body(
+    old: &[String],
+    new: &[String],
+    by: Granularity,
+    deadline: Option<Instant>,
+) -> (Vec<BodyOp>, usize, Option<String>) {
+    let mut ctx = Ctx {
+        by,
+        deadline,
+        sentences: 0,
+        coarse: false,
+    };
+    // Whole-paragraph alignment is cheap and exact: it gets no deadline, so a
+    // time limit can only make refinement coarser, never the alignment.
+    let ops = capture_diff_slices(Algorithm::Patience, old, new);
+    let mut out = Vec::new();
+    let mut hunk: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
+    for op in ops {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                if let Some((o, n)) = hunk.take() {
+                    pair_hunk(old, new, o, n, &mut ctx, &mut out);
+                }
+                out.push(BodyOp::Same {
+                    old_index,
+                    new_index,
+                    len,
+                });
+            }
+            _ => {
+                let (o, n) = (op.old_range(), op.new_range());
+                hunk = Some(match hunk {
+                    Some((ho, hn)) => (ho.start..o.end, hn.start..n.end),
+                    None => (o, n),
+                });
+            }
+        }
+    }
+    if let Some((o, n)) = hunk {
+        pair_hunk(old, new, o, n, &mut ctx, &mut out);
+    }
+    find_moves(&mut out, &mut ctx);
+    for op in &out {
+        match op {
+            BodyOp::Added { text, .. } | BodyOp::Removed { text, .. } => {
+                ctx.sentences += words::sentences(text).len();
+            }
+            _ => {}
+        }
+    }
+    let note = ctx
+        .coarse
+        .then(|| "time limit reached: some changes are shown by whole paragraph".to_owned());
+    (out, ctx.sentences, note)
+}
+
+/// Pairs paragraphs within one changed region: one-to-one by best total
+/// similarity, then grown into splits or merges where neighbouring unpaired
+/// paragraphs make the match better.
+fn pair_hunk(
+    old: &[String],
+    new: &[String],
+    o: std::ops::Range<usize>,
+    n: std::ops::Range<usize>,
+    ctx: &mut Ctx,
+    out: &mut Vec<BodyOp>,
+) {
+    let olds: Vec<&str> = old[o.clone()].iter().map(String::as_str).collect();
+    let news: Vec<&str> = new[n.clone()].iter().map(String::as_str).collect();
+    let pairs = words::pair(&olds, &news, PARAGRAPH_SIMILARITY);
+    // Grow each pair over unpaired neighbours: (old start, old count, new start, new count).
+    let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut taken_old = vec![false; olds.len()];
+    let mut taken_new = vec![false; news.len()];
+    for &(i, j) in &pairs {
+        taken_old[i] = true;
+        taken_new[j] = true;
+    }
+    for &(i, j) in &pairs {
+        let (mut oc, mut nc) = (1, 1);
+        let joined = |xs: &[&str]| xs.join(" ");
+        let mut best = dice(&bag(olds[i]), &bag(news[j]));
+        loop {
+            let mut grew = false;
+            if j + nc < news.len() && !taken_new[j + nc] {
+                let d = dice(
+                    &bag(&joined(&olds[i..i + oc])),
+                    &bag(&joined(&news[j..j + nc + 1])),
+                );
+                if d > best + 0.05 {
+                    best = d;
+                    taken_new[j + nc] = true;
+                    nc += 1;
+                    grew = true;
+                }
+            }
+            if i + oc < olds.len() && !taken_old[i + oc] {
+                let d = dice(
+                    &bag(&joined(&olds[i..i + oc + 1])),
+                    &bag(&joined(&news[j..j + nc])),
+                );
+                if d > best + 0.05 {
+                    best = d;
+                    taken_old[i + oc] = true;
+                    oc += 1;
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        groups.push((i, oc, j, nc));
+    }
+    let (mut i, mut j) = (0, 0);
+    let end = (olds.len(), 0, news.len(), 0);
+    for (gi, oc, gj, nc) in groups.into_iter().chain(std::iter::once(end)) {
+        for (k, text) in olds.iter().enumerate().take(gi).skip(i) {
+            out.push(BodyOp::Removed {
+                old_index: o.start + k,
+                text: (*text).to_owned(),
+            });
+        }
+        for (k, text) in news.iter().enumerate().take(gj).skip(j) {
+            out.push(BodyOp::Added {
+                new_index: n.start + k,
+                text: (*text).to_owned(),
+            });
+        }
+        if oc > 0 {
+            let sep = format!(" {PARA_BREAK} ");
+            let (a, b) = (olds[gi..gi + oc].join(&sep), news[gj..gj + nc].join(&sep));
+            let pieces = ctx.refine(&a, &b, oc > 1 || nc > 1);
+            out.push(BodyOp::Changed {
+                old_index: o.start + gi,
+                old_count: oc,
+                new_index: n.start + gj,
+                new_count: nc,
+                pieces,
+            });
+        }
+        (i, j) = (gi + oc, gj + nc);
+    }
+}
+
+/// Turns a removed paragraph and an added one that are the same or nearly into
+/// one move, placed where the paragraph now stands.
+fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
+    let removed: Vec<usize> = (0..out.len())
+        .filter(|&k| matches!(out[k], BodyOp::Removed { .. }))
+        .collect();
+    let added: Vec<usize> = (0..out.len())
+        .filter(|&k| matches!(out[k], BodyOp::Added { .. }))
+        .collect();
+    if removed.is_empty() || added.is_empty() {
+        return;
+    }
+    let text = |op: &BodyOp| match op {
+        BodyOp::Removed { text, .. } | BodyOp::Added { text, .. } => text.clone(),
+        _ => String::new(),
+    };
+    // (removed op, added op) pairs, best first.
+    let mut matches: Vec<(usize, usize)> = Vec::new();
+    let mut by_text: HashMap<String, Vec<usize>> = HashMap::new();
+    for &r in &removed {
+        by_text.entry(text(&out[r])).or_default().push(r);
+    }
+    let mut used_r = vec![false; out.len()];
+    let mut used_a = vec![false; out.len()];
+    for &a in &added {
+        if let Some(rs) = by_text.get_mut(&text(&out[a]))
+            && let Some(r) = rs.pop()
+        {
+            matches.push((r, a));
+            used_r[r] = true;
+            used_a[a] = true;
+        }
+    }
+    if removed.len() * added.len() <= MOVE_PAIRS_LIMIT && !ctx.expired() {
+        let texts: Vec<(usize, String)> = removed
+            .iter()
+            .chain(&added)
+            .filter(|&&k| !used_r[k] && !used_a[k])
+            .map(|&k| (k, text(&out[k])))
+            .collect();
+        let bag_of: HashMap<usize, HashMap<&str, u32>> =
+            texts.iter().map(|(k, t)| (*k, bag(t))).collect();
+        let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+        for &r in removed.iter().filter(|&&r| !used_r[r]) {
+            for &a in added.iter().filter(|&&a| !used_a[a]) {
+                let d = dice(&bag_of[&r], &bag_of[&a]);
+                if d >= MOVE_SIMILARITY {
+                    candidates.push((d, r, a));
+                }
+            }
+        }
+        candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        for (_, r, a) in candidates {
+            if !used_r[r] && !used_a[a] {
+                used_r[r] = true;
+                used_a[a] = true;
+                matches.push((r, a));
+            }
+        }
+    }
+    if matches.is_empty() {
+        return;
+    }
+    let mut drop = vec![false; out.len()];
+    for (r, a) in matches {
+        let (
+            BodyOp::Removed {
+                old_index,
+                text: old,
+            },
+            BodyOp::Added {
+                new_index,
+                text: new,
+            },
+        ) = (&out[r], &out[a])
+        else {
+            continue;
+        };
+        let (old_index, new_index) = (*old_index, *new_index);
+        let pieces = if old == new {
+            vec![super::Piece {
+                kind: super::PieceKind::Same,
+                text: new.clone(),
+                glued: false,
+            }]
+        } else {
+            let (old, new) = (old.clone(), new.clone());
+            ctx.refine(&old, &new, false)
+        };
+        out[a] = BodyOp::Moved {
+            old_index,
+            new_index,
+            pieces,
+        };
+        drop[r] = true;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}

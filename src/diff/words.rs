@@ -1,0 +1,360 @@
+//! Within a pair of paragraphs: sentences aligned first, then words (or chars)
+//! within sentences that were edited rather than rewritten.
+
+use std::collections::HashMap;
+
+use std::time::Instant;
+
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+
+use super::{Granularity, PARA_BREAK, Piece, PieceKind};
+
+/// Two sentences (or paragraphs) at least this alike are edited, not replaced.
+pub const SENTENCE_SIMILARITY: f32 = 0.34;
+
+/// Splits text into sentences: after `.`, `!`, `?` or `…` (and any closing
+/// quotes or brackets) followed by a space and an upper-case letter, digit or
+/// opening quote. A paragraph break token is a sentence of its own. Slices of
+/// `s`, trimmed.
+pub fn sentences(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if c == '\u{2029}' {
+            push_trimmed(&mut out, &s[start..pos]);
+            out.push(PARA_BREAK);
+            start = pos + c.len_utf8();
+        } else if matches!(c, '.' | '!' | '?' | '…') {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+            {
+                j += 1;
+            }
+            if j + 1 < chars.len() && chars[j].1 == ' ' {
+                let next = chars[j + 1].1;
+                if next.is_uppercase()
+                    || next.is_ascii_digit()
+                    || matches!(next, '"' | '“' | '‘' | '\'' | '«' | '(')
+                {
+                    let end = chars[j].0;
+                    push_trimmed(&mut out, &s[start..end]);
+                    start = end;
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(&mut out, &s[start..]);
+    out
+}
+
+fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(t);
+    }
+}
+
+/// The words of squashed text, split at single spaces so that a paragraph
+/// break token stays a token of its own.
+pub fn tokens(s: &str) -> Vec<&str> {
+    s.split(' ').filter(|t| !t.is_empty()).collect()
+}
+
+/// A multiset of words.
+pub type Bag<'a> = HashMap<&'a str, u32>;
+
+pub fn bag(s: &str) -> Bag<'_> {
+    let mut m = HashMap::new();
+    for w in s.split_whitespace() {
+        *m.entry(w).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Dice coefficient of two word multisets, in 0..=1.
+pub fn dice(a: &Bag<'_>, b: &Bag<'_>) -> f32 {
+    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+    if total == 0 {
+        return 1.0;
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let common: u32 = small
+        .iter()
+        .map(|(w, c)| large.get(w).map_or(0, |d| (*c).min(*d)))
+        .sum();
+    2.0 * common as f32 / total as f32
+}
+
+/// Pairs items of `old` with items of `new`, keeping order, so that the total
+/// similarity of pairs (each at least `min`) is as large as possible. Returns
+/// index pairs. Regions too large to match exhaustively are paired by position.
+pub fn pair(old: &[&str], new: &[&str], min: f32) -> Vec<(usize, usize)> {
+    let (m, k) = (old.len(), new.len());
+    if m == 0 || k == 0 {
+        return Vec::new();
+    }
+    let bags_old: Vec<Bag<'_>> = old.iter().map(|s| bag(s)).collect();
+    let bags_new: Vec<Bag<'_>> = new.iter().map(|s| bag(s)).collect();
+    if m * k > 10_000 {
+        return (0..m.min(k))
+            .filter(|&i| dice(&bags_old[i], &bags_new[i]) >= min)
+            .map(|i| (i, i))
+            .collect();
+    }
+    let sim: Vec<Vec<f32>> = bags_old
+        .iter()
+        .map(|a| bags_new.iter().map(|b| dice(a, b)).collect())
+        .collect();
+    // best[i][j]: best total similarity using old[i..] and new[j..].
+    let mut best = vec![vec![0f32; k + 1]; m + 1];
+    for i in (0..m).rev() {
+        for j in (0..k).rev() {
+            let mut v = best[i + 1][j].max(best[i][j + 1]);
+            if sim[i][j] >= min {
+                v = v.max(sim[i][j] + best[i + 1][j + 1]);
+            }
+            best[i][j] = v;
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < m && j < k {
+        if sim[i][j] >= min && best[i][j] == sim[i][j] + best[i + 1][j + 1] {
+            pairs.push((i, j));
+            i += 1;
+            j += 1;
+        } else if best[i][j] == best[i + 1][j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    pairs
+}
+
+/// Appends a run of tokens to `pieces`, merging with the last piece when it
+/// has the same kind.
+fn push(pieces: &mut Vec<Piece>, kind: PieceKind, tokens: &[&str]) {
+    if tokens.is_empty() {
+        return;
+    }
+    let text = tokens.join(" ");
+    match pieces.last_mut() {
+        Some(last) if last.kind == kind && !last.glued => {
+            last.text.push(' ');
+            last.text.push_str(&text);
+        }
+        _ => pieces.push(Piece {
+            kind,
+            text,
+            glued: false,
+        }),
+    }
+}
+
+/// Word diff of two token lists (Myers, bounded by `deadline`).
+pub fn diff_tokens(a: &[&str], b: &[&str], deadline: Option<Instant>) -> Vec<Piece> {
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline);
+    let mut pieces = Vec::new();
+    for op in ops {
+        let (o, n) = (op.old_range(), op.new_range());
+        match op {
+            DiffOp::Equal { .. } => push(&mut pieces, PieceKind::Same, &a[o]),
+            DiffOp::Delete { .. } => push(&mut pieces, PieceKind::Removed, &a[o]),
+            DiffOp::Insert { .. } => push(&mut pieces, PieceKind::Added, &b[n]),
+            DiffOp::Replace { .. } => {
+                push(&mut pieces, PieceKind::Removed, &a[o]);
+                push(&mut pieces, PieceKind::Added, &b[n]);
+            }
+        }
+    }
+    pieces
+}
+
+/// The pieces turning `old` into `new` at the given granularity, and how many
+/// sentences were touched.
+pub fn diff_text(
+    old: &str,
+    new: &str,
+    by: Granularity,
+    deadline: Option<Instant>,
+) -> (Vec<Piece>, usize) {
+    if by == Granularity::Paragraph {
+        let mut pieces = Vec::new();
+        push(&mut pieces, PieceKind::Removed, &[old]);
+        push(&mut pieces, PieceKind::Added, &[new]);
+        pieces.retain(|p| !p.text.is_empty());
+        let touched = sentences(old).len().max(sentences(new).len());
+        return (pieces, touched);
+    }
+    let (sa, sb) = (sentences(old), sentences(new));
+    let ops = capture_diff_slices_deadline(Algorithm::Patience, &sa, &sb, deadline);
+    let mut pieces = Vec::new();
+    let mut touched = 0;
+    for op in ops {
+        let (o, n) = (op.old_range(), op.new_range());
+        if let DiffOp::Equal { .. } = op {
+            for s in &sa[o] {
+                push(&mut pieces, PieceKind::Same, &tokens(s));
+            }
+            continue;
+        }
+        let (olds, news) = (&sa[o], &sb[n]);
+        let pairs = if by == Granularity::Sentence {
+            Vec::new()
+        } else {
+            pair(olds, news, SENTENCE_SIMILARITY)
+        };
+        let (mut i, mut j) = (0, 0);
+        for (pi, pj) in pairs
+            .into_iter()
+            .chain(std::iter::once((olds.len(), news.len())))
+        {
+            for s in &olds[i..pi] {
+                touched += 1;
+                push(&mut pieces, PieceKind::Removed, &tokens(s));
+            }
+            for s in &news[j..pj] {
+                touched += 1;
+                push(&mut pieces, PieceKind::Added, &tokens(s));
+            }
+            if pi < olds.len() && pj < news.len() {
+                touched += 1;
+                let word_pieces = diff_tokens(&tokens(olds[pi]), &tokens(news[pj]), deadline);
+                append(&mut pieces, word_pieces);
+            }
+            (i, j) = (pi + 1, pj + 1);
+        }
+    }
+    if by == Granularity::Char {
+        pieces = refine_chars(pieces, deadline);
+    }
+    (pieces, touched)
+}
+
+/// Appends pieces, merging the seam.
+fn append(pieces: &mut Vec<Piece>, more: Vec<Piece>) {
+    for p in more {
+        match pieces.last_mut() {
+            Some(last) if last.kind == p.kind && !last.glued && !p.glued => {
+                last.text.push(' ');
+                last.text.push_str(&p.text);
+            }
+            _ => pieces.push(p),
+        }
+    }
+}
+
+/// Replaces each removed run followed by an added run with a character diff
+/// of the two (pieces glued to each other, so no spaces are invented).
+fn refine_chars(pieces: Vec<Piece>, deadline: Option<Instant>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut iter = pieces.into_iter().peekable();
+    while let Some(p) = iter.next() {
+        let next_added = iter.peek().is_some_and(|n| n.kind == PieceKind::Added);
+        if p.kind != PieceKind::Removed || !next_added {
+            out.push(p);
+            continue;
+        }
+        let added = iter.next().expect("peeked");
+        let a: Vec<char> = p.text.chars().collect();
+        let b: Vec<char> = added.text.chars().collect();
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
+        let mut first = true;
+        let mut emit = |kind: PieceKind, chars: &[char], out: &mut Vec<Piece>| {
+            if chars.is_empty() {
+                return;
+            }
+            let text: String = chars.iter().collect();
+            match out.last_mut() {
+                Some(last) if !first && last.kind == kind => last.text.push_str(&text),
+                _ => out.push(Piece {
+                    kind,
+                    text,
+                    glued: !first,
+                }),
+            }
+            first = false;
+        };
+        for op in ops {
+            let (o, n) = (op.old_range(), op.new_range());
+            match op {
+                DiffOp::Equal { .. } => emit(PieceKind::Same, &a[o], &mut out),
+                DiffOp::Delete { .. } => emit(PieceKind::Removed, &a[o], &mut out),
+                DiffOp::Insert { .. } => emit(PieceKind::Added, &b[n], &mut out),
+                DiffOp::Replace { .. } => {
+                    emit(PieceKind::Removed, &a[o], &mut out);
+                    emit(PieceKind::Added, &b[n], &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_splitting() {
+        assert_eq!(
+            sentences("Mr. Smith said \"no.\" Then he left! Why? 3 people saw it."),
+            [
+                "Mr.",
+                "Smith said \"no.\"",
+                "Then he left!",
+                "Why?",
+                "3 people saw it."
+            ]
+        );
+        assert_eq!(sentences("no final stop"), ["no final stop"]);
+        assert_eq!(
+            sentences("e.g. this and 3.5 percent"),
+            ["e.g. this and 3.5 percent"]
+        );
+    }
+
+    #[test]
+    fn rewritten_sentence_is_replaced_whole_edited_one_word_by_word() {
+        let old = "The council met on Monday. It approved the budget after a long debate.";
+        let new = "The council met on Tuesday. Protesters gathered outside the town hall all day.";
+        let (pieces, touched) = diff_text(old, new, Granularity::Word, None);
+        assert_eq!(touched, 3);
+        let removed: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p.kind == PieceKind::Removed)
+            .map(|p| p.text.as_str())
+            .collect();
+        // The edited sentence word by word, the rewritten one whole.
+        assert_eq!(
+            removed,
+            ["Monday.", "It approved the budget after a long debate."],
+            "{pieces:?}"
+        );
+    }
+
+    #[test]
+    fn char_granularity_glues_pieces() {
+        let (pieces, _) = diff_text("the colour red", "the color red", Granularity::Char, None);
+        let text: Vec<(PieceKind, &str, bool)> = pieces
+            .iter()
+            .map(|p| (p.kind, p.text.as_str(), p.glued))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                (PieceKind::Same, "the", false),
+                (PieceKind::Same, "colo", false),
+                (PieceKind::Removed, "u", true),
+                (PieceKind::Same, "r", true),
+                (PieceKind::Same, "red", false)
+            ]
+        );
+    }
+}

@@ -1,0 +1,627 @@
+//! The views of a diff: inline (word changes in running text), side by side,
+//! unified (one paragraph per line, patch-compatible) and a self-contained HTML
+//! page. All read a stored [`ArticleDiff`] and the two articles; none diffs.
+//! Moved paragraphs are marked in every view.
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Painter, Role};
+use crate::diff::{ArticleDiff, BodyOp, FieldChange, PARA_BREAK, Piece, PieceKind};
+use crate::extract::Article;
+
+/// What is being compared.
+pub struct DiffInput<'a> {
+    pub old: &'a Article,
+    pub new: &'a Article,
+    pub diff: &'a ArticleDiff,
+    /// Names of the two sides (`#3 rev 1`, a file name).
+    pub old_label: String,
+    pub new_label: String,
+}
+
+/// How a view lays out.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewOptions {
+    /// Unchanged paragraphs shown around each change.
+    pub context: usize,
+    /// Terminal width, for the side-by-side view.
+    pub width: usize,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        Self {
+            context: 1,
+            width: 100,
+        }
+    }
+}
+
+/// Which unchanged paragraphs (by new index) are shown as context.
+fn context_shown(d: &ArticleDiff, context: usize) -> Vec<bool> {
+    let new_len: usize = d
+        .body
+        .iter()
+        .map(|op| match op {
+            BodyOp::Same { new_index, len, .. } => new_index + len,
+            BodyOp::Added { new_index, .. } | BodyOp::Moved { new_index, .. } => new_index + 1,
+            BodyOp::Changed {
+                new_index,
+                new_count,
+                ..
+            } => new_index + new_count,
+            BodyOp::Removed { .. } => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut shown = vec![false; new_len];
+    let last = d.body.len().saturating_sub(1);
+    for (i, op) in d.body.iter().enumerate() {
+        if let BodyOp::Same { new_index, len, .. } = op {
+            let before = if i > 0 { context.min(*len) } else { 0 };
+            let after = if i < last { context.min(*len) } else { 0 };
+            for k in 0..*len {
+                if k < before || k >= len - after {
+                    shown[new_index + k] = true;
+                }
+            }
+        }
+    }
+    shown
+}
+
+/// Splits piece text at paragraph-break tokens.
+fn segments(text: &str) -> Vec<&str> {
+    text.split(PARA_BREAK).map(str::trim).collect()
+}
+
+/// Word pieces as running text: removed and added ones painted, a removal
+/// directly followed by its replacement written without a space between (as
+/// git's word diff does: `[-12-]{+13+}`), paragraph breaks as new lines and
+/// added or removed breaks as a painted ¶.
+pub fn pieces(p: &Painter, pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<PieceKind> = None;
+    for piece in pieces {
+        let tight =
+            piece.glued || (prev == Some(PieceKind::Removed) && piece.kind == PieceKind::Added);
+        if prev.is_some() && !tight && !out.ends_with('\n') {
+            out.push(' ');
+        }
+        for (k, seg) in segments(&piece.text).into_iter().enumerate() {
+            if k > 0 {
+                match piece.kind {
+                    PieceKind::Same => out.push_str("\n\n"),
+                    PieceKind::Added => {
+                        out.push_str(&p.paint(Role::Added, "¶"));
+                        out.push_str("\n\n");
+                    }
+                    PieceKind::Removed => {
+                        out.push_str(&p.paint(Role::Removed, "¶"));
+                        out.push(' ');
+                    }
+                }
+            }
+            if !seg.is_empty() {
+                out.push_str(&match piece.kind {
+                    PieceKind::Same => seg.to_owned(),
+                    PieceKind::Removed => p.paint(Role::Removed, seg),
+                    PieceKind::Added => p.paint(Role::Added, seg),
+                });
+            }
+        }
+        prev = Some(piece.kind);
+    }
+    out
+}
+
+fn field_line(p: &Painter, f: &FieldChange) -> String {
+    let label = p.paint(Role::Header, &format!("{}:", f.field));
+    let value = if f.field == "published" || f.field == "modified" {
+        format!(
+            "{} → {}",
+            f.old.as_deref().unwrap_or("(none)"),
+            f.new.as_deref().unwrap_or("(none)")
+        )
+    } else {
+        pieces(p, &f.pieces)
+    };
+    format!("{label} {value}")
+}
+
+fn moved_note(old_index: usize, new_index: usize) -> String {
+    format!(
+        "(moved from paragraph {} to {})",
+        old_index + 1,
+        new_index + 1
+    )
+}
+
+/// The inline view: changed fields first (headline first), then the body with
+/// `context` unchanged paragraphs around each change.
+pub fn inline(
+    w: &mut dyn Write,
+    p: &Painter,
+    input: &DiffInput<'_>,
+    o: ViewOptions,
+) -> io::Result<()> {
+    let d = input.diff;
+    if d.is_empty() {
+        return writeln!(w, "{}", p.paint(Role::Meta, "no changes"));
+    }
+    if let Some(note) = &d.coarse {
+        writeln!(w, "{}", p.paint(Role::Meta, &format!("({note})")))?;
+    }
+    for f in &d.fields {
+        writeln!(w, "{}", field_line(p, f))?;
+    }
+    let shown = context_shown(d, o.context);
+    let mut gap = false;
+    let mut any = false;
+    let para = |w: &mut dyn Write, text: &str, gap: &mut bool, any: &mut bool| -> io::Result<()> {
+        if *gap && *any {
+            writeln!(w, "\n{}", p.paint(Role::Meta, "…"))?;
+        }
+        *gap = false;
+        *any = true;
+        writeln!(w, "\n{text}")
+    };
+    for op in &d.body {
+        match op {
+            BodyOp::Same { new_index, len, .. } => {
+                for k in *new_index..new_index + len {
+                    if shown.get(k).copied().unwrap_or(false) {
+                        let text = input.new.body.get(k).map_or("", String::as_str);
+                        para(w, text, &mut gap, &mut any)?;
+                    } else {
+                        gap = true;
+                    }
+                }
+            }
+            BodyOp::Added { text, .. } => para(w, &p.paint(Role::Added, text), &mut gap, &mut any)?,
+            BodyOp::Removed { text, .. } => {
+                para(w, &p.paint(Role::Removed, text), &mut gap, &mut any)?
+            }
+            BodyOp::Changed { pieces: ps, .. } => para(w, &pieces(p, ps), &mut gap, &mut any)?,
+            BodyOp::Moved {
+                old_index,
+                new_index,
+                pieces: ps,
+            } => {
+                let note = p.paint(Role::Moved, &moved_note(*old_index, *new_index));
+                para(w, &format!("{note}\n{}", pieces(p, ps)), &mut gap, &mut any)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A styled run of text for the side-by-side view.
+type Span = (Role, String);
+
+/// Old side and new side of one op, as spans (`None` role = plain text).
+fn sides(p: &Painter, op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Option<Span>>) {
+    let plain = |t: &str| vec![Some((Role::Plain, t.to_owned()))];
+    let _ = p;
+    match op {
+        BodyOp::Same { new_index, .. } => {
+            let t = new.body.get(*new_index).map_or("", String::as_str);
+            (plain(t), plain(t))
+        }
+        BodyOp::Added { text, .. } => (vec![], vec![Some((Role::Added, text.clone()))]),
+        BodyOp::Removed { text, .. } => (vec![Some((Role::Removed, text.clone()))], vec![]),
+        BodyOp::Changed { pieces, .. } | BodyOp::Moved { pieces, .. } => {
+            let mut old = Vec::new();
+            let mut new_side = Vec::new();
+            if let BodyOp::Moved {
+                old_index,
+                new_index,
+                ..
+            } = op
+            {
+                new_side.push(Some((Role::Moved, moved_note(*old_index, *new_index))));
+                new_side.push(None);
+                old.push(Some((
+                    Role::Moved,
+                    format!("(moved to paragraph {})", new_index + 1),
+                )));
+                old.push(None);
+            }
+            for piece in pieces {
+                let text = piece.text.replace(PARA_BREAK, "¶");
+                match piece.kind {
+                    PieceKind::Same => {
+                        old.push(Some((Role::Plain, text.clone())));
+                        new_side.push(Some((Role::Plain, text)));
+                    }
+                    PieceKind::Removed => old.push(Some((Role::Removed, text))),
+                    PieceKind::Added => new_side.push(Some((Role::Added, text))),
+                }
+            }
+            (old, new_side)
+        }
+    }
+}
+
+/// Wraps spans into lines of at most `width` columns; `None` is a line break.
+fn wrap(p: &Painter, spans: &[Option<Span>], width: usize) -> Vec<(String, usize)> {
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    let (mut line, mut used) = (String::new(), 0usize);
+    for span in spans {
+        let Some((role, text)) = span else {
+            lines.push((std::mem::take(&mut line), used));
+            used = 0;
+            continue;
+        };
+        for word in text.split_whitespace() {
+            let wlen = word.width();
+            if used > 0 && used + 1 + wlen > width {
+                lines.push((std::mem::take(&mut line), used));
+                used = 0;
+            }
+            if used > 0 {
+                line.push(' ');
+                used += 1;
+            }
+            // A word longer than the column is cut.
+            let word: String = if wlen > width {
+                word.chars().take(width).collect()
+            } else {
+                word.to_owned()
+            };
+            used += word.width();
+            line.push_str(&if *role == Role::Plain {
+                word
+            } else {
+                p.paint(*role, &word)
+            });
+        }
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push((line, used));
+    }
+    lines
+}
+
+/// The side-by-side view: old on the left, new on the right, each wrapped to
+/// half the width, changed words highlighted on their side.
+pub fn side(
+    w: &mut dyn Write,
+    p: &Painter,
+    input: &DiffInput<'_>,
+    o: ViewOptions,
+) -> io::Result<()> {
+    let d = input.diff;
+    let col = (o.width.max(40) - 3) / 2;
+    let header = format!(
+        "{:<col$} │ {}",
+        truncate(&input.old_label, col),
+        truncate(&input.new_label, col)
+    );
+    writeln!(w, "{}", p.paint(Role::Header, &header))?;
+    if d.is_empty() {
+        return writeln!(w, "{}", p.paint(Role::Meta, "no changes"));
+    }
+    let rule = format!("{}─┼─{}", "─".repeat(col), "─".repeat(col));
+    for f in &d.fields {
+        let old: Vec<Option<Span>> = f
+            .pieces
+            .iter()
+            .filter(|x| x.kind != PieceKind::Added)
+            .map(|x| {
+                Some((
+                    if x.kind == PieceKind::Same {
+                        Role::Plain
+                    } else {
+                        Role::Removed
+                    },
+                    x.text.clone(),
+                ))
+            })
+            .collect();
+        let new: Vec<Option<Span>> = f
+            .pieces
+            .iter()
+            .filter(|x| x.kind != PieceKind::Removed)
+            .map(|x| {
+                Some((
+                    if x.kind == PieceKind::Same {
+                        Role::Plain
+                    } else {
+                        Role::Added
+                    },
+                    x.text.clone(),
+                ))
+            })
+            .collect();
+        let label = Some((Role::Header, format!("{}:", f.field)));
+        let (mut l, mut r) = (vec![label.clone()], vec![label]);
+        l.extend(old);
+        r.extend(new);
+        rows(w, p, &l, &r, col)?;
+    }
+    let shown = context_shown(d, o.context);
+    let mut gap = false;
+    for op in &d.body {
+        if let BodyOp::Same { new_index, len, .. } = op {
+            for k in *new_index..new_index + len {
+                if !shown.get(k).copied().unwrap_or(false) {
+                    gap = true;
+                    continue;
+                }
+                if gap {
+                    writeln!(w, "{}", p.paint(Role::Meta, &rule))?;
+                    gap = false;
+                }
+                let one = BodyOp::Same {
+                    old_index: 0,
+                    new_index: k,
+                    len: 1,
+                };
+                let (l, r) = sides(p, &one, input.new);
+                rows(w, p, &l, &r, col)?;
+            }
+            continue;
+        }
+        if gap {
+            writeln!(w, "{}", p.paint(Role::Meta, &rule))?;
+            gap = false;
+        }
+        let (l, r) = sides(p, op, input.new);
+        rows(w, p, &l, &r, col)?;
+    }
+    Ok(())
+}
+
+fn rows(
+    w: &mut dyn Write,
+    p: &Painter,
+    l: &[Option<Span>],
+    r: &[Option<Span>],
+    col: usize,
+) -> io::Result<()> {
+    let (left, right) = (wrap(p, l, col), wrap(p, r, col));
+    for i in 0..left.len().max(right.len()) {
+        let (lt, lw) = left.get(i).cloned().unwrap_or_default();
+        let (rt, _) = right.get(i).cloned().unwrap_or_default();
+        let pad = " ".repeat(col.saturating_sub(lw));
+        writeln!(w, "{lt}{pad} │ {rt}")?;
+    }
+    writeln!(w, "{} │", " ".repeat(col))
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if out.width() + 2 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The unified view: one paragraph per line, in the unified format of
+/// `diff -u` (so `patch` applies it to the article as text with one paragraph
+/// per line). Hunks holding a moved paragraph say so after their `@@` header.
+pub fn unified(
+    w: &mut dyn Write,
+    p: &Painter,
+    input: &DiffInput<'_>,
+    o: ViewOptions,
+) -> io::Result<()> {
+    let (old, new) = (&input.old.body, &input.new.body);
+    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, old, new);
+    if ops
+        .iter()
+        .all(|op| matches!(op, similar::DiffOp::Equal { .. }))
+    {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{}",
+        p.paint(Role::Header, &format!("--- {}", input.old_label))
+    )?;
+    writeln!(
+        w,
+        "{}",
+        p.paint(Role::Header, &format!("+++ {}", input.new_label))
+    )?;
+    let moves: Vec<(usize, usize)> = input
+        .diff
+        .body
+        .iter()
+        .filter_map(|op| match op {
+            BodyOp::Moved {
+                old_index,
+                new_index,
+                ..
+            } => Some((*old_index, *new_index)),
+            _ => None,
+        })
+        .collect();
+    for group in similar::group_diff_ops(ops, o.context) {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let (os, ns) = (first.old_range().start, first.new_range().start);
+        let (oe, ne) = (last.old_range().end, last.new_range().end);
+        let range = |start: usize, len: usize| {
+            if len == 0 {
+                format!("{start},0")
+            } else if len == 1 {
+                format!("{}", start + 1)
+            } else {
+                format!("{},{len}", start + 1)
+            }
+        };
+        let notes: Vec<String> = moves
+            .iter()
+            .filter(|(from, to)| (os..oe).contains(from) || (ns..ne).contains(to))
+            .map(|(from, to)| format!("moved: paragraph {} → {}", from + 1, to + 1))
+            .collect();
+        let mut header = format!("@@ -{} +{} @@", range(os, oe - os), range(ns, ne - ns));
+        if !notes.is_empty() {
+            header.push(' ');
+            header.push_str(&notes.join(", "));
+        }
+        writeln!(w, "{}", p.paint(Role::Meta, &header))?;
+        for op in &group {
+            match op {
+                similar::DiffOp::Equal { .. } => {
+                    for line in &old[op.old_range()] {
+                        writeln!(w, " {line}")?;
+                    }
+                }
+                _ => {
+                    for line in &old[op.old_range()] {
+                        writeln!(w, "{}", p.paint(Role::Removed, &format!("-{line}")))?;
+                    }
+                    for line in &new[op.new_range()] {
+                        writeln!(w, "{}", p.paint(Role::Added, &format!("+{line}")))?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_pieces(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<PieceKind> = None;
+    for piece in pieces {
+        let tight =
+            piece.glued || (prev == Some(PieceKind::Removed) && piece.kind == PieceKind::Added);
+        if prev.is_some() && !tight {
+            out.push(' ');
+        }
+        let text = escape(&piece.text).replace(PARA_BREAK, "¶");
+        match piece.kind {
+            PieceKind::Same => out.push_str(&text),
+            PieceKind::Removed => out.push_str(&format!("<del>{text}</del>")),
+            PieceKind::Added => out.push_str(&format!("<ins>{text}</ins>")),
+        }
+        prev = Some(piece.kind);
+    }
+    out
+}
+
+const CSS: &str = "body{font:17px/1.55 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}\
+h1{font-size:1.4em}.meta{color:#666;font:14px/1.4 system-ui,sans-serif}\
+del{background:#fdd;color:#900;text-decoration:line-through}ins{background:#dfd;color:#060;text-decoration:underline}\
+p.added{border-left:4px solid #3a3;padding-left:.6em}p.removed{border-left:4px solid #c33;padding-left:.6em}\
+p.moved{border-left:4px solid #36c;padding-left:.6em}p.same{color:#555}\
+.note{color:#36c;font:13px system-ui,sans-serif;display:block}\
+dl.fields dt{font-weight:bold;font-family:system-ui,sans-serif}.gap{color:#999;text-align:center}";
+
+/// A self-contained HTML page (no external assets, no scripts) showing the
+/// diff; every piece of article text is escaped.
+pub fn html(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Result<()> {
+    let d = input.diff;
+    let title = input.new.title.as_deref().unwrap_or("(no headline)");
+    writeln!(
+        w,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    )?;
+    writeln!(
+        w,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        w,
+        "<title>{}</title><style>{CSS}</style></head><body>",
+        escape(&format!("Changes: {title}"))
+    )?;
+    writeln!(w, "<h1>{}</h1>", escape(title))?;
+    let classes: Vec<&str> = d.classes.iter().map(|c| c.as_str()).collect();
+    writeln!(
+        w,
+        "<p class=\"meta\">{} → {} · {} · +{} −{} words</p>",
+        escape(&input.old_label),
+        escape(&input.new_label),
+        escape(&classes.join(", ")),
+        d.stats.words_added,
+        d.stats.words_removed
+    )?;
+    if let Some(note) = &d.coarse {
+        writeln!(w, "<p class=\"meta\">{}</p>", escape(note))?;
+    }
+    if !d.fields.is_empty() {
+        writeln!(w, "<dl class=\"fields\">")?;
+        for f in &d.fields {
+            let value = if f.field == "published" || f.field == "modified" {
+                escape(&format!(
+                    "{} → {}",
+                    f.old.as_deref().unwrap_or("(none)"),
+                    f.new.as_deref().unwrap_or("(none)")
+                ))
+            } else {
+                html_pieces(&f.pieces)
+            };
+            writeln!(w, "<dt>{}</dt><dd>{value}</dd>", escape(&f.field))?;
+        }
+        writeln!(w, "</dl>")?;
+    }
+    let shown = context_shown(d, o.context);
+    let mut gap = false;
+    for op in &d.body {
+        let (class, body) = match op {
+            BodyOp::Same { new_index, len, .. } => {
+                for k in *new_index..new_index + len {
+                    if !shown.get(k).copied().unwrap_or(false) {
+                        gap = true;
+                        continue;
+                    }
+                    if std::mem::take(&mut gap) {
+                        writeln!(w, "<p class=\"gap\">…</p>")?;
+                    }
+                    let text = input.new.body.get(k).map_or("", String::as_str);
+                    writeln!(w, "<p class=\"same\">{}</p>", escape(text))?;
+                }
+                continue;
+            }
+            BodyOp::Added { text, .. } => ("added", format!("<ins>{}</ins>", escape(text))),
+            BodyOp::Removed { text, .. } => ("removed", format!("<del>{}</del>", escape(text))),
+            BodyOp::Changed { pieces, .. } => ("changed", html_pieces(pieces)),
+            BodyOp::Moved {
+                old_index,
+                new_index,
+                pieces,
+            } => (
+                "moved",
+                format!(
+                    "<span class=\"note\">{}</span>{}",
+                    escape(&moved_note(*old_index, *new_index)),
+                    html_pieces(pieces)
+                ),
+            ),
+        };
+        if std::mem::take(&mut gap) {
+            writeln!(w, "<p class=\"gap\">…</p>")?;
+        }
+        writeln!(w, "<p class=\"{class}\">{body}</p>")?;
+    }
+    writeln!(w, "</body></html>")
+}
