@@ -265,6 +265,13 @@ fn refine_chars(pieces: Vec<Piece>, deadline: Option<Instant>) -> Vec<Piece> {
         let a: Vec<char> = p.text.chars().collect();
         let b: Vec<char> = added.text.chars().collect();
         let ops = capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
+        // Glued pieces are only unambiguous when both sides start alike; a
+        // change at the start of a word stays a word change.
+        if !matches!(ops.first(), Some(DiffOp::Equal { .. })) {
+            out.push(p);
+            out.push(added);
+            continue;
+        }
         let mut first = true;
         let mut emit = |kind: PieceKind, chars: &[char], out: &mut Vec<Piece>| {
             if chars.is_empty() {

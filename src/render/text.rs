@@ -44,9 +44,17 @@ pub fn log(w: &mut dyn Write, p: &Painter, revisions: &[RevisionRow]) -> io::Res
             (_, Some(of)) => format!("revert to {of}"),
             _ => format!("+{} -{}", r.words_added, r.words_removed),
         };
+        let classes = if r.classes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}  ",
+                p.paint(Role::Meta, &format!("[{}]", r.classes.join(", ")))
+            )
+        };
         writeln!(
             w,
-            "{:>4}  {}  {:<12}  {}",
+            "{:>4}  {}  {:<12}  {classes}{}",
             p.paint(Role::Header, &r.rev.to_string()),
             p.paint(Role::Meta, &short_time(&r.captured_at)),
             change,
