@@ -76,6 +76,15 @@ pub struct GlobalArgs {
                      Environment: REDLINE_CONFIG. See `redline config show`."
     )]
     pub config: Option<PathBuf>,
+
+    /// Never page long output
+    #[arg(
+        long,
+        global = true,
+        long_help = "Never page. By default `log`, `show`, `diff` and `blame` on a terminal go\n\
+                     through REDLINE_PAGER, else PAGER, else `less -FRX`."
+    )]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +102,12 @@ pub enum ByArg {
     Sentence,
     Paragraph,
     Char,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BlameBy {
+    Paragraph,
+    Sentence,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +217,21 @@ pub enum Command {
         /// Only the changes, no unchanged paragraphs (same as --context 0)
         #[arg(long)]
         changes_only: bool,
+    },
+    /// Each paragraph with the revision that last changed it
+    Blame {
+        /// The article, by id or URL
+        #[arg(value_name = "ID|URL")]
+        target: String,
+        /// Revision to blame (default: the latest)
+        #[arg(value_name = "REV")]
+        rev: Option<i64>,
+        /// Blame whole paragraphs (default) or each sentence
+        #[arg(long, value_enum, default_value_t = BlameBy::Paragraph)]
+        by: BlameBy,
+        /// JSON Lines output, one object per paragraph (or sentence)
+        #[arg(long)]
+        json: bool,
     },
     /// Extract the article from HTML files (no database)
     Extract {

@@ -529,6 +529,91 @@ pub fn reextract(
     })
 }
 
+/// `redline blame`: each paragraph (or sentence) with the revision that last
+/// changed it.
+pub fn blame(
+    ctx: &Context,
+    out: Out<'_>,
+    target: &str,
+    rev: Option<i64>,
+    sentences: bool,
+    json: bool,
+) -> Result<Status, CliError> {
+    use crate::diff::blame::Origins;
+    let store = ctx.store()?;
+    let a = resolve(&store, target)?;
+    let upto = revision(&store, &a, rev)?.rev;
+    let revisions: Vec<_> = store
+        .revisions(a.id)?
+        .into_iter()
+        .filter(|r| r.rev <= upto)
+        .collect();
+    let mut bodies: Vec<Article> = Vec::with_capacity(revisions.len());
+    let mut origins: Option<Origins> = None;
+    for (i, r) in revisions.iter().enumerate() {
+        let article = store.revision_article(r)?;
+        origins = Some(match (origins, bodies.last()) {
+            (Some(o), Some(prev)) => {
+                let ops = match &r.diff {
+                    Some(d) => d.body.clone(),
+                    None => diff_articles(prev, &article, &DiffOptions::default()).body,
+                };
+                o.step(&prev.body, &article.body, &ops, i)
+            }
+            _ => Origins::first(&article.body, i),
+        });
+        bodies.push(article);
+    }
+    let (Some(origins), Some(last)) = (origins, bodies.last()) else {
+        return Ok(Status::Success);
+    };
+    let p = &ctx.painter;
+    for (k, (para, (origin, sentence_origins))) in
+        last.body.iter().zip(&origins.paragraphs).enumerate()
+    {
+        let units: Vec<(Option<usize>, &str, usize)> = if sentences {
+            crate::diff::words::sentences(para)
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    (
+                        Some(i + 1),
+                        s,
+                        sentence_origins.get(i).copied().unwrap_or(*origin),
+                    )
+                })
+                .collect()
+        } else {
+            vec![(None, para.as_str(), *origin)]
+        };
+        for (sentence, text_unit, o) in units {
+            let since = &revisions[o];
+            if json {
+                json_line(
+                    out,
+                    &crate::render::json::BlameJson {
+                        kind: "blame",
+                        article_id: a.id,
+                        rev: upto,
+                        paragraph: k + 1,
+                        sentence,
+                        text: text_unit,
+                        since_rev: since.rev,
+                        since: &since.captured_at,
+                    },
+                )?;
+            } else {
+                let label = format!("{:>4}  {}", since.rev, text::short_time(&since.captured_at));
+                writeln!(out, "{}  {text_unit}", p.paint(Role::Meta, &label))?;
+            }
+        }
+        if sentences && !json && k + 1 < last.body.len() {
+            writeln!(out)?;
+        }
+    }
+    Ok(Status::Success)
+}
+
 /// `redline status`: is the tracker working?
 pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
     let store = ctx.store()?;

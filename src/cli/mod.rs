@@ -10,8 +10,9 @@ pub mod args;
 mod commands;
 mod demo;
 pub mod error;
+mod pager;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -158,21 +159,29 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         config,
         width: terminal_width(),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let page = !g.no_pager
+        && matches!(
+            cli.command,
+            Command::Log { .. }
+                | Command::Show { raw: false, .. }
+                | Command::Diff { .. }
+                | Command::Blame { .. }
+        );
+    let mut output = pager::Output::new(page);
+    let out = output.writer();
     let status = match cli.command {
         Command::Track { urls, selector } => {
-            block_on(commands::track(&ctx, &mut out, &urls, selector.as_deref()))
+            block_on(commands::track(&ctx, out, &urls, selector.as_deref()))
         }
-        Command::Check { targets } => block_on(commands::check(&ctx, &mut out, &targets)),
-        Command::List { json } => commands::list(&ctx, &mut out, json),
-        Command::Log { target, json } => commands::log(&ctx, &mut out, &target, json),
+        Command::Check { targets } => block_on(commands::check(&ctx, out, &targets)),
+        Command::List { json } => commands::list(&ctx, out, json),
+        Command::Log { target, json } => commands::log(&ctx, out, &target, json),
         Command::Show {
             target,
             rev,
             raw,
             json,
-        } => commands::show(&ctx, &mut out, &target, rev, raw, json),
+        } => commands::show(&ctx, out, &target, rev, raw, json),
         Command::Diff {
             args,
             json,
@@ -198,21 +207,27 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
                 },
                 context: if changes_only { 0 } else { context },
             };
-            commands::diff(&ctx, &mut out, &args, v)
+            commands::diff(&ctx, out, &args, v)
         }
         Command::Extract {
             files,
             json,
             selector,
-        } => commands::extract(&ctx, &mut out, &files, json, selector),
+        } => commands::extract(&ctx, out, &files, json, selector),
         Command::Config {
             action: ConfigAction::Show,
-        } => commands::config_show(&ctx, &mut out),
-        Command::Status { json } => commands::status(&ctx, &mut out, json),
-        Command::Reextract { targets, all } => commands::reextract(&ctx, &mut out, &targets, all),
-        Command::Demo { keep } => block_on(demo::run(&ctx, &mut out, keep)),
+        } => commands::config_show(&ctx, out),
+        Command::Status { json } => commands::status(&ctx, out, json),
+        Command::Blame {
+            target,
+            rev,
+            by,
+            json,
+        } => commands::blame(&ctx, out, &target, rev, by == args::BlameBy::Sentence, json),
+        Command::Reextract { targets, all } => commands::reextract(&ctx, out, &targets, all),
+        Command::Demo { keep } => block_on(demo::run(&ctx, out, keep)),
     };
-    out.flush()?;
+    output.finish()?;
     status
 }
 

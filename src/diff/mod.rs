@@ -16,6 +16,7 @@
 //! This module depends on no other part of redline except the `Article` type.
 
 mod align;
+pub mod blame;
 mod classify;
 pub mod words;
 

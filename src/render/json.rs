@@ -240,3 +240,21 @@ impl<'a> StatusJson<'a> {
         }
     }
 }
+
+/// `redline blame --json`: one per paragraph (or sentence).
+#[derive(Debug, Serialize)]
+pub struct BlameJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub article_id: i64,
+    /// The revision blamed.
+    pub rev: i64,
+    /// 1-based paragraph number.
+    pub paragraph: usize,
+    /// 1-based sentence number within the paragraph (with `--by sentence`).
+    pub sentence: Option<usize>,
+    pub text: &'a str,
+    /// The revision that last changed this text, and when it was captured.
+    pub since_rev: i64,
+    pub since: &'a str,
+}

@@ -54,8 +54,8 @@ pub fn log(w: &mut dyn Write, p: &Painter, revisions: &[RevisionRow]) -> io::Res
         };
         writeln!(
             w,
-            "{:>4}  {}  {:<12}  {classes}{}",
-            p.paint(Role::Header, &r.rev.to_string()),
+            "{}  {}  {:<12}  {classes}{}",
+            p.paint(Role::Header, &format!("{:>4}", r.rev)),
             p.paint(Role::Meta, &short_time(&r.captured_at)),
             change,
             r.title.as_deref().unwrap_or("(no headline)")
