@@ -129,9 +129,8 @@ impl Origins {
                 len,
             } = op
             {
-                for k in 0..len {
-                    origins[new_index + k] = old_origins[old_index + k];
-                }
+                origins[new_index..new_index + len]
+                    .copy_from_slice(&old_origins[old_index..old_index + len]);
             }
         }
         (rev, origins)
