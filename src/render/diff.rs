@@ -245,42 +245,64 @@ fn sides(p: &Painter, op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Opt
     }
 }
 
-/// Wraps spans into lines of at most `width` columns; `None` is a line break.
+/// Wraps spans into lines of at most `width` visible columns; `None` is a line
+/// break. Consecutive words of one role are painted as one run, so markers
+/// (with colour off) wrap whole runs, not each word.
 fn wrap(p: &Painter, spans: &[Option<Span>], width: usize) -> Vec<(String, usize)> {
     let mut lines: Vec<(String, usize)> = Vec::new();
-    let (mut line, mut used) = (String::new(), 0usize);
+    let mut runs: Vec<(Role, String)> = Vec::new();
+    let render = |runs: &[(Role, String)]| -> String {
+        let parts: Vec<String> = runs
+            .iter()
+            .map(|(role, text)| {
+                if *role == Role::Plain {
+                    text.clone()
+                } else {
+                    p.paint(*role, text)
+                }
+            })
+            .collect();
+        parts.join(" ")
+    };
+    let flush = |runs: &mut Vec<(Role, String)>, lines: &mut Vec<(String, usize)>| {
+        let line = render(runs);
+        let w = super::visible_width(&line);
+        lines.push((line, w));
+        runs.clear();
+    };
     for span in spans {
         let Some((role, text)) = span else {
-            lines.push((std::mem::take(&mut line), used));
-            used = 0;
+            flush(&mut runs, &mut lines);
             continue;
         };
         for word in text.split_whitespace() {
-            let wlen = word.width();
-            if used > 0 && used + 1 + wlen > width {
-                lines.push((std::mem::take(&mut line), used));
-                used = 0;
-            }
-            if used > 0 {
-                line.push(' ');
-                used += 1;
-            }
             // A word longer than the column is cut.
-            let word: String = if wlen > width {
-                word.chars().take(width).collect()
+            let word: String = if word.width() > width.saturating_sub(4) {
+                word.chars()
+                    .take(width.saturating_sub(5))
+                    .collect::<String>()
+                    + "…"
             } else {
                 word.to_owned()
             };
-            used += word.width();
-            line.push_str(&if *role == Role::Plain {
-                word
+            let mut candidate = runs.clone();
+            match candidate.last_mut() {
+                Some((r, t)) if r == role => {
+                    t.push(' ');
+                    t.push_str(&word);
+                }
+                _ => candidate.push((*role, word.clone())),
+            }
+            if !runs.is_empty() && super::visible_width(&render(&candidate)) > width {
+                flush(&mut runs, &mut lines);
+                runs.push((*role, word));
             } else {
-                p.paint(*role, &word)
-            });
+                runs = candidate;
+            }
         }
     }
-    if used > 0 || lines.is_empty() {
-        lines.push((line, used));
+    if !runs.is_empty() || lines.is_empty() {
+        flush(&mut runs, &mut lines);
     }
     lines
 }
@@ -470,7 +492,7 @@ pub fn unified(
             header.push(' ');
             header.push_str(&notes.join(", "));
         }
-        writeln!(w, "{}", p.paint(Role::Meta, &header))?;
+        writeln!(w, "{}", p.style(Role::Meta, &header))?;
         for op in &group {
             match op {
                 similar::DiffOp::Equal { .. } => {
@@ -480,10 +502,10 @@ pub fn unified(
                 }
                 _ => {
                     for line in &old[op.old_range()] {
-                        writeln!(w, "{}", p.paint(Role::Removed, &format!("-{line}")))?;
+                        writeln!(w, "{}", p.style(Role::Removed, &format!("-{line}")))?;
                     }
                     for line in &new[op.new_range()] {
-                        writeln!(w, "{}", p.paint(Role::Added, &format!("+{line}")))?;
+                        writeln!(w, "{}", p.style(Role::Added, &format!("+{line}")))?;
                     }
                 }
             }

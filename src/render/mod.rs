@@ -38,7 +38,7 @@ impl Painter {
         Self { color }
     }
 
-    fn style(role: Role) -> Style {
+    fn ansi(role: Role) -> Style {
         let fg = |c: AnsiColor| Some(Color::Ansi(c));
         match role {
             Role::Removed => Style::new().fg_color(fg(AnsiColor::Red)).strikethrough(),
@@ -50,11 +50,21 @@ impl Painter {
         }
     }
 
+    /// `text` in the role's style when colour is on; plain otherwise (for views
+    /// whose layout already says what changed, like unified diffs).
+    pub fn style(&self, role: Role, text: &str) -> String {
+        if self.color {
+            self.paint(role, text)
+        } else {
+            text.to_owned()
+        }
+    }
+
     /// `text` in the role's style; with colour off, removed and added text get
     /// git's word-diff markers `[-…-]` and `{+…+}`, other roles stay plain.
     pub fn paint(&self, role: Role, text: &str) -> String {
         if self.color {
-            let style = Self::style(role);
+            let style = Self::ansi(role);
             format!("{style}{text}{style:#}")
         } else {
             match role {
@@ -64,6 +74,20 @@ impl Painter {
             }
         }
     }
+}
+
+/// The width of text on a terminal, ANSI escape sequences excluded.
+pub fn visible_width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let mut width = 0;
+    let mut rest = s;
+    while let Some(start) = rest.find('\x1b') {
+        width += rest[..start].width();
+        let after = &rest[start..];
+        let end = after.find('m').map_or(after.len(), |e| e + 1);
+        rest = &after[end..];
+    }
+    width + rest.width()
 }
 
 #[cfg(test)]
@@ -76,6 +100,11 @@ mod tests {
         assert_eq!(plain.paint(Role::Removed, "old"), "[-old-]");
         assert_eq!(plain.paint(Role::Added, "new"), "{+new+}");
         assert_eq!(plain.paint(Role::Header, "h"), "h");
+        assert_eq!(plain.style(Role::Added, "new"), "new");
+        assert_eq!(
+            visible_width(&Painter::new(true).paint(Role::Added, "new")),
+            3
+        );
         let color = Painter::new(true).paint(Role::Added, "new");
         assert!(color.starts_with("\x1b[") && color.contains("new") && color.ends_with("\x1b[0m"));
     }

@@ -132,3 +132,75 @@ fn diff_two_local_files_html_and_text() {
         "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
     );
 }
+
+#[test]
+fn every_view_from_the_command_line() {
+    let env = Env::new();
+    two_revisions(&env);
+    let side = env
+        .run(&["--no-pager", "diff", "1", "--view", "side"])
+        .expect(0)
+        .stdout;
+    assert!(
+        side.contains(" │ ") && side.contains("[-next-]") && side.contains("{+this+}"),
+        "{side}"
+    );
+    let unified = env
+        .run(&["diff", "1", "--view", "unified"])
+        .expect(0)
+        .stdout;
+    assert!(unified.starts_with("--- #1 rev 1"), "{unified}");
+    assert!(
+        unified.contains("\n+The authority will publish its flood report in the spring.\n"),
+        "{unified}"
+    );
+    let html = env.run(&["diff", "1", "--view", "html"]).expect(0).stdout;
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<del>next</del><ins>this</ins>"),
+        "{html}"
+    );
+    let json = &env
+        .run(&["diff", "1", "--view", "json"])
+        .expect(0)
+        .json_lines()[0];
+    assert_eq!(
+        json["classes"],
+        serde_json::json!(["headline", "wording", "substantive", "added"])
+    );
+    let by_para = env
+        .run(&["diff", "1", "--by", "paragraph", "--changes-only"])
+        .expect(0)
+        .stdout;
+    assert!(by_para.contains(&format!("[-{}-]", PARAS[1])), "{by_para}");
+    assert!(!by_para.contains(PARAS[0]), "changes only: {by_para}");
+}
+
+#[test]
+fn blame_names_the_revision_of_each_paragraph() {
+    let env = Env::new();
+    two_revisions(&env);
+    let lines = env.run(&["blame", "1", "--json"]).expect(0).json_lines();
+    let since: Vec<i64> = lines
+        .iter()
+        .map(|l| l["since_rev"].as_i64().unwrap())
+        .collect();
+    assert_eq!(since, [1, 2, 1, 2]);
+    assert_eq!(
+        lines[3]["text"],
+        "The authority will publish its flood report in the spring."
+    );
+    let old = env
+        .run(&["blame", "1", "1", "--json"])
+        .expect(0)
+        .json_lines();
+    assert!(old.iter().all(|l| l["since_rev"] == 1));
+    let text = env.run(&["blame", "1"]).expect(0).stdout;
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .trim_start()
+            .starts_with("2  2026-03-01 12:00:00  Farmers"),
+        "{text}"
+    );
+}
