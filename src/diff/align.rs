@@ -8,15 +8,16 @@ use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::words::{self, bag, dice};
+use super::words::{self, Signature, dice, merged, signature};
 use super::{BodyOp, Granularity, PARA_BREAK};
 
 /// Paragraphs at least this alike are the same paragraph, edited.
 const PARAGRAPH_SIMILARITY: f32 = 0.4;
 /// A removed and an added paragraph at least this alike are a move.
 const MOVE_SIMILARITY: f32 = 0.6;
-/// Past this many removed × added paragraphs, only exact moves are looked for.
-const MOVE_PAIRS_LIMIT: usize = 250_000;
+/// At most this many near-move candidates are scored (beyond, only exact
+/// moves are found).
+const MOVE_PAIRS_LIMIT: usize = 50_000;
 
 struct Ctx {
     by: Granularity,
@@ -127,7 +128,9 @@ fn pair_hunk(
 ) {
     let olds: Vec<&str> = old[o.clone()].iter().map(String::as_str).collect();
     let news: Vec<&str> = new[n.clone()].iter().map(String::as_str).collect();
-    let pairs = words::pair(&olds, &news, PARAGRAPH_SIMILARITY);
+    let sig_old: Vec<Signature> = olds.iter().map(|s| signature(s)).collect();
+    let sig_new: Vec<Signature> = news.iter().map(|s| signature(s)).collect();
+    let pairs = words::pair_signatures(&sig_old, &sig_new, PARAGRAPH_SIMILARITY);
     // Grow each pair over unpaired neighbours: (old start, old count, new start, new count).
     let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut taken_old = vec![false; olds.len()];
@@ -138,29 +141,27 @@ fn pair_hunk(
     }
     for &(i, j) in &pairs {
         let (mut oc, mut nc) = (1, 1);
-        let joined = |xs: &[&str]| xs.join(" ");
-        let mut best = dice(&bag(olds[i]), &bag(news[j]));
+        let (mut a, mut b) = (sig_old[i].clone(), sig_new[j].clone());
+        let mut best = dice(&a, &b);
         loop {
             let mut grew = false;
             if j + nc < news.len() && !taken_new[j + nc] {
-                let d = dice(
-                    &bag(&joined(&olds[i..i + oc])),
-                    &bag(&joined(&news[j..j + nc + 1])),
-                );
+                let wider = merged(&b, &sig_new[j + nc]);
+                let d = dice(&a, &wider);
                 if d > best + 0.05 {
                     best = d;
+                    b = wider;
                     taken_new[j + nc] = true;
                     nc += 1;
                     grew = true;
                 }
             }
             if i + oc < olds.len() && !taken_old[i + oc] {
-                let d = dice(
-                    &bag(&joined(&olds[i..i + oc + 1])),
-                    &bag(&joined(&news[j..j + nc])),
-                );
+                let wider = merged(&a, &sig_old[i + oc]);
+                let d = dice(&wider, &b);
                 if d > best + 0.05 {
                     best = d;
+                    a = wider;
                     taken_old[i + oc] = true;
                     oc += 1;
                     grew = true;
@@ -236,19 +237,44 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
             used_a[a] = true;
         }
     }
-    if removed.len() * added.len() <= MOVE_PAIRS_LIMIT && !ctx.expired() {
-        let texts: Vec<(usize, String)> = removed
+    if !ctx.expired() {
+        let open_r: Vec<usize> = removed.iter().copied().filter(|&r| !used_r[r]).collect();
+        let open_a: Vec<usize> = added.iter().copied().filter(|&a| !used_a[a]).collect();
+        let sig: HashMap<usize, Signature> = open_r
             .iter()
-            .chain(&added)
-            .filter(|&&k| !used_r[k] && !used_a[k])
-            .map(|&k| (k, text(&out[k])))
+            .chain(&open_a)
+            .map(|&k| (k, signature(&text(&out[k]))))
             .collect();
-        let bag_of: HashMap<usize, HashMap<&str, u32>> =
-            texts.iter().map(|(k, t)| (*k, bag(t))).collect();
+        // Candidates share words: an index from word to the added paragraphs
+        // holding it, leaving out words too common to tell paragraphs apart.
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        for &a in &open_a {
+            let mut words = sig[&a].clone();
+            words.dedup();
+            for w in words {
+                index.entry(w).or_default().push(a);
+            }
+        }
+        let common = (open_a.len() / 5).max(8);
         let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-        for &r in removed.iter().filter(|&&r| !used_r[r]) {
-            for &a in added.iter().filter(|&&a| !used_a[a]) {
-                let d = dice(&bag_of[&r], &bag_of[&a]);
+        let mut pairs_checked = 0usize;
+        for &r in &open_r {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            let mut words = sig[&r].clone();
+            words.dedup();
+            for w in &words {
+                if let Some(list) = index.get(w).filter(|l| l.len() <= common) {
+                    for &a in list {
+                        *shared.entry(a).or_default() += 1;
+                    }
+                }
+            }
+            for (a, n) in shared {
+                if n * 4 < words.len() || pairs_checked > MOVE_PAIRS_LIMIT {
+                    continue;
+                }
+                pairs_checked += 1;
+                let d = dice(&sig[&r], &sig[&a]);
                 if d >= MOVE_SIMILARITY {
                     candidates.push((d, r, a));
                 }

@@ -276,13 +276,10 @@ fn words(s: &str) -> usize {
 
 /// Words added and removed in a run of pieces (paragraph breaks are not words).
 fn piece_words(pieces: &[Piece]) -> (usize, usize) {
-    pieces.iter().fold((0, 0), |(a, r), p| {
-        let n = words(&p.text);
-        match p.kind {
-            PieceKind::Added => (a + n, r),
-            PieceKind::Removed => (a, r + n),
-            PieceKind::Same => (a, r),
-        }
+    pieces.iter().fold((0, 0), |(a, r), p| match p.kind {
+        PieceKind::Added => (a + words(&p.text), r),
+        PieceKind::Removed => (a, r + words(&p.text)),
+        PieceKind::Same => (a, r),
     })
 }
 

@@ -1,8 +1,6 @@
 //! Within a pair of paragraphs: sentences aligned first, then words (or chars)
 //! within sentences that were edited rather than rewritten.
 
-use std::collections::HashMap;
-
 use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
@@ -19,35 +17,40 @@ pub const SENTENCE_SIMILARITY: f32 = 0.34;
 pub fn sentences(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    let bytes = s.as_bytes();
+    let mut iter = s.char_indices().peekable();
+    while let Some((pos, c)) = iter.next() {
         if c == '\u{2029}' {
             push_trimmed(&mut out, &s[start..pos]);
             out.push(PARA_BREAK);
             start = pos + c.len_utf8();
-        } else if matches!(c, '.' | '!' | '?' | '…') {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
-            {
-                j += 1;
-            }
-            if j + 1 < chars.len() && chars[j].1 == ' ' {
-                let next = chars[j + 1].1;
-                if next.is_uppercase()
-                    || next.is_ascii_digit()
-                    || matches!(next, '"' | '“' | '‘' | '\'' | '«' | '(')
-                {
-                    let end = chars[j].0;
-                    push_trimmed(&mut out, &s[start..end]);
-                    start = end;
-                    i = j;
-                    continue;
-                }
+            continue;
+        }
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Skip closing quotes and brackets.
+        let mut end = pos + c.len_utf8();
+        while let Some(&(p, q)) = iter.peek() {
+            if matches!(q, '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
+                end = p + q.len_utf8();
+                iter.next();
+            } else {
+                break;
             }
         }
-        i += 1;
+        if bytes.get(end) != Some(&b' ') {
+            continue;
+        }
+        let next = s[end + 1..].chars().next();
+        if next.is_some_and(|n| {
+            n.is_uppercase()
+                || n.is_ascii_digit()
+                || matches!(n, '"' | '“' | '‘' | '\'' | '«' | '(')
+        }) {
+            push_trimmed(&mut out, &s[start..end]);
+            start = end;
+        }
     }
     push_trimmed(&mut out, &s[start..]);
     out
@@ -66,28 +69,59 @@ pub fn tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
-/// A multiset of words.
-pub type Bag<'a> = HashMap<&'a str, u32>;
+/// A multiset of words as sorted 64-bit word hashes: cheap to build once and
+/// to compare by merging.
+pub type Signature = Vec<u64>;
 
-pub fn bag(s: &str) -> Bag<'_> {
-    let mut m = HashMap::new();
-    for w in s.split_whitespace() {
-        *m.entry(w).or_insert(0) += 1;
+/// FNV-1a: fast, and collisions between words only blur a similarity score.
+fn hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+pub fn signature(s: &str) -> Signature {
+    let mut sig: Vec<u64> = s.split_whitespace().map(hash).collect();
+    sig.sort_unstable();
+    sig
+}
+
+/// The signature of two texts joined.
+pub fn merged(a: &[u64], b: &[u64]) -> Signature {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
     }
-    m
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Dice coefficient of two word multisets, in 0..=1.
-pub fn dice(a: &Bag<'_>, b: &Bag<'_>) -> f32 {
-    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+pub fn dice(a: &[u64], b: &[u64]) -> f32 {
+    let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let common: u32 = small
-        .iter()
-        .map(|(w, c)| large.get(w).map_or(0, |d| (*c).min(*d)))
-        .sum();
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     2.0 * common as f32 / total as f32
 }
 
@@ -95,21 +129,26 @@ pub fn dice(a: &Bag<'_>, b: &Bag<'_>) -> f32 {
 /// similarity of pairs (each at least `min`) is as large as possible. Returns
 /// index pairs. Regions too large to match exhaustively are paired by position.
 pub fn pair(old: &[&str], new: &[&str], min: f32) -> Vec<(usize, usize)> {
+    let a: Vec<Signature> = old.iter().map(|s| signature(s)).collect();
+    let b: Vec<Signature> = new.iter().map(|s| signature(s)).collect();
+    pair_signatures(&a, &b, min)
+}
+
+/// [`pair`] over precomputed signatures.
+pub fn pair_signatures(old: &[Signature], new: &[Signature], min: f32) -> Vec<(usize, usize)> {
     let (m, k) = (old.len(), new.len());
     if m == 0 || k == 0 {
         return Vec::new();
     }
-    let bags_old: Vec<Bag<'_>> = old.iter().map(|s| bag(s)).collect();
-    let bags_new: Vec<Bag<'_>> = new.iter().map(|s| bag(s)).collect();
     if m * k > 10_000 {
         return (0..m.min(k))
-            .filter(|&i| dice(&bags_old[i], &bags_new[i]) >= min)
+            .filter(|&i| dice(&old[i], &new[i]) >= min)
             .map(|i| (i, i))
             .collect();
     }
-    let sim: Vec<Vec<f32>> = bags_old
+    let sim: Vec<Vec<f32>> = old
         .iter()
-        .map(|a| bags_new.iter().map(|b| dice(a, b)).collect())
+        .map(|a| new.iter().map(|b| dice(a, b)).collect())
         .collect();
     // best[i][j]: best total similarity using old[i..] and new[j..].
     let mut best = vec![vec![0f32; k + 1]; m + 1];
@@ -199,8 +238,9 @@ pub fn diff_text(
     for op in ops {
         let (o, n) = (op.old_range(), op.new_range());
         if let DiffOp::Equal { .. } = op {
+            // Sentences are squashed text already: whole, not word by word.
             for s in &sa[o] {
-                push(&mut pieces, PieceKind::Same, &tokens(s));
+                push(&mut pieces, PieceKind::Same, &[s]);
             }
             continue;
         }
@@ -217,11 +257,11 @@ pub fn diff_text(
         {
             for s in &olds[i..pi] {
                 touched += 1;
-                push(&mut pieces, PieceKind::Removed, &tokens(s));
+                push(&mut pieces, PieceKind::Removed, &[s]);
             }
             for s in &news[j..pj] {
                 touched += 1;
-                push(&mut pieces, PieceKind::Added, &tokens(s));
+                push(&mut pieces, PieceKind::Added, &[s]);
             }
             if pi < olds.len() && pj < news.len() {
                 touched += 1;

@@ -69,9 +69,14 @@ impl Article {
         self.body.is_empty() && self.title.is_none()
     }
 
-    /// Number of words in the body.
+    /// Number of words in the body (paragraphs are squashed: words are
+    /// separated by single spaces).
     pub fn word_count(&self) -> usize {
-        self.body.iter().map(|p| p.split_whitespace().count()).sum()
+        self.body
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| p.bytes().filter(|&b| b == b' ').count() + 1)
+            .sum()
     }
 }
 

@@ -5,19 +5,34 @@
 pub fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars() {
-        if is_zero_width(c) {
+    // Copy runs of ordinary characters as slices; look at each character only
+    // to find the runs' ends.
+    let mut run_start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let special = if c.is_ascii() {
+            c.is_ascii_whitespace()
+        } else {
+            c.is_whitespace() || is_zero_width(c)
+        };
+        if !special {
+            if run_start.is_none() {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                run_start = Some(i);
+            }
             continue;
         }
-        if c.is_whitespace() {
+        if let Some(start) = run_start.take() {
+            out.push_str(&s[start..i]);
+        }
+        if !is_zero_width(c) {
             pending_space = !out.is_empty();
-            continue;
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
+    }
+    if let Some(start) = run_start {
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -58,6 +73,9 @@ mod tests {
     fn squash_collapses_unicode_space_and_drops_zero_width() {
         assert_eq!(squash("  a\u{a0}\u{a0}b\u{200b}c \n\t d  "), "a bc d");
         assert_eq!(squash(" \u{feff} "), "");
+        assert_eq!(squash("already squashed"), "already squashed");
+        assert_eq!(squash("\u{200b}x\u{200b} y"), "x y");
+        assert_eq!(squash("caf\u{e9}\u{2029}n\u{e9}"), "caf\u{e9} n\u{e9}");
     }
 
     #[test]
