@@ -81,11 +81,7 @@ pub async fn track(
             }
         }
     }
-    Ok(if failed > 0 {
-        Status::Failure
-    } else {
-        Status::Success
-    })
+    Ok(Status::failed_if(failed > 0))
 }
 
 fn report_failure(ctx: &Context, out: Out<'_>, c: &CheckResult) -> Result<(), CliError> {
@@ -104,14 +100,7 @@ fn report_failure(ctx: &Context, out: Out<'_>, c: &CheckResult) -> Result<(), Cl
 
 pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<Status, CliError> {
     let mut store = ctx.store()?;
-    let articles = if targets.is_empty() {
-        store.articles()?
-    } else {
-        targets
-            .iter()
-            .map(|t| resolve(&store, t))
-            .collect::<Result<Vec<_>, _>>()?
-    };
+    let articles = targets_or_all(&store, targets, targets.is_empty())?;
     let fetcher = ctx.fetcher()?;
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
         .check(&articles)
@@ -172,11 +161,19 @@ pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<St
         "checked {}, changed {changed}, failed {failed}{alarms}",
         results.len()
     ));
-    Ok(if failed > 0 {
-        Status::Failure
-    } else {
-        Status::Success
-    })
+    Ok(Status::failed_if(failed > 0))
+}
+
+/// Every tracked article when `all`, else the named ones.
+fn targets_or_all(
+    store: &Store,
+    targets: &[String],
+    all: bool,
+) -> Result<Vec<ArticleRow>, CliError> {
+    if all {
+        return Ok(store.articles()?);
+    }
+    targets.iter().map(|t| resolve(store, t)).collect()
 }
 
 /// An article by id (`12`, `#12`) or by URL.
@@ -473,11 +470,7 @@ pub fn extract(
             text::article(out, &ctx.painter, &article)?;
         }
     }
-    Ok(if failed {
-        Status::Failure
-    } else {
-        Status::Success
-    })
+    Ok(Status::failed_if(failed))
 }
 
 /// `redline reextract`: re-derive revisions from their raw pages.
@@ -488,14 +481,7 @@ pub fn reextract(
     all: bool,
 ) -> Result<Status, CliError> {
     let mut store = ctx.store()?;
-    let articles = if all {
-        store.articles()?
-    } else {
-        targets
-            .iter()
-            .map(|t| resolve(&store, t))
-            .collect::<Result<Vec<_>, _>>()?
-    };
+    let articles = targets_or_all(&store, targets, all)?;
     let opts = tracker_options(ctx);
     let (mut changed, mut failed) = (0, false);
     for a in &articles {
@@ -522,11 +508,7 @@ pub fn reextract(
         if articles.len() == 1 { "" } else { "s" },
         if changed == 1 { "" } else { "s" }
     ));
-    Ok(if failed {
-        Status::Failure
-    } else {
-        Status::Success
-    })
+    Ok(Status::failed_if(failed))
 }
 
 /// `redline blame`: each paragraph (or sentence) with the revision that last

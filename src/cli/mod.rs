@@ -35,6 +35,17 @@ pub enum Status {
     Failure,
 }
 
+impl Status {
+    /// `Failure` when something in the command failed.
+    pub fn failed_if(failed: bool) -> Status {
+        if failed {
+            Status::Failure
+        } else {
+            Status::Success
+        }
+    }
+}
+
 /// Resolved settings every command may use.
 pub struct Context {
     db: Option<PathBuf>,

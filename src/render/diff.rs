@@ -229,20 +229,36 @@ fn sides(p: &Painter, op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Opt
                 )));
                 old.push(None);
             }
-            for piece in pieces {
-                let text = piece.text.replace(PARA_BREAK, "¶");
-                match piece.kind {
-                    PieceKind::Same => {
-                        old.push(Some((Role::Plain, text.clone())));
-                        new_side.push(Some((Role::Plain, text)));
-                    }
-                    PieceKind::Removed => old.push(Some((Role::Removed, text))),
-                    PieceKind::Added => new_side.push(Some((Role::Added, text))),
-                }
-            }
+            old.extend(piece_spans(pieces, PieceKind::Removed));
+            new_side.extend(piece_spans(pieces, PieceKind::Added));
             (old, new_side)
         }
     }
+}
+
+/// One side of word pieces as spans: the same pieces plain, and the pieces of
+/// `changed` kind (removed for the old side, added for the new) highlighted.
+fn piece_spans(pieces: &[Piece], changed: PieceKind) -> Vec<Option<Span>> {
+    let role = if changed == PieceKind::Removed {
+        Role::Removed
+    } else {
+        Role::Added
+    };
+    pieces
+        .iter()
+        .filter(|x| x.kind == PieceKind::Same || x.kind == changed)
+        .map(|x| {
+            let text = x.text.replace(PARA_BREAK, "¶");
+            Some((
+                if x.kind == PieceKind::Same {
+                    Role::Plain
+                } else {
+                    role
+                },
+                text,
+            ))
+        })
+        .collect()
 }
 
 /// Wraps spans into lines of at most `width` visible columns; `None` is a line
@@ -328,36 +344,8 @@ pub fn side(
     }
     let rule = format!("{}─┼─{}", "─".repeat(col), "─".repeat(col));
     for f in &d.fields {
-        let old: Vec<Option<Span>> = f
-            .pieces
-            .iter()
-            .filter(|x| x.kind != PieceKind::Added)
-            .map(|x| {
-                Some((
-                    if x.kind == PieceKind::Same {
-                        Role::Plain
-                    } else {
-                        Role::Removed
-                    },
-                    x.text.clone(),
-                ))
-            })
-            .collect();
-        let new: Vec<Option<Span>> = f
-            .pieces
-            .iter()
-            .filter(|x| x.kind != PieceKind::Removed)
-            .map(|x| {
-                Some((
-                    if x.kind == PieceKind::Same {
-                        Role::Plain
-                    } else {
-                        Role::Added
-                    },
-                    x.text.clone(),
-                ))
-            })
-            .collect();
+        let old = piece_spans(&f.pieces, PieceKind::Removed);
+        let new = piece_spans(&f.pieces, PieceKind::Added);
         let label = Some((Role::Header, format!("{}:", f.field)));
         let (mut l, mut r) = (vec![label.clone()], vec![label]);
         l.extend(old);
