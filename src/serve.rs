@@ -65,6 +65,12 @@ impl Route {
         self
     }
 
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self.etag = false;
+        self
+    }
+
     pub fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self

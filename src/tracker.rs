@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::clock::{Clock, rfc3339};
-use crate::diff::{DiffOptions, diff_articles};
+use crate::diff::{Class, DiffOptions, diff_articles};
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::fingerprint::fingerprint;
@@ -108,6 +108,8 @@ enum Fetch {
         status: u16,
         elapsed_ms: u64,
     },
+    /// 404 or 410.
+    Gone(Box<Page>),
     Page {
         page: Box<Page>,
         article: Box<Article>,
@@ -252,6 +254,56 @@ impl<'s> Tracker<'s> {
                 result.hint = fail.hint;
                 self.store.record_check(&check)?;
             }
+            Fetch::Gone(page) => {
+                let status = page.response.status;
+                check.http_status = Some(status);
+                check.duration_ms = page.response.elapsed.as_millis() as u64;
+                result.http_status = Some(status);
+                let reason = if status == 410 {
+                    "410 Gone"
+                } else {
+                    "404 Not Found"
+                };
+                let Some(latest) = &latest else {
+                    // Never had a version: the URL is wrong, not taken down.
+                    let error = format!("{}: HTTP {reason}", article.url);
+                    check.outcome = Outcome::Failed;
+                    check.error = Some(error.clone());
+                    result.outcome = Outcome::Failed;
+                    result.error = Some(error);
+                    result.hint = Some("the page is gone; check the URL, or untrack it");
+                    self.store.record_check(&check)?;
+                    return Ok(result);
+                };
+                if latest.classes.iter().any(|c| c == Class::Takedown.as_str()) {
+                    // Still gone: nothing new. Checked again later, since pages come back.
+                    self.store.record_check(&check)?;
+                    return Ok(result);
+                }
+                let previous = self.store.revision_article(latest)?;
+                let empty = Article::default();
+                let diff = diff_articles(&previous, &empty, &self.opts.diff);
+                check.outcome = Outcome::Takedown;
+                let rev = self.store.record_revision(
+                    &NewRevision {
+                        captured_at: now,
+                        fingerprint: fingerprint(&empty),
+                        raw: &page.body,
+                        article: &empty,
+                        final_url: page.response.final_url.to_string(),
+                        http_status: status,
+                        headers: &page.response.headers,
+                        encoding: page.encoding,
+                        revert_of: None,
+                        diff: Some(&diff),
+                        classes: &[Class::Takedown.as_str().to_owned()],
+                    },
+                    &check,
+                )?;
+                result.outcome = Outcome::Takedown;
+                result.rev = Some(rev);
+                result.words_removed = diff.stats.words_removed;
+            }
             Fetch::NotModified { status, elapsed_ms } => {
                 check.outcome = Outcome::NotModified;
                 check.http_status = Some(status);
@@ -318,7 +370,10 @@ impl<'s> Tracker<'s> {
                         return Ok(result);
                     }
                 }
-                let revert_of = self.store.revision_with_fingerprint(article.id, &fp)?;
+                let revert_of = self
+                    .store
+                    .revision_with_fingerprint(article.id, &fp)?
+                    .filter(|_| !extracted.body.is_empty());
                 let diff = previous
                     .as_ref()
                     .map(|prev| diff_articles(prev, &extracted, &self.opts.diff));
@@ -392,6 +447,7 @@ async fn fetch_and_extract(
             status: r.status,
             elapsed_ms: elapsed_ms(),
         },
+        Ok(Fetched::Gone(page)) => Fetch::Gone(Box::new(page)),
         Ok(Fetched::Page(page)) => {
             // Extraction is CPU work: keep it off the I/O threads.
             let html = page.html.clone();

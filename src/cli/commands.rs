@@ -148,6 +148,17 @@ pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<St
                     c.title.as_deref().unwrap_or("(no headline)")
                 )?;
             }
+            Outcome::Takedown => {
+                changed += 1;
+                writeln!(
+                    out,
+                    "#{} rev {} (taken down: HTTP {}): {}",
+                    c.article_id,
+                    c.rev.unwrap_or_default(),
+                    c.http_status.unwrap_or(404),
+                    c.title.as_deref().unwrap_or("(no headline)")
+                )?;
+            }
             Outcome::Unchanged | Outcome::NotModified => {}
         }
     }

@@ -179,6 +179,7 @@ fn describe(
             revert_of.unwrap_or_default()
         ),
         Outcome::Unchanged | Outcome::NotModified => "unchanged, no revision".to_owned(),
+        Outcome::Takedown => format!("rev {} = taken down", rev.unwrap_or_default()),
         Outcome::Alarm | Outcome::Failed => {
             format!("{}: {}", outcome.as_str(), error.unwrap_or("unknown error"))
         }

@@ -57,6 +57,8 @@ pub enum Fetched {
     NotModified(Response),
     /// A page with a body.
     Page(Page),
+    /// 404 or 410: the page is gone (its body kept as evidence).
+    Gone(Page),
 }
 
 /// What every response carries, body or not.
@@ -102,8 +104,21 @@ pub struct Page {
     pub encoding: &'static str,
 }
 
+/// Query parameters that only say where a reader came from. They are dropped
+/// from tracked URLs so one article is not tracked twice.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ocid", "cmpid", "smid", "mkt_tok",
+];
+
+fn is_tracking_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("utm_") || TRACKING_PARAMS.contains(&lower.as_str())
+}
+
 /// Parses a URL to track: absolute, http or https, with a host. The fragment
-/// is dropped (it never reaches the server).
+/// is dropped (it never reaches the server), and so are tracking parameters
+/// (`utm_*`, `fbclid`, …).
 pub fn parse_url(input: &str) -> Result<Url, FetchError> {
     let bad = |why: &str| FetchError::BadUrl {
         url: input.to_owned(),
@@ -117,6 +132,18 @@ pub fn parse_url(input: &str) -> Result<Url, FetchError> {
         return Err(bad("no host"));
     }
     url.set_fragment(None);
+    if url.query().is_some() {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !is_tracking_param(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            url.set_query(None);
+        } else if kept.len() != url.query_pairs().count() {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
     Ok(url)
 }
 
@@ -249,7 +276,8 @@ impl Fetcher {
         if status == 304 {
             return Ok(Fetched::NotModified(response(started.elapsed())));
         }
-        if !resp.status().is_success() {
+        let gone = matches!(status, 404 | 410);
+        if !resp.status().is_success() && !gone {
             return Err(FetchError::Status { url: name, status });
         }
         let content_type = resp
@@ -259,6 +287,7 @@ impl Fetcher {
             .map(str::to_owned);
         if let Some(ct) = &content_type
             && !is_html(ct)
+            && !gone
         {
             return Err(FetchError::NotHtml {
                 url: name,
@@ -277,12 +306,17 @@ impl Fetcher {
             body.extend_from_slice(&chunk);
         }
         let (html, encoding) = charset::decode(&body, content_type.as_deref());
-        Ok(Fetched::Page(Page {
+        let page = Page {
             response: response(started.elapsed()),
             body,
             html,
             encoding: encoding.name(),
-        }))
+        };
+        Ok(if gone {
+            Fetched::Gone(page)
+        } else {
+            Fetched::Page(page)
+        })
     }
 
     fn classify(&self, url: &str, e: reqwest::Error) -> FetchError {

@@ -165,6 +165,8 @@ pub enum Outcome {
     /// The extraction looks broken (an empty or far shorter body on a page of
     /// about the same size): flagged, not recorded until confirmed.
     Alarm,
+    /// 404 or 410 after a version existed: recorded as a takedown revision.
+    Takedown,
     Failed,
 }
 
@@ -177,6 +179,7 @@ impl Outcome {
             Outcome::Unchanged => "unchanged",
             Outcome::NotModified => "not_modified",
             Outcome::Alarm => "alarm",
+            Outcome::Takedown => "takedown",
             Outcome::Failed => "failed",
         }
     }
@@ -766,7 +769,16 @@ fn insert_check(
             revision_id,
         ],
     )?;
-    if matches!(check.outcome, Outcome::Failed | Outcome::Alarm) {
+    if check.outcome == Outcome::Takedown {
+        // The stored validators describe the page before it went: forget them,
+        // so that a page coming back is fetched in full.
+        tx.execute(
+            "UPDATE articles SET last_checked_at = ?2, last_error = NULL, etag = NULL,
+                 last_modified = NULL
+             WHERE id = ?1",
+            params![check.article_id, check.checked_at],
+        )?;
+    } else if matches!(check.outcome, Outcome::Failed | Outcome::Alarm) {
         tx.execute(
             "UPDATE articles SET last_checked_at = ?2, last_error = ?3 WHERE id = ?1",
             params![check.article_id, check.checked_at, check.error],

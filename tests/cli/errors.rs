@@ -61,9 +61,59 @@ fn fails_after_first_version(env: &Env, route: Option<Route>, expected_error: &s
 }
 
 #[test]
-fn http_404_is_a_failed_check() {
+fn http_404_before_any_version_is_a_failed_check() {
     let env = Env::new();
-    fails_after_first_version(&env, Some(Route::status(404)), "HTTP 404 Not Found");
+    env.set("/gone", Route::status(404));
+    let url = env.server.url("/gone");
+    let out = env.run(&["track", &url]).expect(1);
+    assert!(
+        out.stdout.contains("#1 failed: ") && out.stdout.contains("HTTP 404 Not Found"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("hint: the page is gone"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.listed(1)["revisions"], 0);
+}
+
+#[test]
+fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
+    let env = Env::new();
+    let html = page("Title", PARAS, "x");
+    let url = env.serve("/a", &html);
+    env.run(&["track", &url]).expect(0);
+    env.set(
+        "/a",
+        Route::html("<html><body><h1>Page not found</h1></body></html>").with_status(410),
+    );
+    let out = env.run(&["check"]).expect(0);
+    assert!(
+        out.stdout.contains("#1 rev 2 (taken down: HTTP 410)"),
+        "{}",
+        out.stdout
+    );
+    // Still gone: nothing new.
+    env.run(&["check"]).expect(0);
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1]["classes"], serde_json::json!(["takedown"]));
+    assert_eq!(log[1]["http_status"], 410);
+    let text = env.run(&["log", "1"]).expect(0).stdout;
+    assert!(text.contains("taken down"), "{text}");
+    // The page as served when gone is kept as evidence.
+    let raw = env.run(&["show", "1", "2", "--raw"]).expect(0).stdout;
+    assert!(raw.contains("Page not found"));
+    // It comes back: a revert to the first revision.
+    env.serve("/a", &html);
+    let out = env.run(&["check"]).expect(0);
+    assert!(
+        out.stdout.contains("#1 rev 3 (revert to rev 1)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
