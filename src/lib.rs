@@ -17,6 +17,7 @@ pub mod extract;
 pub mod fetch;
 pub mod fingerprint;
 pub mod render;
+pub mod schedule;
 pub mod serve;
 pub mod snapshots;
 pub mod store;

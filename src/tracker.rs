@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -19,7 +19,10 @@ use crate::diff::{Class, DiffOptions, diff_articles};
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::fingerprint::fingerprint;
-use crate::store::{ArticleRow, NewCheck, NewRevision, Outcome, Store, StoreError};
+use crate::schedule::{self, Found, Policy, State};
+use crate::store::{
+    ArticleRow, NewCheck, NewRevision, Outcome, Pace, ScheduleUpdate, Store, StoreError,
+};
 
 /// How a pass runs.
 #[derive(Debug, Clone)]
@@ -30,6 +33,8 @@ pub struct TrackerOptions {
     pub clock: Clock,
     /// Extraction rules by host (from the config file).
     pub sites: Arc<BTreeMap<String, SiteRule>>,
+    /// When to check next.
+    pub policy: Policy,
 }
 
 impl Default for TrackerOptions {
@@ -39,6 +44,7 @@ impl Default for TrackerOptions {
             diff: DiffOptions::default(),
             clock: Clock::System,
             sites: Arc::default(),
+            policy: Policy::default(),
         }
     }
 }
@@ -144,12 +150,13 @@ impl<'s> Tracker<'s> {
         &mut self,
         urls: &[Url],
         selector: Option<&str>,
+        pace: &Pace,
     ) -> Result<Vec<TrackResult>, StoreError> {
         let now = rfc3339(self.opts.clock.now());
         let mut results = Vec::new();
         let mut added = Vec::new();
         for url in urls {
-            let (row, created) = self.store.add_article(url.as_str(), selector, &now)?;
+            let (row, created) = self.store.add_article(url.as_str(), selector, pace, &now)?;
             if created {
                 added.push(row);
                 results.push(None);
@@ -214,6 +221,45 @@ impl<'s> Tracker<'s> {
         Ok(results)
     }
 
+    /// Records a check that made no revision, with the schedule it leads to.
+    fn write_check(
+        &mut self,
+        article: &ArticleRow,
+        check: &mut NewCheck,
+    ) -> Result<(), StoreError> {
+        check.schedule = Some(self.schedule_after(article, check.outcome));
+        self.store.record_check(check)
+    }
+
+    /// The article's schedule after a check with this outcome.
+    fn schedule_after(&self, article: &ArticleRow, outcome: Outcome) -> ScheduleUpdate {
+        let now = self.opts.clock.now();
+        let found = match outcome {
+            Outcome::First | Outcome::Changed | Outcome::Revert | Outcome::Takedown => {
+                Found::Change
+            }
+            Outcome::Unchanged | Outcome::NotModified | Outcome::Alarm => Found::Nothing,
+            Outcome::Failed => Found::Failure,
+        };
+        let parse = |s: &Option<String>| s.as_deref().and_then(crate::clock::parse_rfc3339);
+        let state = State {
+            interval: Duration::from_secs(article.interval_secs.max(0) as u64),
+            every: article
+                .every_secs
+                .map(|s| Duration::from_secs(s.max(60) as u64)),
+            last_change: parse(&article.last_change_at)
+                .or_else(|| crate::clock::parse_rfc3339(&article.added_at))
+                .unwrap_or(now),
+            until: parse(&article.until),
+        };
+        let next = schedule::next(&self.opts.policy, &state, found, now, article.id);
+        ScheduleUpdate {
+            next_check_at: next.at.map(rfc3339),
+            interval_secs: next.interval.as_secs() as i64,
+            changed_at: (found == Found::Change).then(|| rfc3339(now)),
+        }
+    }
+
     fn record(&mut self, article: &ArticleRow, f: Fetch) -> Result<CheckResult, StoreError> {
         let now = rfc3339(self.opts.clock.now());
         let latest = self.store.latest_revision(article.id)?;
@@ -238,6 +284,7 @@ impl<'s> Tracker<'s> {
             duration_ms: 0,
             error: None,
             fingerprint: None,
+            schedule: None,
             etag: None,
             last_modified: None,
             final_url: None,
@@ -252,7 +299,7 @@ impl<'s> Tracker<'s> {
                 result.http_status = fail.status;
                 result.error = Some(fail.error);
                 result.hint = fail.hint;
-                self.store.record_check(&check)?;
+                self.write_check(article, &mut check)?;
             }
             Fetch::Gone(page) => {
                 let status = page.response.status;
@@ -272,18 +319,19 @@ impl<'s> Tracker<'s> {
                     result.outcome = Outcome::Failed;
                     result.error = Some(error);
                     result.hint = Some("the page is gone; check the URL, or untrack it");
-                    self.store.record_check(&check)?;
+                    self.write_check(article, &mut check)?;
                     return Ok(result);
                 };
                 if latest.classes.iter().any(|c| c == Class::Takedown.as_str()) {
                     // Still gone: nothing new. Checked again later, since pages come back.
-                    self.store.record_check(&check)?;
+                    self.write_check(article, &mut check)?;
                     return Ok(result);
                 }
                 let previous = self.store.revision_article(latest)?;
                 let empty = Article::default();
                 let diff = diff_articles(&previous, &empty, &self.opts.diff);
                 check.outcome = Outcome::Takedown;
+                check.schedule = Some(self.schedule_after(article, check.outcome));
                 let rev = self.store.record_revision(
                     &NewRevision {
                         captured_at: now,
@@ -310,7 +358,7 @@ impl<'s> Tracker<'s> {
                 check.duration_ms = elapsed_ms;
                 result.outcome = Outcome::NotModified;
                 result.http_status = Some(status);
-                self.store.record_check(&check)?;
+                self.write_check(article, &mut check)?;
             }
             Fetch::Page {
                 page,
@@ -326,7 +374,7 @@ impl<'s> Tracker<'s> {
                 result.http_status = Some(resp.status);
                 let fp = fingerprint(&extracted);
                 if latest.as_ref().is_some_and(|l| l.fingerprint == fp) {
-                    self.store.record_check(&check)?;
+                    self.write_check(article, &mut check)?;
                     return Ok(result);
                 }
                 let previous = match &latest {
@@ -346,7 +394,7 @@ impl<'s> Tracker<'s> {
                         result.error = Some(error);
                         result.hint =
                             Some("the page may not be an article, or it needs a body selector");
-                        self.store.record_check(&check)?;
+                        self.write_check(article, &mut check)?;
                         return Ok(result);
                     }
                     _ => None,
@@ -366,7 +414,7 @@ impl<'s> Tracker<'s> {
                             "recorded only if the next check finds the same; if the site changed \
                              its layout, add a site rule",
                         );
-                        self.store.record_check(&check)?;
+                        self.write_check(article, &mut check)?;
                         return Ok(result);
                     }
                 }
@@ -384,6 +432,7 @@ impl<'s> Tracker<'s> {
                 };
                 check.outcome = outcome;
                 let classes = revision_classes(diff.as_ref(), revert_of.is_some(), false);
+                check.schedule = Some(self.schedule_after(article, check.outcome));
                 let rev = self.store.record_revision(
                     &NewRevision {
                         captured_at: now,

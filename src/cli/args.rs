@@ -140,11 +140,36 @@ pub enum Command {
                          Default: none."
         )]
         selector: Option<String>,
+        /// Check at a fixed pace instead of adaptively (e.g. 30m, 1h, 1d)
+        #[arg(
+            long,
+            value_name = "DURATION",
+            conflicts_with = "adaptive",
+            long_help = "Check these articles at a fixed pace (30m, 1h, 2h30m, 1d) instead of\n\
+                         adaptively. Default: adaptive (every 20 minutes at first, less and less\n\
+                         often while nothing changes, retired after three weeks of quiet)."
+        )]
+        every: Option<String>,
+        /// Check adaptively (the default)
+        #[arg(long)]
+        adaptive: bool,
+        /// Stop checking after this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
     },
     /// Check tracked articles now and record what changed
     Check {
         /// Articles to check, by id or URL (default: all)
-        #[arg(value_name = "ID|URL")]
+        #[arg(value_name = "ID|URL", conflicts_with = "due")]
+        targets: Vec<String>,
+        /// Only the articles whose next check is due (for cron and timers)
+        #[arg(long)]
+        due: bool,
+    },
+    /// Bring retired articles back to being checked
+    Resume {
+        /// Articles by id or URL
+        #[arg(required = true, value_name = "ID|URL")]
         targets: Vec<String>,
     },
     /// List tracked articles

@@ -15,7 +15,7 @@ use crate::render::json::{
     ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson, StatusJson,
 };
 use crate::render::text;
-use crate::store::{ArticleRow, Outcome, RevisionRow, Store};
+use crate::store::{ArticleRow, Outcome, Pace, RevisionRow, Store};
 use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
 
 type Out<'a> = &'a mut dyn Write;
@@ -32,11 +32,43 @@ pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
     }
 }
 
+/// The pace `track --every/--until` asks for.
+pub fn pace(every: Option<&str>, until: Option<&str>) -> Result<Pace, CliError> {
+    let every_secs = match every {
+        Some(e) => Some(
+            crate::schedule::parse_duration(e)
+                .filter(|d| d.as_secs() >= 60)
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "--every {e:?} is not a duration of a minute or more"
+                    ))
+                    .hint("write it like 30m, 1h, 2h30m or 1d")
+                })?
+                .as_secs() as i64,
+        ),
+        None => None,
+    };
+    let until = match until {
+        Some(u) => {
+            let t = crate::clock::parse_rfc3339(u)
+                .or_else(|| crate::clock::parse_rfc3339(&format!("{u}T00:00:00Z")))
+                .ok_or_else(|| {
+                    CliError::usage(format!("--until {u:?} is not a date"))
+                        .hint("write it like 2026-12-31 or 2026-12-31T18:00:00Z")
+                })?;
+            Some(crate::clock::rfc3339(t))
+        }
+        None => None,
+    };
+    Ok(Pace { every_secs, until })
+}
+
 pub async fn track(
     ctx: &Context,
     out: Out<'_>,
     urls: &[String],
     selector: Option<&str>,
+    pace: &Pace,
 ) -> Result<Status, CliError> {
     if let Some(css) = selector {
         let rule = crate::extract::SiteRule {
@@ -58,7 +90,7 @@ pub async fn track(
     let mut store = ctx.store()?;
     let fetcher = ctx.fetcher()?;
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
-        .track(&parsed, selector)
+        .track(&parsed, selector, pace)
         .await?;
     let mut failed = 0;
     for r in &results {
@@ -98,9 +130,18 @@ fn report_failure(ctx: &Context, out: Out<'_>, c: &CheckResult) -> Result<(), Cl
     Ok(())
 }
 
-pub async fn check(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<Status, CliError> {
+pub async fn check(
+    ctx: &Context,
+    out: Out<'_>,
+    targets: &[String],
+    due: bool,
+) -> Result<Status, CliError> {
     let mut store = ctx.store()?;
-    let articles = targets_or_all(&store, targets, targets.is_empty())?;
+    let articles = if due {
+        store.due(&crate::clock::rfc3339(ctx.clock.now()))?
+    } else {
+        targets_or_all(&store, targets, targets.is_empty())?
+    };
     let fetcher = ctx.fetcher()?;
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
         .check(&articles)
@@ -482,6 +523,23 @@ pub fn extract(
         }
     }
     Ok(Status::failed_if(failed))
+}
+
+/// `redline resume`: retired articles are checked again, from now.
+pub fn resume(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<Status, CliError> {
+    let mut store = ctx.store()?;
+    let articles = targets_or_all(&store, targets, false)?;
+    let now = crate::clock::rfc3339(ctx.clock.now());
+    for a in &articles {
+        store.resume(a.id, &now)?;
+        let was = if a.retired_at.is_some() {
+            "resumed"
+        } else {
+            "due now"
+        };
+        writeln!(out, "#{} {was}: {}", a.id, a.url)?;
+    }
+    Ok(Status::Success)
 }
 
 /// `redline reextract`: re-derive revisions from their raw pages.

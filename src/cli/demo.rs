@@ -66,7 +66,10 @@ pub async fn run(
             "\n{}",
             p.paint(Role::Header, "step 1: track (first versions)")
         )?;
-        for (a, r) in ARTICLES.iter().zip(tracker.track(&urls, None).await?) {
+        for (a, r) in ARTICLES
+            .iter()
+            .zip(tracker.track(&urls, None, &Default::default()).await?)
+        {
             let TrackResult::Added(c) = r else {
                 unreachable!("a fresh database tracks nothing yet")
             };

@@ -181,10 +181,24 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     let mut output = pager::Output::new(page);
     let out = output.writer();
     let status = match cli.command {
-        Command::Track { urls, selector } => {
-            block_on(commands::track(&ctx, out, &urls, selector.as_deref()))
+        Command::Track {
+            urls,
+            selector,
+            every,
+            adaptive: _,
+            until,
+        } => {
+            let pace = commands::pace(every.as_deref(), until.as_deref())?;
+            block_on(commands::track(
+                &ctx,
+                out,
+                &urls,
+                selector.as_deref(),
+                &pace,
+            ))
         }
-        Command::Check { targets } => block_on(commands::check(&ctx, out, &targets)),
+        Command::Check { targets, due } => block_on(commands::check(&ctx, out, &targets, due)),
+        Command::Resume { targets } => commands::resume(&ctx, out, &targets),
         Command::List { json } => commands::list(&ctx, out, json),
         Command::Log { target, json } => commands::log(&ctx, out, &target, json),
         Command::Show {

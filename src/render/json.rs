@@ -21,6 +21,13 @@ pub struct ArticleJson<'a> {
     pub added_at: &'a str,
     pub last_checked_at: Option<&'a str>,
     pub last_error: Option<&'a str>,
+    /// When the next check is due (`null`: now, or retired).
+    pub next_check_at: Option<&'a str>,
+    /// A fixed pace in seconds (`track --every`), else `null` (adaptive).
+    pub every_secs: Option<i64>,
+    pub until: Option<&'a str>,
+    /// When the article retired (no longer checked until resumed).
+    pub retired_at: Option<&'a str>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -35,6 +42,10 @@ impl<'a> ArticleJson<'a> {
             added_at: &s.article.added_at,
             last_checked_at: s.article.last_checked_at.as_deref(),
             last_error: s.article.last_error.as_deref(),
+            next_check_at: s.article.next_check_at.as_deref(),
+            every_secs: s.article.every_secs,
+            until: s.article.until.as_deref(),
+            retired_at: s.article.retired_at.as_deref(),
         }
     }
 }

@@ -26,7 +26,12 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
             1 => "1 revision".to_owned(),
             n => format!("{n} revisions"),
         };
-        let mut meta = format!("    {revisions}, last checked {checked}");
+        let next = match (&a.retired_at, &a.next_check_at) {
+            (Some(r), _) => format!("retired {}", short_time(r)),
+            (None, Some(n)) => format!("next {}", short_time(n)),
+            (None, None) => "due now".to_owned(),
+        };
+        let mut meta = format!("    {revisions}, last checked {checked}, {next}");
         if let Some(e) = &a.last_error {
             meta.push_str(&format!(", last error: {e}"));
         }

@@ -85,6 +85,29 @@ pub struct ArticleRow {
     pub last_modified: Option<String>,
     pub last_checked_at: Option<String>,
     pub last_error: Option<String>,
+    pub next_check_at: Option<String>,
+    pub interval_secs: i64,
+    pub every_secs: Option<i64>,
+    pub until: Option<String>,
+    pub last_change_at: Option<String>,
+    pub retired_at: Option<String>,
+}
+
+/// How a check moves an article's schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduleUpdate {
+    /// `None`: the article retires.
+    pub next_check_at: Option<String>,
+    pub interval_secs: i64,
+    /// Set when the check found a change.
+    pub changed_at: Option<String>,
+}
+
+/// How a new article is paced.
+#[derive(Debug, Clone, Default)]
+pub struct Pace {
+    pub every_secs: Option<i64>,
+    pub until: Option<String>,
 }
 
 /// An article with what `list` shows of it.
@@ -196,6 +219,8 @@ pub struct NewCheck {
     pub error: Option<String>,
     /// For an alarm: the fingerprint of what was found.
     pub fingerprint: Option<String>,
+    /// The article's schedule after this check.
+    pub schedule: Option<ScheduleUpdate>,
     /// Validators and final URL to remember (successful fetches only).
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -328,6 +353,7 @@ impl Store {
         &mut self,
         url: &str,
         selector: Option<&str>,
+        pace: &Pace,
         now: &str,
     ) -> Result<(ArticleRow, bool)> {
         if let Some(row) = self.article_by_url(url)? {
@@ -335,8 +361,9 @@ impl Store {
         }
         self.conn
             .execute(
-                "INSERT INTO articles (url, selector, added_at) VALUES (?1, ?2, ?3)",
-                params![url, selector, now],
+                "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
+                 VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                params![url, selector, now, pace.every_secs, pace.until],
             )
             .map_err(|e| self.err(e))?;
         let id = self.conn.last_insert_rowid();
@@ -348,7 +375,10 @@ impl Store {
     }
 
     const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
-        last_checked_at, last_error, selector";
+        last_checked_at, last_error, selector, next_check_at, interval_secs, every_secs, until,
+        last_change_at, retired_at";
+    /// How many columns [`Self::ARTICLE_COLUMNS`] names.
+    const N: usize = 15;
 
     fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         Ok(ArticleRow {
@@ -361,6 +391,12 @@ impl Store {
             last_checked_at: r.get(6)?,
             last_error: r.get(7)?,
             selector: r.get(8)?,
+            next_check_at: r.get(9)?,
+            interval_secs: r.get(10)?,
+            every_secs: r.get(11)?,
+            until: r.get(12)?,
+            last_change_at: r.get(13)?,
+            retired_at: r.get(14)?,
         })
     }
 
@@ -386,6 +422,33 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Articles due at `now`, most overdue first (never-checked ones first).
+    pub fn due(&self, now: &str) -> Result<Vec<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles
+             WHERE retired_at IS NULL AND (next_check_at IS NULL OR next_check_at <= ?1)
+             ORDER BY next_check_at IS NOT NULL, next_check_at, id",
+            Self::ARTICLE_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([now], Self::article_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Brings a retired article back: due now, at the initial pace.
+    pub fn resume(&mut self, id: i64, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET retired_at = NULL, next_check_at = ?2, interval_secs = 0,
+                     last_change_at = ?2
+                 WHERE id = ?1",
+                params![id, now],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
     /// Every tracked article, by id.
     pub fn articles(&self) -> Result<Vec<ArticleRow>> {
         let sql = format!("SELECT {} FROM articles ORDER BY id", Self::ARTICLE_COLUMNS);
@@ -407,8 +470,8 @@ impl Store {
         stmt.query_map([], |r| {
             Ok(ArticleSummary {
                 article: Self::article_from(r)?,
-                revisions: r.get(9)?,
-                title: r.get(10)?,
+                revisions: r.get(Self::N)?,
+                title: r.get(Self::N + 1)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -528,9 +591,9 @@ impl Store {
         stmt.query_map([], |r| {
             Ok(Problem {
                 article: Self::article_from(r)?,
-                outcome: r.get(9)?,
-                since: r.get(10)?,
-                checks: r.get(11)?,
+                outcome: r.get(Self::N)?,
+                since: r.get(Self::N + 1)?,
+                checks: r.get(Self::N + 2)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -769,6 +832,21 @@ fn insert_check(
             revision_id,
         ],
     )?;
+    if let Some(s) = &check.schedule {
+        tx.execute(
+            "UPDATE articles SET next_check_at = ?2, interval_secs = ?3,
+                 retired_at = CASE WHEN ?2 IS NULL THEN ?4 ELSE NULL END,
+                 last_change_at = coalesce(?5, last_change_at)
+             WHERE id = ?1",
+            params![
+                check.article_id,
+                s.next_check_at,
+                s.interval_secs,
+                check.checked_at,
+                s.changed_at
+            ],
+        )?;
+    }
     if check.outcome == Outcome::Takedown {
         // The stored validators describe the page before it went: forget them,
         // so that a page coming back is fetched in full.
@@ -814,6 +892,7 @@ mod tests {
             duration_ms: 5,
             error: None,
             fingerprint: None,
+            schedule: None,
             etag: Some("\"v1\"".into()),
             last_modified: None,
             final_url: None,
@@ -825,10 +904,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("sub/dir/r.db")).unwrap();
         let (a, created) = store
-            .add_article("http://x/a", None, "2026-01-01T00:00:00.000Z")
+            .add_article(
+                "http://x/a",
+                None,
+                &Pace::default(),
+                "2026-01-01T00:00:00.000Z",
+            )
             .unwrap();
         assert!(created);
-        assert!(!store.add_article("http://x/a", None, "later").unwrap().1);
+        assert!(
+            !store
+                .add_article("http://x/a", None, &Pace::default(), "later")
+                .unwrap()
+                .1
+        );
         let article = Article {
             title: Some("T".into()),
             body: vec!["p".into()],

@@ -84,6 +84,13 @@ impl Env {
         Run::from(self.command().args(args).output().expect("run redline"))
     }
 
+    /// Runs `redline ARGS…` with the clock fixed at `now` (RFC 3339).
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command();
+        cmd.env("REDLINE_NOW", now).args(args);
+        Run::from(cmd.output().expect("run redline"))
+    }
+
     /// Serves HTML at `path` and returns its URL.
     pub fn serve(&self, path: &str, html: &str) -> String {
         self.server.set(path, Route::html(html));

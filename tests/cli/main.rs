@@ -11,5 +11,6 @@ mod errors;
 mod extract;
 mod real_page;
 mod rules;
+mod schedule;
 mod snapshots;
 mod track;

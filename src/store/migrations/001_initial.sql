@@ -13,8 +13,18 @@ CREATE TABLE articles (
     last_modified   TEXT,
     last_checked_at TEXT,
     -- The error of the last check, NULL when it succeeded.
-    last_error      TEXT
+    last_error      TEXT,
+    -- The schedule: when the next check is due (NULL: now), the gap used last,
+    -- a fixed pace (`track --every`), a last date (`--until`), when the
+    -- article last changed, and when it retired (NULL while active).
+    next_check_at   TEXT,
+    interval_secs   INTEGER NOT NULL DEFAULT 0,
+    every_secs      INTEGER,
+    until           TEXT,
+    last_change_at  TEXT,
+    retired_at      TEXT
 );
+CREATE INDEX articles_due ON articles(retired_at, next_check_at);
 
 -- Content-addressed, compressed blobs: raw pages and extracted articles.
 CREATE TABLE blobs (

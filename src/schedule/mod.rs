@@ -1,0 +1,229 @@
+//! When to check an article next.
+//!
+//! Adaptive by default: a new or just-changed article is checked every
+//! [`Policy::initial`]; each check that finds nothing new stretches the gap by
+//! [`Policy::factor`] up to [`Policy::max`]; a change resets it. A failed check
+//! backs off the same way. An article quiet for [`Policy::retire_after`] (or
+//! past its `until` date) is retired: it stays in the store and `list`, but is
+//! no longer due until resumed. A fixed pace (`track --every 1h`) keeps its gap.
+//! Gaps get a little deterministic jitter so that articles added together do
+//! not all fall due in the same second, and a next check is never in the past.
+//!
+//! Pure functions of their inputs and the given "now": no clock, no I/O.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+/// The adaptive policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub initial: Duration,
+    pub factor: f64,
+    pub max: Duration,
+    pub retire_after: Duration,
+    /// Fraction of the gap added or taken away at random (deterministically).
+    pub jitter: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            initial: Duration::from_secs(20 * 60),
+            factor: 1.5,
+            max: Duration::from_secs(24 * 3600),
+            retire_after: Duration::from_secs(21 * 24 * 3600),
+            jitter: 0.1,
+        }
+    }
+}
+
+/// What a check found, as far as the schedule cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A new revision.
+    Change,
+    /// Nothing new.
+    Nothing,
+    /// The check failed.
+    Failure,
+}
+
+/// The schedule state of one article.
+#[derive(Debug, Clone, Copy)]
+pub struct State {
+    /// The gap used last time (0 before the first check).
+    pub interval: Duration,
+    /// A fixed pace, when set with `--every`.
+    pub every: Option<Duration>,
+    /// When the article last changed (or was added).
+    pub last_change: Timestamp,
+    /// Stop checking after this instant.
+    pub until: Option<Timestamp>,
+}
+
+/// The next schedule after a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Next {
+    pub interval: Duration,
+    /// `None` when the article retires.
+    pub at: Option<Timestamp>,
+}
+
+/// Decides the next check for article `id` after a check at `now` that found
+/// `found`.
+pub fn next(policy: &Policy, state: &State, found: Found, now: Timestamp, id: i64) -> Next {
+    let interval = match (state.every, found) {
+        (Some(every), _) => every,
+        (None, Found::Change) => policy.initial,
+        (None, _) if state.interval.is_zero() => policy.initial,
+        (None, _) => state.interval.mul_f64(policy.factor).min(policy.max),
+    };
+    let quiet_for = now.duration_since(state.last_change);
+    let retire_quiet = state.every.is_none()
+        && found != Found::Change
+        && quiet_for.as_secs() >= policy.retire_after.as_secs() as i64;
+    let retire_until = state.until.is_some_and(|u| now >= u);
+    if retire_quiet || retire_until {
+        return Next { interval, at: None };
+    }
+    let jittered = interval.mul_f64(1.0 + policy.jitter * unit(id, now));
+    let gap = jittered.max(Duration::from_secs(60));
+    let at = now
+        .checked_add(jiff::SignedDuration::try_from(gap).unwrap_or(jiff::SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX);
+    Next {
+        interval,
+        at: Some(at),
+    }
+}
+
+/// A deterministic number in -1..=1 from an article id and an instant.
+fn unit(id: i64, now: Timestamp) -> f64 {
+    let mut x = (id as u64) ^ (now.as_second() as u64).rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    (x % 2001) as f64 / 1000.0 - 1.0
+}
+
+/// Parses a duration such as `30m`, `1h`, `2h30m`, `1d` or `90s`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0u64;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total += n * match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => return None,
+        };
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    (total > 0).then(|| Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn state(interval_secs: u64, last_change: &str) -> State {
+        State {
+            interval: Duration::from_secs(interval_secs),
+            every: None,
+            last_change: t(last_change),
+            until: None,
+        }
+    }
+
+    #[test]
+    fn quiet_articles_are_checked_less_and_less_and_a_change_resets() {
+        let p = Policy {
+            jitter: 0.0,
+            ..Policy::default()
+        };
+        let now = t("2026-03-02T00:00:00Z");
+        let s = state(0, "2026-03-01T00:00:00Z");
+        let first = next(&p, &s, Found::Nothing, now, 1);
+        assert_eq!(first.interval, p.initial);
+        let s = State {
+            interval: first.interval,
+            ..s
+        };
+        let second = next(&p, &s, Found::Nothing, now, 1);
+        assert_eq!(second.interval, p.initial.mul_f64(1.5));
+        let big = State {
+            interval: Duration::from_secs(23 * 3600),
+            ..s
+        };
+        assert_eq!(next(&p, &big, Found::Nothing, now, 1).interval, p.max);
+        assert_eq!(next(&p, &big, Found::Change, now, 1).interval, p.initial);
+        assert_eq!(next(&p, &big, Found::Failure, now, 1).interval, p.max);
+    }
+
+    #[test]
+    fn old_quiet_articles_retire_and_until_is_honoured() {
+        let p = Policy::default();
+        let now = t("2026-04-01T00:00:00Z");
+        let quiet = state(3600, "2026-03-01T00:00:00Z");
+        assert_eq!(next(&p, &quiet, Found::Nothing, now, 1).at, None);
+        assert!(next(&p, &quiet, Found::Change, now, 1).at.is_some());
+        let fixed = State {
+            every: Some(Duration::from_secs(3600)),
+            ..quiet
+        };
+        assert!(next(&p, &fixed, Found::Nothing, now, 1).at.is_some());
+        let until = State {
+            until: Some(t("2026-03-15T00:00:00Z")),
+            ..fixed
+        };
+        assert_eq!(next(&p, &until, Found::Nothing, now, 1).at, None);
+    }
+
+    #[test]
+    fn jitter_spreads_but_never_goes_back_in_time() {
+        let p = Policy::default();
+        let now = t("2026-03-02T00:00:00Z");
+        let s = state(0, "2026-03-02T00:00:00Z");
+        let times: std::collections::HashSet<Timestamp> = (0..200)
+            .map(|id| next(&p, &s, Found::Change, now, id).at.unwrap())
+            .collect();
+        assert!(times.len() > 150, "spread: {}", times.len());
+        for at in &times {
+            assert!(*at > now);
+            let gap = at.duration_since(now).as_secs() as f64;
+            assert!(
+                (p.initial.as_secs() as f64 * 0.89..=p.initial.as_secs() as f64 * 1.11)
+                    .contains(&gap)
+            );
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("2h30m"), Some(Duration::from_secs(9000)));
+        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
+        for bad in ["", "10", "1x", "m", "0s"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}

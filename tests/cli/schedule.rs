@@ -1,0 +1,92 @@
+//! The schedule: adaptive pace, `check --due`, fixed pace, retirement, resume.
+
+use crate::common::{Env, PARAS, page};
+
+fn at(env: &Env, id: i64) -> serde_json::Value {
+    env.listed(id)
+}
+
+#[test]
+fn adaptive_pace_due_checks_retirement_and_resume() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run_at("2026-03-01T12:00:00Z", &["track", &url])
+        .expect(0);
+    let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
+    // First gap: 20 minutes, give or take the 10% jitter.
+    assert!(
+        ("2026-03-01T12:18:00".."2026-03-01T12:22:01").contains(&next.as_str()),
+        "{next}"
+    );
+
+    let early = env
+        .run_at("2026-03-01T12:05:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(early.stderr.contains("checked 0,"), "{}", early.stderr);
+    let due = env
+        .run_at("2026-03-01T12:30:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(
+        due.stderr.contains("checked 1, changed 0"),
+        "{}",
+        due.stderr
+    );
+    // Nothing changed: the gap grows (about 30 minutes now).
+    let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
+    assert!(
+        ("2026-03-01T12:57:00".."2026-03-01T13:03:01").contains(&next.as_str()),
+        "{next}"
+    );
+
+    // Weeks of quiet: retired, no longer due, listed as such.
+    env.run_at("2026-04-01T00:00:00Z", &["check", "--due"])
+        .expect(0);
+    let a = at(&env, 1);
+    assert_eq!(a["retired_at"], "2026-04-01T00:00:00.000Z");
+    assert!(
+        env.run(&["list"])
+            .expect(0)
+            .stdout
+            .contains("retired 2026-04-01")
+    );
+    let none = env
+        .run_at("2026-05-01T00:00:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(none.stderr.contains("checked 0,"), "{}", none.stderr);
+
+    // Resumed: due at once, then adaptive again.
+    let out = env
+        .run_at("2026-05-01T00:00:00Z", &["resume", "1"])
+        .expect(0);
+    assert!(out.stdout.contains("#1 resumed"), "{}", out.stdout);
+    let back = env
+        .run_at("2026-05-01T00:00:01Z", &["check", "--due"])
+        .expect(0);
+    assert!(back.stderr.contains("checked 1,"), "{}", back.stderr);
+    assert_eq!(at(&env, 1)["retired_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn fixed_pace_and_until() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run_at(
+        "2026-03-01T12:00:00Z",
+        &["track", "--every", "2h", "--until", "2026-03-02", &url],
+    )
+    .expect(0);
+    let a = at(&env, 1);
+    assert_eq!(a["every_secs"], 7200);
+    assert_eq!(a["until"], "2026-03-02T00:00:00.000Z");
+    let next = a["next_check_at"].as_str().unwrap().to_owned();
+    assert!(
+        ("2026-03-01T13:48:00".."2026-03-01T14:12:01").contains(&next.as_str()),
+        "{next}"
+    );
+    // Past `until`: retired after its next check.
+    env.run_at("2026-03-02T01:00:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(at(&env, 1)["retired_at"].is_string());
+    let bad = env.run(&["track", "--every", "soon", &url]).expect(2);
+    assert!(bad.stderr.contains("--every \"soon\""), "{}", bad.stderr);
+}
