@@ -10,6 +10,11 @@
 //! [fetch]
 //! timeout = 30                      # seconds for one page
 //! contact = "mailto:desk@example.com"   # added to the User-Agent
+//! concurrency = 16                  # requests in flight over all hosts
+//! host_concurrency = 1              # requests in flight to one host
+//! host_delay = 2                    # seconds between requests to one host
+//! retries = 2                       # retries of timeouts, 429 and 5xx
+//! robots = true                     # honour robots.txt
 //!
 //! [sites."example.com"]             # also matches www.example.com etc.
 //! select = "div.article-body"       # the body container
@@ -75,6 +80,16 @@ pub struct Config {
     pub timeout: Sourced<u64>,
     /// A contact (URL or mailto:) added to the User-Agent.
     pub contact: Sourced<Option<String>>,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: Sourced<usize>,
+    /// Requests in flight at once to one host.
+    pub host_concurrency: Sourced<usize>,
+    /// Seconds between two requests to one host.
+    pub host_delay: Sourced<f64>,
+    /// Retries of a transient failure.
+    pub retries: Sourced<u32>,
+    /// Honour robots.txt.
+    pub robots: Sourced<bool>,
     /// Extraction rules by host.
     pub sites: BTreeMap<String, SiteRule>,
 }
@@ -118,6 +133,12 @@ struct FileConfig {
 struct FetchFile {
     timeout: Option<u64>,
     contact: Option<String>,
+    concurrency: Option<usize>,
+    host_concurrency: Option<usize>,
+    /// Seconds.
+    host_delay: Option<f64>,
+    retries: Option<u32>,
+    robots: Option<bool>,
 }
 
 /// What the command line said about configuration.
@@ -127,6 +148,12 @@ pub struct Overrides {
     pub path: Option<PathBuf>,
     /// `--timeout SECS`.
     pub timeout: Option<u64>,
+    /// `--concurrency N`.
+    pub concurrency: Option<usize>,
+    /// `--host-concurrency N`.
+    pub host_concurrency: Option<usize>,
+    /// `--host-delay SECS`.
+    pub host_delay: Option<f64>,
 }
 
 impl Config {
@@ -139,6 +166,11 @@ impl Config {
             file: None,
             timeout: Sourced::default(30),
             contact: Sourced::default(None),
+            concurrency: Sourced::default(16),
+            host_concurrency: Sourced::default(1),
+            host_delay: Sourced::default(2.0),
+            retries: Sourced::default(2),
+            robots: Sourced::default(true),
             sites: BTreeMap::new(),
         };
         let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
@@ -161,8 +193,41 @@ impl Config {
                 })?;
             config.timeout.set(secs, Source::Env("REDLINE_TIMEOUT"));
         }
+        let num = |var: &'static str| -> Result<Option<f64>, ConfigError> {
+            match env(var).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => v
+                    .trim_end_matches('s')
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| *n >= 0.0)
+                    .map(Some)
+                    .ok_or(ConfigError::Env {
+                        var,
+                        value: v,
+                        why: "not a non-negative number".into(),
+                    }),
+            }
+        };
+        if let Some(d) = num("REDLINE_HOST_DELAY")? {
+            config.host_delay.set(d, Source::Env("REDLINE_HOST_DELAY"));
+        }
+        if let Some(r) = num("REDLINE_RETRIES")? {
+            config.retries.set(r as u32, Source::Env("REDLINE_RETRIES"));
+        }
         if let Some(secs) = flags.timeout {
             config.timeout.set(secs, Source::Flag("--timeout"));
+        }
+        if let Some(n) = flags.concurrency {
+            config.concurrency.set(n, Source::Flag("--concurrency"));
+        }
+        if let Some(n) = flags.host_concurrency {
+            config
+                .host_concurrency
+                .set(n, Source::Flag("--host-concurrency"));
+        }
+        if let Some(d) = flags.host_delay {
+            config.host_delay.set(d, Source::Flag("--host-delay"));
         }
         Ok(config)
     }
@@ -189,6 +254,21 @@ impl Config {
         }
         if let Some(c) = file.fetch.contact {
             self.contact.set(Some(c), source.clone());
+        }
+        if let Some(n) = file.fetch.concurrency {
+            self.concurrency.set(n, source.clone());
+        }
+        if let Some(n) = file.fetch.host_concurrency {
+            self.host_concurrency.set(n, source.clone());
+        }
+        if let Some(d) = file.fetch.host_delay {
+            self.host_delay.set(d.max(0.0), source.clone());
+        }
+        if let Some(r) = file.fetch.retries {
+            self.retries.set(r, source.clone());
+        }
+        if let Some(r) = file.fetch.robots {
+            self.robots.set(r, source.clone());
         }
         self.sites = file.sites;
         self.file = Some(path.to_owned());
@@ -244,7 +324,7 @@ mod tests {
         std::fs::write(&path, "[fetch]\ntimeout = 12\ncontact = \"mailto:a@b\"\n").unwrap();
         let flags = Overrides {
             path: Some(path.clone()),
-            timeout: None,
+            ..Overrides::default()
         };
         let c = Config::load(&flags, env_from(&[])).unwrap();
         assert_eq!(c.timeout.value, 12);
@@ -273,7 +353,7 @@ mod tests {
         std::fs::write(&path, "[sites.\"example.com\"]\nselct = \"div\"\n").unwrap();
         let flags = Overrides {
             path: Some(path.clone()),
-            timeout: None,
+            ..Overrides::default()
         };
         let e = Config::load(&flags, env_from(&[])).unwrap_err().to_string();
         assert!(

@@ -89,8 +89,18 @@ impl Route {
     }
 }
 
-type Routes = Arc<Mutex<HashMap<String, Route>>>;
-type Served = Arc<Mutex<Vec<(String, u16)>>>;
+/// Each path's routes: the first answers; a sequence moves on after each
+/// request until its last route, which stays.
+type Routes = Arc<Mutex<HashMap<String, std::collections::VecDeque<Route>>>>;
+type Served = Arc<Mutex<Vec<Served1>>>;
+
+/// One response sent: the path, the status, and when the request came in.
+#[derive(Debug, Clone)]
+pub struct Served1 {
+    pub path: String,
+    pub status: u16,
+    pub at: std::time::Instant,
+}
 
 /// The running server.
 pub struct Server {
@@ -118,7 +128,14 @@ impl Server {
             let served = served.clone();
             std::thread::spawn(move || {
                 for request in inner.incoming_requests() {
-                    let route = lock(&routes).get(request.url()).cloned();
+                    let at = std::time::Instant::now();
+                    let route = lock(&routes).get_mut(request.url()).and_then(|seq| {
+                        if seq.len() > 1 {
+                            seq.pop_front()
+                        } else {
+                            seq.front().cloned()
+                        }
+                    });
                     let served = served.clone();
                     std::thread::spawn(move || {
                         let path = request.url().to_owned();
@@ -126,7 +143,7 @@ impl Server {
                         served
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
-                            .push((path, status));
+                            .push(Served1 { path, status, at });
                     });
                 }
             })
@@ -151,11 +168,16 @@ impl Server {
 
     /// Serves `route` at `path` from now on.
     pub fn set(&self, path: &str, route: Route) {
-        lock(&self.routes).insert(path.to_owned(), route);
+        lock(&self.routes).insert(path.to_owned(), [route].into());
     }
 
-    /// Every response sent so far: path and status, in order.
-    pub fn served(&self) -> Vec<(String, u16)> {
+    /// Serves `routes` at `path` one request after another; the last one stays.
+    pub fn set_sequence(&self, path: &str, routes: Vec<Route>) {
+        lock(&self.routes).insert(path.to_owned(), routes.into());
+    }
+
+    /// Every response sent so far, in order.
+    pub fn served(&self) -> Vec<Served1> {
         self.served
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -177,7 +199,9 @@ impl Drop for Server {
     }
 }
 
-fn lock(routes: &Routes) -> std::sync::MutexGuard<'_, HashMap<String, Route>> {
+fn lock(
+    routes: &Routes,
+) -> std::sync::MutexGuard<'_, HashMap<String, std::collections::VecDeque<Route>>> {
     routes.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -1,7 +1,7 @@
 //! The tracking pipeline: fetch → extract → fingerprint → diff → store, for
 //! articles in the store.
 //!
-//! Fetches run concurrently (up to [`TrackerOptions::concurrency`]); results
+//! Fetches run concurrently, as the fetcher's politeness allows; results
 //! are written one article at a time, each revision in one transaction. A
 //! failed fetch is recorded as a failed check and never touches what is
 //! already stored.
@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -27,8 +26,6 @@ use crate::store::{
 /// How a pass runs.
 #[derive(Debug, Clone)]
 pub struct TrackerOptions {
-    /// Fetches in flight at once.
-    pub concurrency: usize,
     pub diff: DiffOptions,
     pub clock: Clock,
     /// Extraction rules by host (from the config file).
@@ -40,7 +37,6 @@ pub struct TrackerOptions {
 impl Default for TrackerOptions {
     fn default() -> Self {
         Self {
-            concurrency: 8,
             diff: DiffOptions::default(),
             clock: Clock::System,
             sites: Arc::default(),
@@ -182,11 +178,10 @@ impl<'s> Tracker<'s> {
     /// each and a revision where the article changed. Results are in the order
     /// given.
     pub async fn check(&mut self, articles: &[ArticleRow]) -> Result<Vec<CheckResult>, StoreError> {
-        let limit = Arc::new(Semaphore::new(self.opts.concurrency.max(1)));
+        // Concurrency and per-host politeness are the fetcher's.
         let mut tasks = JoinSet::new();
         for (i, a) in articles.iter().enumerate() {
             let fetcher = self.fetcher.clone();
-            let limit = limit.clone();
             let url = a.url.clone();
             let has_revision = self.store.latest_revision(a.id)?.is_some();
             let validators = if has_revision {
@@ -199,7 +194,6 @@ impl<'s> Tracker<'s> {
             };
             let opts = self.opts.extract_options(a);
             tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
                 (
                     i,
                     fetch_and_extract(&fetcher, &url, &validators, opts).await,

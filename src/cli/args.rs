@@ -77,6 +77,37 @@ pub struct GlobalArgs {
     )]
     pub config: Option<PathBuf>,
 
+    /// Requests in flight at once, over all hosts
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        long_help = "Requests in flight at once, over all hosts. Default: 16, or [fetch]\n\
+                     concurrency in the config file."
+    )]
+    pub concurrency: Option<usize>,
+
+    /// Requests in flight at once to one host
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        long_help = "Requests in flight at once to one host. Default: 1, or [fetch]\n\
+                     host_concurrency in the config file."
+    )]
+    pub host_concurrency: Option<usize>,
+
+    /// Time between two requests to one host (e.g. 2s, 0s)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        long_help = "Time between the starts of two requests to one host; a longer\n\
+                     Crawl-delay in the host's robots.txt wins. Default: 2s, or [fetch]\n\
+                     host_delay (seconds) in the config file. Environment: REDLINE_HOST_DELAY."
+    )]
+    pub host_delay: Option<String>,
+
     /// Never page long output
     #[arg(
         long,

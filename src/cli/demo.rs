@@ -35,7 +35,13 @@ pub async fn run(
         CliError::runtime(format!("cannot start the demo server on 127.0.0.1: {e}"))
     })?;
     let mut store = Store::open(&db)?;
-    let fetcher = ctx.fetcher()?;
+    // The demo server is local and ours: no spacing, no robots.txt.
+    let fetcher = crate::fetch::Fetcher::new(crate::fetch::FetchPolicy {
+        host_delay: std::time::Duration::ZERO,
+        robots: false,
+        retries: 0,
+        ..ctx.policy.clone()
+    })?;
     // The demo's sites are fictional: no config rule applies to them.
     let opts = TrackerOptions {
         clock: ctx.clock,

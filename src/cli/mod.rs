@@ -145,6 +145,11 @@ fn fetch_policy(config: &Config) -> FetchPolicy {
     let mut policy = FetchPolicy {
         timeout: Duration::from_secs(secs),
         connect_timeout: Duration::from_secs(secs.min(10)),
+        concurrency: config.concurrency.value,
+        host_concurrency: config.host_concurrency.value,
+        host_delay: Duration::from_secs_f64(config.host_delay.value),
+        retries: config.retries.value,
+        robots: config.robots.value,
         ..FetchPolicy::default()
     };
     if let Some(contact) = &config.contact.value {
@@ -159,6 +164,21 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     let overrides = Overrides {
         path: g.config.clone(),
         timeout: g.timeout,
+        concurrency: g.concurrency,
+        host_concurrency: g.host_concurrency,
+        host_delay: g
+            .host_delay
+            .as_deref()
+            .map(|d| {
+                crate::schedule::parse_duration(d)
+                    .map(|d| d.as_secs_f64())
+                    .or_else(|| (d.trim_end_matches('s') == "0").then_some(0.0))
+                    .ok_or_else(|| {
+                        CliError::usage(format!("--host-delay {d:?} is not a duration"))
+                            .hint("write it like 2s, 500ms is not supported; 0s for none")
+                    })
+            })
+            .transpose()?,
     };
     let config = Config::load(&overrides, |k| std::env::var(k).ok())?;
     let ctx = Context {

@@ -6,7 +6,11 @@
 //! that says what went wrong in words a user can act on.
 
 pub mod charset;
+pub mod polite;
+pub mod robots;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap};
@@ -26,6 +30,20 @@ pub struct FetchPolicy {
     pub max_body_bytes: u64,
     /// Most redirects followed.
     pub max_redirects: usize,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub host_concurrency: usize,
+    /// Time between the starts of two requests to one host (a longer
+    /// robots.txt `Crawl-delay` wins).
+    pub host_delay: Duration,
+    /// Retries of a transient failure (timeout, 429, 5xx, reset connection).
+    pub retries: u32,
+    /// First wait before a retry; doubled each time (a `Retry-After` up to a
+    /// minute wins).
+    pub retry_backoff: Duration,
+    /// Honour robots.txt.
+    pub robots: bool,
 }
 
 impl Default for FetchPolicy {
@@ -39,6 +57,12 @@ impl Default for FetchPolicy {
             timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 10,
+            concurrency: 16,
+            host_concurrency: 1,
+            host_delay: Duration::from_secs(2),
+            retries: 2,
+            retry_backoff: Duration::from_secs(1),
+            robots: true,
         }
     }
 }
@@ -163,7 +187,14 @@ pub enum FetchError {
     #[error("{url}: too many redirects (more than {limit})")]
     Redirects { url: String, limit: usize },
     #[error("{url}: HTTP {status}{}", reason(*status))]
-    Status { url: String, status: u16 },
+    Status {
+        url: String,
+        status: u16,
+        /// What a 429 or 503 asked for in `Retry-After`.
+        retry_after: Option<Duration>,
+    },
+    #[error("{url}: disallowed by the site's robots.txt")]
+    Robots { url: String },
     #[error("{url}: body larger than the {limit} byte cap")]
     TooLarge { url: String, limit: u64 },
     #[error("{url}: not an HTML page (Content-Type: {content_type})")]
@@ -187,6 +218,15 @@ fn reason(status: u16) -> String {
 }
 
 impl FetchError {
+    /// Worth trying again soon: a timeout, a reset connection, 429 or a 5xx.
+    pub fn transient(&self) -> bool {
+        match self {
+            FetchError::Timeout { .. } | FetchError::Request { .. } => true,
+            FetchError::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
     /// The HTTP status, when the server answered with an error status.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -214,17 +254,52 @@ impl FetchError {
                 "the server failed; redline will try again at the next check"
             }
             FetchError::TooLarge { .. } => "this does not look like an article page",
+            FetchError::Robots { .. } => {
+                "the site asks robots not to fetch this page; redline honours robots.txt"
+            }
             FetchError::NotHtml { .. } => "redline tracks HTML pages; check the URL",
             _ => return None,
         })
     }
 }
 
-/// The HTTP client. Cheap to clone; share one per run.
-#[derive(Debug, Clone)]
+/// The HTTP client with its politeness gate and robots.txt cache. Cheap to
+/// clone; share one per run.
+#[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     policy: FetchPolicy,
+    gate: Arc<polite::Gate>,
+    robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<robots::Robots>>>>>,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+/// `host:port`, the unit of politeness.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// A `Retry-After` of whole seconds (dates are rare and ignored).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 impl Fetcher {
@@ -236,15 +311,99 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::limited(policy.max_redirects))
             .build()
             .map_err(FetchError::Client)?;
-        Ok(Self { client, policy })
+        let gate = Arc::new(polite::Gate::new(
+            policy.concurrency,
+            policy.host_concurrency,
+            policy.host_delay,
+        ));
+        Ok(Self {
+            client,
+            policy,
+            gate,
+            robots: Arc::default(),
+        })
+    }
+
+    /// The robots.txt rules for a URL's host, fetched once per run. A file that
+    /// is missing or cannot be fetched allows everything.
+    async fn robots_for(&self, url: &Url) -> robots::Robots {
+        let key = host_key(url);
+        let cell = {
+            let mut map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
+            map.entry(key.clone()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let mut robots_url = url.clone();
+            robots_url.set_path("/robots.txt");
+            robots_url.set_query(None);
+            let _pass = self.gate.enter(&key, None).await;
+            let agent = self
+                .policy
+                .user_agent
+                .split('/')
+                .next()
+                .unwrap_or("redline")
+                .to_owned();
+            match self.client.get(robots_url).send().await {
+                Ok(r) if r.status().is_success() => match r.text().await {
+                    Ok(text) if text.len() < 512 * 1024 => robots::Robots::parse(&text, &agent),
+                    _ => robots::Robots::default(),
+                },
+                _ => robots::Robots::default(),
+            }
+        })
+        .await
+        .clone()
+    }
+
+    /// Fetches `url` politely: robots.txt honoured, the host's turn awaited,
+    /// transient failures retried with back-off (or as `Retry-After` asks).
+    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let key = host_key(url);
+        let crawl_delay = if self.policy.robots && matches!(url.scheme(), "http" | "https") {
+            let rules = self.robots_for(url).await;
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_owned(),
+            };
+            if !rules.allows(&path) {
+                return Err(FetchError::Robots {
+                    url: url.to_string(),
+                });
+            }
+            rules.crawl_delay
+        } else {
+            None
+        };
+        let mut attempt = 0;
+        loop {
+            let pass = self.gate.enter(&key, crawl_delay).await;
+            let result = self.fetch_once(url, validators).await;
+            drop(pass);
+            match result {
+                Err(e) if e.transient() && attempt < self.policy.retries => {
+                    let asked = match &e {
+                        FetchError::Status { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    let wait = asked
+                        .filter(|d| *d <= Duration::from_secs(60))
+                        .unwrap_or(self.policy.retry_backoff * 2u32.pow(attempt));
+                    tracing::debug!(%url, attempt, ?wait, "retrying: {e}");
+                    self.gate.hold_off(&key, wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     pub fn policy(&self) -> &FetchPolicy {
         &self.policy
     }
 
-    /// Fetches `url`, conditionally when `validators` are given.
-    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+    /// One request for `url`, conditionally when `validators` are given.
+    async fn fetch_once(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let name = url.as_str().to_owned();
         if !matches!(url.scheme(), "http" | "https") {
@@ -278,7 +437,11 @@ impl Fetcher {
         }
         let gone = matches!(status, 404 | 410);
         if !resp.status().is_success() && !gone {
-            return Err(FetchError::Status { url: name, status });
+            return Err(FetchError::Status {
+                url: name,
+                status,
+                retry_after: retry_after(resp.headers()),
+            });
         }
         let content_type = resp
             .headers()

@@ -74,6 +74,10 @@ impl Env {
             .env("REDLINE_DB", &self.db)
             .env("REDLINE_NOW", "2026-03-01T12:00:00Z")
             .env("REDLINE_TIMEOUT", self.timeout_secs.to_string())
+            // Politeness and retries have their own tests; elsewhere they only
+            // slow the suite down.
+            .env("REDLINE_HOST_DELAY", "0")
+            .env("REDLINE_RETRIES", "0")
             .env("TERM", "dumb")
             .current_dir(self.dir.path());
         cmd

@@ -134,7 +134,13 @@ fn unchanged_pages_are_fetched_conditionally() {
     env.run(&["track", &url]).expect(0);
     env.run(&["check"]).expect(0);
     env.run(&["check"]).expect(0);
-    let statuses: Vec<u16> = env.server.served().into_iter().map(|(_, s)| s).collect();
+    let statuses: Vec<u16> = env
+        .server
+        .served()
+        .into_iter()
+        .filter(|s| s.path == "/a")
+        .map(|s| s.status)
+        .collect();
     assert_eq!(statuses, [200, 304, 304]);
     assert_eq!(env.revisions("1"), 1);
 }
