@@ -151,8 +151,8 @@ impl<'s> Tracker<'s> {
         let now = rfc3339(self.opts.clock.now());
         let mut results = Vec::new();
         let mut added = Vec::new();
-        for url in urls {
-            let (row, created) = self.store.add_article(url.as_str(), selector, pace, &now)?;
+        let names: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
+        for (row, created) in self.store.add_articles(&names, selector, pace, &now)? {
             if created {
                 added.push(row);
                 results.push(None);

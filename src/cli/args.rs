@@ -159,8 +159,11 @@ pub enum Command {
     /// Start tracking URLs and fetch their first version now
     Track {
         /// Article URLs (http or https)
-        #[arg(required = true, value_name = "URL")]
+        #[arg(required_unless_present = "from_file", value_name = "URL")]
         urls: Vec<String>,
+        /// Read URLs from FILE, one per line (`-`: stdin; blank lines and `#` comments skipped)
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
         /// CSS selector of the article body on these pages
         #[arg(
             long,
@@ -196,6 +199,24 @@ pub enum Command {
         /// Only the articles whose next check is due (for cron and timers)
         #[arg(long)]
         due: bool,
+    },
+    /// Stop tracking articles (their history stays; `resume` undoes it)
+    Untrack {
+        /// Articles by id or URL
+        #[arg(required_unless_present = "from_file", value_name = "ID|URL")]
+        targets: Vec<String>,
+        /// Read the articles from FILE, one per line (`-`: stdin)
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
+        /// Delete the articles and all their revisions instead
+        #[arg(long)]
+        delete: bool,
+    },
+    /// Run the schedule until stopped (SIGINT/SIGTERM finish the pass, then exit)
+    Watch {
+        /// Seconds to wait at most between looks at the schedule
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        poll: u64,
     },
     /// Bring retired articles back to being checked
     Resume {

@@ -525,6 +525,147 @@ pub fn extract(
     Ok(Status::failed_if(failed))
 }
 
+/// Lines of a list file (`-` for stdin): trimmed, blank lines and `#`
+/// comments skipped.
+pub fn read_list(path: &std::path::Path) -> Result<Vec<String>, CliError> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(drop)
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| {
+        CliError::runtime(format!("cannot read {}: {e}", path.display())).hint("check the path")
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// `redline untrack`: stop checking (history kept), or delete with `--delete`.
+pub fn untrack(
+    ctx: &Context,
+    out: Out<'_>,
+    targets: &[String],
+    delete: bool,
+) -> Result<Status, CliError> {
+    let mut store = ctx.store()?;
+    let articles = targets_or_all(&store, targets, false)?;
+    let now = crate::clock::rfc3339(ctx.clock.now());
+    for a in &articles {
+        if delete {
+            store.delete_article(a.id)?;
+            writeln!(out, "#{} deleted with its history: {}", a.id, a.url)?;
+        } else {
+            store.retire(a.id, &now)?;
+            writeln!(
+                out,
+                "#{} untracked (history kept; `redline resume {}` undoes it): {}",
+                a.id, a.id, a.url
+            )?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// `redline watch`: checks what is due, sleeps until the next article falls
+/// due (at most `poll` seconds), and again, until SIGINT or SIGTERM; a pass
+/// under way is finished and written first.
+pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, CliError> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = Arc::new(AtomicBool::new(false));
+    let notify = Arc::new(tokio::sync::Notify::new());
+    {
+        let (stop, notify) = (stop.clone(), notify.clone());
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            stop.store(true, Ordering::SeqCst);
+            notify.notify_waiters();
+        });
+    }
+    let mut store = ctx.store()?;
+    let fetcher = ctx.fetcher()?;
+    ctx.status("watching; stop with Ctrl-C or SIGTERM");
+    while !stop.load(Ordering::SeqCst) {
+        let now = crate::clock::rfc3339(ctx.clock.now());
+        let due = store.due(&now)?;
+        if !due.is_empty() {
+            let results = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+                .check(&due)
+                .await?;
+            let changed = results
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.outcome,
+                        Outcome::Changed | Outcome::Revert | Outcome::Takedown | Outcome::First
+                    )
+                })
+                .count();
+            let failed = results.iter().filter(|c| c.failed()).count();
+            for c in results.iter().filter(|c| c.rev.is_some() || c.failed()) {
+                match (&c.error, c.rev) {
+                    (Some(e), _) => writeln!(out, "#{} failed: {e}", c.article_id)?,
+                    (None, Some(rev)) => writeln!(
+                        out,
+                        "#{} rev {rev}: {}",
+                        c.article_id,
+                        c.title.as_deref().unwrap_or("(no headline)")
+                    )?,
+                    _ => {}
+                }
+            }
+            out.flush()?;
+            ctx.status(&format!(
+                "{now}: checked {}, changed {changed}, failed {failed}",
+                results.len()
+            ));
+            continue;
+        }
+        // Sleep until the next article is due, at most `poll` seconds.
+        let wait = store
+            .next_due_at()?
+            .and_then(|n| crate::clock::parse_rfc3339(&n))
+            .map(|n| n.duration_since(ctx.clock.now()).as_secs().max(1) as u64)
+            .unwrap_or(poll)
+            .min(poll.max(1));
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(wait)) => {}
+            _ = notify.notified() => {}
+        }
+    }
+    ctx.status("stopped");
+    Ok(Status::Success)
+}
+
+/// Resolves on SIGINT or (on Unix) SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// `redline resume`: retired articles are checked again, from now.
 pub fn resume(ctx: &Context, out: Out<'_>, targets: &[String]) -> Result<Status, CliError> {
     let mut store = ctx.store()?;

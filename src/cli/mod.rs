@@ -202,12 +202,16 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     let out = output.writer();
     let status = match cli.command {
         Command::Track {
-            urls,
+            mut urls,
+            from_file,
             selector,
             every,
             adaptive: _,
             until,
         } => {
+            if let Some(file) = &from_file {
+                urls.extend(commands::read_list(file)?);
+            }
             let pace = commands::pace(every.as_deref(), until.as_deref())?;
             block_on(commands::track(
                 &ctx,
@@ -217,6 +221,17 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
                 &pace,
             ))
         }
+        Command::Untrack {
+            mut targets,
+            from_file,
+            delete,
+        } => {
+            if let Some(file) = &from_file {
+                targets.extend(commands::read_list(file)?);
+            }
+            commands::untrack(&ctx, out, &targets, delete)
+        }
+        Command::Watch { poll } => block_on(commands::watch(&ctx, out, poll)),
         Command::Check { targets, due } => block_on(commands::check(&ctx, out, &targets, due)),
         Command::Resume { targets } => commands::resume(&ctx, out, &targets),
         Command::List { json } => commands::list(&ctx, out, json),

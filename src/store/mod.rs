@@ -436,6 +436,98 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Adds many articles in one transaction; returns each row and whether it
+    /// was new.
+    pub fn add_articles(
+        &mut self,
+        urls: &[String],
+        selector: Option<&str>,
+        pace: &Pace,
+        now: &str,
+    ) -> Result<Vec<(ArticleRow, bool)>> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Self::err_at(&path, e))?;
+        let mut ids = Vec::with_capacity(urls.len());
+        for url in urls {
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(|e| Self::err_at(&path, e))?;
+            match existing {
+                Some(id) => ids.push((id, false)),
+                None => {
+                    tx.execute(
+                        "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
+                         VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                        params![url, selector, now, pace.every_secs, pace.until],
+                    )
+                    .map_err(|e| Self::err_at(&path, e))?;
+                    ids.push((tx.last_insert_rowid(), true));
+                }
+            }
+        }
+        tx.commit().map_err(|e| Self::err_at(&path, e))?;
+        ids.into_iter()
+            .map(|(id, new)| {
+                let row = self
+                    .article(id)?
+                    .ok_or_else(|| self.damaged(format!("article {id} vanished")))?;
+                Ok((row, new))
+            })
+            .collect()
+    }
+
+    /// Stops checking an article (its history stays); `resume` undoes it.
+    pub fn retire(&mut self, id: i64, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET retired_at = ?2, next_check_at = NULL WHERE id = ?1",
+                params![id, now],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Deletes an article and its history (revisions and checks; blobs that
+    /// no other revision uses are removed too).
+    pub fn delete_article(&mut self, id: i64) -> Result<()> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        tx.execute("DELETE FROM checks WHERE article_id = ?1", [id])
+            .map_err(map)?;
+        tx.execute("DELETE FROM revisions WHERE article_id = ?1", [id])
+            .map_err(map)?;
+        tx.execute("DELETE FROM articles WHERE id = ?1", [id])
+            .map_err(map)?;
+        tx.execute(
+            "DELETE FROM blobs WHERE sha256 NOT IN (SELECT raw_sha256 FROM revisions)
+                 AND sha256 NOT IN (SELECT text_sha256 FROM revisions)",
+            [],
+        )
+        .map_err(map)?;
+        tx.commit().map_err(map)
+    }
+
+    /// The earliest next check of active articles.
+    pub fn next_due_at(&self) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT min(next_check_at) FROM articles WHERE retired_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Brings a retired article back: due now, at the initial pace.
     pub fn resume(&mut self, id: i64, now: &str) -> Result<()> {
         self.conn

@@ -9,6 +9,7 @@ mod demo;
 mod diff;
 mod errors;
 mod extract;
+mod many;
 mod polite;
 mod real_page;
 mod rules;

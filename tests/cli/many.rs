@@ -1,0 +1,137 @@
+//! Many URLs at once, untracking, and the watch daemon.
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::common::{Env, PARAS, page};
+
+#[test]
+fn track_from_a_file_or_stdin_skips_comments_and_blanks() {
+    let env = Env::new();
+    let urls: Vec<String> = (0..5)
+        .map(|i| env.serve(&format!("/s{i}"), &page(&format!("Story {i}"), PARAS, "x")))
+        .collect();
+    let list = env.path("urls.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# morning list\n{}\n\n  {}  \n# done\n{}\n",
+            urls[0], urls[1], urls[2]
+        ),
+    )
+    .unwrap();
+    let out = env
+        .run(&["track", "--from-file", list.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(out.stdout.matches("tracking:").count(), 3, "{}", out.stdout);
+    let mut child = env
+        .command()
+        .args(["track", "--from-file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    write!(
+        child.stdin.take().unwrap(),
+        "{}\n{}\n{}\n",
+        urls[2],
+        urls[3],
+        urls[4]
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("#3 already tracked") && stdout.matches("tracking:").count() == 2,
+        "{stdout}"
+    );
+    assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 5);
+
+    std::fs::write(&list, "https://ok.example/a\nnot a url\n").unwrap();
+    let bad = env
+        .run(&["track", "--from-file", list.to_str().unwrap()])
+        .expect(2);
+    assert!(bad.stderr.contains("\"not a url\""), "{}", bad.stderr);
+}
+
+#[test]
+fn untrack_keeps_history_and_delete_removes_it() {
+    let env = Env::new();
+    let a = env.serve("/a", &page("A", PARAS, "x"));
+    let b = env.serve("/b", &page("B", PARAS, "x"));
+    env.run(&["track", &a, &b]).expect(0);
+    let out = env.run(&["untrack", "1"]).expect(0);
+    assert!(out.stdout.contains("#1 untracked"), "{}", out.stdout);
+    let listed = env.listed(1);
+    assert!(listed["retired_at"].is_string());
+    assert_eq!(listed["revisions"], 1);
+    let due = env
+        .run_at("2026-03-02T00:00:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(
+        due.stderr.contains("checked 1,"),
+        "only #2 is due: {}",
+        due.stderr
+    );
+    env.run(&["untrack", "--delete", &b]).expect(0);
+    assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 1);
+    env.run(&["log", "2"]).expect(1);
+}
+
+#[test]
+fn watch_checks_what_is_due_and_stops_cleanly_on_sigterm() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("A", PARAS, "x"));
+    // Tracked, not yet checked: due at once.
+    env.run(&["track", &url]).expect(0);
+    env.run(&["resume", "1"]).expect(0);
+    let mut child = env
+        .command()
+        .env_remove("REDLINE_NOW")
+        .args(["watch", "--poll", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    // Wait for the pass to be written.
+    loop {
+        let checks = env
+            .server
+            .served()
+            .iter()
+            .filter(|s| s.path == "/a")
+            .count();
+        if checks >= 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "watch did not check"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "watch did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("checked 1,") && stderr.contains("stopped"),
+        "{stderr}"
+    );
+}
