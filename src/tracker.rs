@@ -342,8 +342,12 @@ impl<'s> Tracker<'s> {
                     },
                     &check,
                 )?;
-                result.outcome = Outcome::Takedown;
-                result.rev = Some(rev);
+                result.outcome = if rev.is_some() {
+                    Outcome::Takedown
+                } else {
+                    Outcome::Unchanged
+                };
+                result.rev = rev;
                 result.words_removed = diff.stats.words_removed;
             }
             Fetch::NotModified { status, elapsed_ms } => {
@@ -443,6 +447,10 @@ impl<'s> Tracker<'s> {
                     },
                     &check,
                 )?;
+                let Some(rev) = rev else {
+                    // Another pass recorded this very text meanwhile.
+                    return Ok(result);
+                };
                 result.outcome = outcome;
                 result.rev = Some(rev);
                 result.revert_of = revert_of;

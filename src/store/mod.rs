@@ -831,7 +831,16 @@ impl Store {
 
     /// Records a revision with its blobs and the check that found it, in one
     /// transaction. Returns the new revision number.
-    pub fn record_revision(&mut self, rev: &NewRevision<'_>, check: &NewCheck) -> Result<i64> {
+    ///
+    /// When another process recorded a revision with the same fingerprint
+    /// since this one was decided on, nothing is recorded but the check (as
+    /// unchanged), and `None` is returned: two passes over one database never
+    /// record a revision twice.
+    pub fn record_revision(
+        &mut self,
+        rev: &NewRevision<'_>,
+        check: &NewCheck,
+    ) -> Result<Option<i64>> {
         let path = self.path.clone();
         let map = |e| Self::err_at(&path, e);
         let article_json = serde_json::to_vec(rev.article).expect("an Article always serialises");
@@ -846,6 +855,23 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
+        let latest: Option<String> = tx
+            .query_row(
+                "SELECT fingerprint FROM revisions WHERE article_id = ?1 ORDER BY rev DESC LIMIT 1",
+                [check.article_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(map)?;
+        if latest.as_deref() == Some(rev.fingerprint.as_str()) {
+            let unchanged = NewCheck {
+                outcome: Outcome::Unchanged,
+                ..check.clone()
+            };
+            insert_check(&tx, &unchanged, None).map_err(map)?;
+            tx.commit().map_err(map)?;
+            return Ok(None);
+        }
         let raw_sha = put_blob(&tx, rev.raw).map_err(map)?;
         let text_sha = put_blob(&tx, &article_json).map_err(map)?;
         let number: i64 = tx
@@ -883,7 +909,7 @@ impl Store {
         let revision_id = tx.last_insert_rowid();
         insert_check(&tx, check, Some(revision_id)).map_err(map)?;
         tx.commit().map_err(map)?;
-        Ok(number)
+        Ok(Some(number))
     }
 }
 
@@ -1032,13 +1058,24 @@ mod tests {
             store
                 .record_revision(&new, &check(a.id, Outcome::First))
                 .unwrap(),
-            1
+            Some(1)
         );
+        // The same article again (another process got there first): no revision.
         assert_eq!(
             store
-                .record_revision(&new, &check(a.id, Outcome::Revert))
+                .record_revision(&new, &check(a.id, Outcome::Changed))
                 .unwrap(),
-            2
+            None
+        );
+        let other = NewRevision {
+            fingerprint: "g".into(),
+            ..new.clone()
+        };
+        assert_eq!(
+            store
+                .record_revision(&other, &check(a.id, Outcome::Changed))
+                .unwrap(),
+            Some(2)
         );
         let blobs: i64 = store
             .conn
@@ -1049,7 +1086,8 @@ mod tests {
         assert_eq!(latest.rev, 2);
         assert_eq!(store.blob(&latest.raw_sha256).unwrap(), b"<p>p</p>");
         assert_eq!(store.revision_article(&latest).unwrap(), article);
-        assert_eq!(store.revision_with_fingerprint(a.id, "f").unwrap(), Some(2));
+        assert_eq!(store.revision_with_fingerprint(a.id, "f").unwrap(), Some(1));
+        assert_eq!(store.revision_with_fingerprint(a.id, "g").unwrap(), Some(2));
         let row = store.article(a.id).unwrap().unwrap();
         assert_eq!(row.etag.as_deref(), Some("\"v1\""));
     }

@@ -135,3 +135,44 @@ fn watch_checks_what_is_due_and_stops_cleanly_on_sigterm() {
         "{stderr}"
     );
 }
+
+#[test]
+fn concurrent_passes_never_record_twice_or_lock_or_lose_a_check() {
+    let env = Env::new();
+    let n = 20;
+    let urls: Vec<String> = (0..n)
+        .map(|i| env.serve(&format!("/c{i}"), &page(&format!("Story {i}"), PARAS, "x")))
+        .collect();
+    let mut args = vec!["track"];
+    args.extend(urls.iter().map(String::as_str));
+    env.run(&args).expect(0);
+    let edited: Vec<&str> = PARAS[..2].to_vec();
+    for i in 0..n {
+        env.serve(
+            &format!("/c{i}"),
+            &page(&format!("Story {i}"), &edited, "x"),
+        );
+    }
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            env.command()
+                .arg("check")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("locked"), "{stderr}");
+    }
+    for id in 1..=n {
+        assert_eq!(env.revisions(&id.to_string()), 2, "article {id}");
+    }
+    // Every check of every pass was written: 20 at track time, 3 × 20 since.
+    let status = &env.run(&["status", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(status["checks"], (n + 3 * n) as i64);
+}
