@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod diff;
 pub mod extract;
+pub mod feeds;
 pub mod fetch;
 pub mod fingerprint;
 pub mod render;

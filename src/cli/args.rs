@@ -159,8 +159,14 @@ pub enum Command {
     /// Start tracking URLs and fetch their first version now
     Track {
         /// Article URLs (http or https)
-        #[arg(required_unless_present = "from_file", value_name = "URL")]
+        #[arg(required_unless_present_any = ["from_file", "feed"], value_name = "URL")]
         urls: Vec<String>,
+        /// Track every article an RSS, Atom or JSON feed or a sitemap lists, now and from then on
+        #[arg(long, value_name = "URL")]
+        feed: Option<String>,
+        /// With --feed: only URLs matching this regular expression
+        #[arg(long = "match", value_name = "REGEX", requires = "feed")]
+        match_regex: Option<String>,
         /// Read URLs from FILE, one per line (`-`: stdin; blank lines and `#` comments skipped)
         #[arg(long, value_name = "FILE")]
         from_file: Option<PathBuf>,
@@ -199,6 +205,12 @@ pub enum Command {
         /// Only the articles whose next check is due (for cron and timers)
         #[arg(long)]
         due: bool,
+    },
+    /// List the feeds and sitemaps being followed
+    Feeds {
+        /// JSON Lines output, one object per feed
+        #[arg(long)]
+        json: bool,
     },
     /// Stop tracking articles (their history stays; `resume` undoes it)
     Untrack {

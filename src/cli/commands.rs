@@ -143,6 +143,17 @@ pub async fn check(
         targets_or_all(&store, targets, targets.is_empty())?
     };
     let fetcher = ctx.fetcher()?;
+    let mut feed_failed = false;
+    if targets.is_empty() {
+        let now = crate::clock::rfc3339(ctx.clock.now());
+        let feeds = feeds_to_read(&store, due, &now)?;
+        if !feeds.is_empty() {
+            let read = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+                .check_feeds(&feeds)
+                .await?;
+            feed_failed = report_feeds(ctx, out, &read)? == Status::Failure;
+        }
+    }
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
         .check(&articles)
         .await?;
@@ -213,7 +224,7 @@ pub async fn check(
         "checked {}, changed {changed}, failed {failed}{alarms}",
         results.len()
     ));
-    Ok(Status::failed_if(failed > 0))
+    Ok(Status::failed_if(failed > 0 || feed_failed))
 }
 
 /// Every tracked article when `all`, else the named ones.
@@ -525,6 +536,132 @@ pub fn extract(
     Ok(Status::failed_if(failed))
 }
 
+/// `redline track --feed URL`: follow a feed or sitemap.
+pub async fn track_feed(
+    ctx: &Context,
+    out: Out<'_>,
+    feed: &str,
+    match_regex: Option<&str>,
+) -> Result<Status, CliError> {
+    let url = parse_url(feed).map_err(|e| CliError::from(e).hint("give the feed's full URL"))?;
+    if let Some(re) = match_regex {
+        regex::Regex::new(re).map_err(|e| {
+            CliError::usage(format!("--match {re:?} is not a regular expression: {e}"))
+        })?;
+    }
+    let mut store = ctx.store()?;
+    let now = crate::clock::rfc3339(ctx.clock.now());
+    let (row, created) = store.add_feed(url.as_str(), match_regex, &now)?;
+    if !created {
+        writeln!(out, "feed #{} already followed: {}", row.id, row.url)?;
+        return Ok(Status::Success);
+    }
+    let fetcher = ctx.fetcher()?;
+    let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
+        .check_feeds(&[row])
+        .await?;
+    report_feeds(ctx, out, &results)
+}
+
+/// One line per feed read (and per article it brought), failures counted.
+fn report_feeds(
+    ctx: &Context,
+    out: Out<'_>,
+    results: &[crate::tracker::FeedResult],
+) -> Result<Status, CliError> {
+    let mut failed = false;
+    for r in results {
+        if let Some(e) = &r.error {
+            failed = true;
+            writeln!(out, "feed #{} failed: {e}", r.feed_id)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "feed #{}: {} listed, {} new: {}",
+            r.feed_id,
+            r.listed,
+            r.new.len(),
+            r.url
+        )?;
+        for c in &r.new {
+            if c.failed() {
+                failed = true;
+                report_failure(ctx, out, c)?;
+            } else {
+                writeln!(
+                    out,
+                    "#{} tracking: {}  {}",
+                    c.article_id,
+                    c.title.as_deref().unwrap_or("(no headline)"),
+                    c.url
+                )?;
+            }
+        }
+    }
+    Ok(Status::failed_if(failed))
+}
+
+/// `redline feeds`: the feeds and sitemaps being followed.
+pub fn feeds(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store()?;
+    for f in store.feeds()? {
+        if json {
+            json_line(
+                out,
+                &serde_json::json!({
+                    "type": "feed",
+                    "id": f.id,
+                    "url": f.url,
+                    "match": f.match_regex,
+                    "articles": f.articles,
+                    "added_at": f.added_at,
+                    "last_checked_at": f.last_checked_at,
+                    "last_new_at": f.last_new_at,
+                    "next_check_at": f.next_check_at,
+                    "last_error": f.last_error,
+                }),
+            )?;
+        } else {
+            let p = &ctx.painter;
+            writeln!(
+                out,
+                "{} {}",
+                p.paint(Role::Header, &format!("feed #{}", f.id)),
+                f.url
+            )?;
+            let mut meta = format!(
+                "    {} articles, last read {}, last new article {}",
+                f.articles,
+                f.last_checked_at
+                    .as_deref()
+                    .map_or("never".to_owned(), text::short_time),
+                f.last_new_at
+                    .as_deref()
+                    .map_or("never".to_owned(), text::short_time)
+            );
+            if let Some(e) = &f.last_error {
+                meta.push_str(&format!(", last error: {e}"));
+            }
+            writeln!(out, "{}", p.paint(Role::Meta, &meta))?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// Feeds to read in a pass: all, or those due at `now`.
+fn feeds_to_read(
+    store: &Store,
+    due_only: bool,
+    now: &str,
+) -> Result<Vec<crate::store::FeedRow>, CliError> {
+    Ok(store
+        .feeds()?
+        .into_iter()
+        .filter(|f| !due_only || f.next_check_at.as_deref().is_none_or(|n| n <= now))
+        .collect())
+}
+
 /// Lines of a list file (`-` for stdin): trimmed, blank lines and `#`
 /// comments skipped.
 pub fn read_list(path: &std::path::Path) -> Result<Vec<String>, CliError> {
@@ -593,6 +730,14 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
     ctx.status("watching; stop with Ctrl-C or SIGTERM");
     while !stop.load(Ordering::SeqCst) {
         let now = crate::clock::rfc3339(ctx.clock.now());
+        let feeds = feeds_to_read(&store, true, &now)?;
+        if !feeds.is_empty() {
+            let read = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+                .check_feeds(&feeds)
+                .await?;
+            report_feeds(ctx, out, &read)?;
+            out.flush()?;
+        }
         let due = store.due(&now)?;
         if !due.is_empty() {
             let results = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))

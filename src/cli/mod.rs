@@ -202,12 +202,24 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     let out = output.writer();
     let status = match cli.command {
         Command::Track {
+            ref urls,
+            feed: Some(ref feed),
+            ref match_regex,
+            ..
+        } if urls.is_empty() => block_on(commands::track_feed(
+            &ctx,
+            out,
+            feed,
+            match_regex.as_deref(),
+        )),
+        Command::Track {
             mut urls,
             from_file,
             selector,
             every,
             adaptive: _,
             until,
+            ..
         } => {
             if let Some(file) = &from_file {
                 urls.extend(commands::read_list(file)?);
@@ -232,6 +244,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             commands::untrack(&ctx, out, &targets, delete)
         }
         Command::Watch { poll } => block_on(commands::watch(&ctx, out, poll)),
+        Command::Feeds { json } => commands::feeds(&ctx, out, json),
         Command::Check { targets, due } => block_on(commands::check(&ctx, out, &targets, due)),
         Command::Resume { targets } => commands::resume(&ctx, out, &targets),
         Command::List { json } => commands::list(&ctx, out, json),

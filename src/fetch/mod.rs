@@ -359,6 +359,25 @@ impl Fetcher {
     /// Fetches `url` politely: robots.txt honoured, the host's turn awaited,
     /// transient failures retried with back-off (or as `Retry-After` asks).
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.fetch_as(url, validators, true).await
+    }
+
+    /// Fetches a feed or sitemap: like [`Fetcher::fetch`], but any content
+    /// type is accepted (XML and JSON feeds are not HTML).
+    pub async fn fetch_feed(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch_as(url, validators, false).await
+    }
+
+    async fn fetch_as(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        html_only: bool,
+    ) -> Result<Fetched, FetchError> {
         let key = host_key(url);
         let crawl_delay = if self.policy.robots && matches!(url.scheme(), "http" | "https") {
             let rules = self.robots_for(url).await;
@@ -378,7 +397,7 @@ impl Fetcher {
         let mut attempt = 0;
         loop {
             let pass = self.gate.enter(&key, crawl_delay).await;
-            let result = self.fetch_once(url, validators).await;
+            let result = self.fetch_once(url, validators, html_only).await;
             drop(pass);
             match result {
                 Err(e) if e.transient() && attempt < self.policy.retries => {
@@ -403,7 +422,12 @@ impl Fetcher {
     }
 
     /// One request for `url`, conditionally when `validators` are given.
-    async fn fetch_once(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+    async fn fetch_once(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        html_only: bool,
+    ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let name = url.as_str().to_owned();
         if !matches!(url.scheme(), "http" | "https") {
@@ -451,6 +475,7 @@ impl Fetcher {
         if let Some(ct) = &content_type
             && !is_html(ct)
             && !gone
+            && html_only
         {
             return Err(FetchError::NotHtml {
                 url: name,

@@ -9,6 +9,7 @@ mod demo;
 mod diff;
 mod errors;
 mod extract;
+mod feeds;
 mod many;
 mod polite;
 mod real_page;

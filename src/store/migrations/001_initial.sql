@@ -22,9 +22,27 @@ CREATE TABLE articles (
     every_secs      INTEGER,
     until           TEXT,
     last_change_at  TEXT,
-    retired_at      TEXT
+    retired_at      TEXT,
+    -- The feed or sitemap that listed it, if any.
+    feed_id         INTEGER REFERENCES feeds(id) ON DELETE SET NULL
 );
 CREATE INDEX articles_due ON articles(retired_at, next_check_at);
+
+-- Feeds and sitemaps whose listed articles are tracked.
+CREATE TABLE feeds (
+    id              INTEGER PRIMARY KEY,
+    url             TEXT NOT NULL UNIQUE,
+    added_at        TEXT NOT NULL,
+    -- Only URLs matching this regular expression are tracked.
+    match_regex     TEXT,
+    etag            TEXT,
+    last_modified   TEXT,
+    last_checked_at TEXT,
+    last_error      TEXT,
+    -- When the feed last listed an article not seen before.
+    last_new_at     TEXT,
+    next_check_at   TEXT
+);
 
 -- Content-addressed, compressed blobs: raw pages and extracted articles.
 CREATE TABLE blobs (
