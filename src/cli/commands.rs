@@ -956,7 +956,24 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
     let store = ctx.store()?;
     let totals = store.totals()?;
     let problems = store.problems()?;
-    let report = StatusJson::new(&totals, &problems);
+    let mut report = StatusJson::new(&totals, &problems);
+    let now_ts = ctx.clock.now();
+    let now = crate::clock::rfc3339(now_ts);
+    report.due_now = store.due(&now)?.len() as i64;
+    report.next_due_at = store.next_due_at()?.filter(|n| *n > now);
+    let two_days_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(48));
+    report.quiet_feeds = store
+        .feeds()?
+        .into_iter()
+        .filter(|f| {
+            f.added_at < two_days_ago && f.last_new_at.as_ref().is_none_or(|n| *n < two_days_ago)
+        })
+        .map(|f| crate::render::json::QuietFeedJson {
+            id: f.id,
+            url: f.url,
+            last_new_at: f.last_new_at,
+        })
+        .collect();
     if json {
         json_line(out, &report)?;
         return Ok(Status::Success);
@@ -994,6 +1011,39 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
                 if i.checks == 1 { "" } else { "s" },
                 i.error.unwrap_or("")
             )?;
+        }
+    }
+    let next = report
+        .next_due_at
+        .as_deref()
+        .map_or("none".to_owned(), text::short_time);
+    writeln!(out, "due now: {}; next due: {next}", report.due_now)?;
+    if !report.refusing_hosts.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, "hosts refusing (403/429)")
+        )?;
+        for (host, n) in &report.refusing_hosts {
+            writeln!(
+                out,
+                "  {host}: {n} article{}",
+                if *n == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    if !report.quiet_feeds.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, "feeds quiet for two days or more")
+        )?;
+        for f in &report.quiet_feeds {
+            let last = f
+                .last_new_at
+                .as_deref()
+                .map_or("never".to_owned(), text::short_time);
+            writeln!(out, "  feed #{} {} (last new article: {last})", f.id, f.url)?;
         }
     }
     if report.failing.is_empty() && report.alarms.is_empty() && report.articles > 0 {

@@ -211,6 +211,42 @@ pub struct StatusJson<'a> {
     pub failing: Vec<ProblemJson<'a>>,
     /// Articles whose latest check raised an extraction alarm.
     pub alarms: Vec<ProblemJson<'a>>,
+    /// Hosts answering 403 or 429 (refusing or rate-limiting redline), with
+    /// how many articles each.
+    pub refusing_hosts: Vec<(String, usize)>,
+    /// Feeds that have listed nothing new for two days or more.
+    pub quiet_feeds: Vec<QuietFeedJson>,
+    /// Articles due now, and when the next one falls due after that.
+    pub due_now: i64,
+    pub next_due_at: Option<String>,
+}
+
+/// A feed gone quiet.
+#[derive(Debug, Serialize)]
+pub struct QuietFeedJson {
+    pub id: i64,
+    pub url: String,
+    pub last_new_at: Option<String>,
+}
+
+/// Hosts whose articles fail with 403 or 429, most articles first.
+fn refusing(problems: &[Problem]) -> Vec<(String, usize)> {
+    let mut hosts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for p in problems.iter().filter(|p| p.outcome == "failed") {
+        let refused = p
+            .article
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("HTTP 403") || e.contains("HTTP 429"));
+        if refused && let Ok(url) = url::Url::parse(&p.article.url) {
+            *hosts
+                .entry(url.host_str().unwrap_or("").to_owned())
+                .or_default() += 1;
+        }
+    }
+    let mut list: Vec<(String, usize)> = hosts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list
 }
 
 /// One failing or alarmed article.
@@ -248,6 +284,10 @@ impl<'a> StatusJson<'a> {
             last_checked_at: totals.last_checked_at.as_deref(),
             failing: pick("failed"),
             alarms: pick("alarm"),
+            refusing_hosts: refusing(problems),
+            quiet_feeds: Vec::new(),
+            due_now: 0,
+            next_due_at: None,
         }
     }
 }

@@ -119,3 +119,30 @@ fn status_lists_failing_articles_since_when() {
     assert_eq!(failing[0]["since"], "2026-03-01T12:00:00.000Z");
     assert!(failing[0]["error"].as_str().unwrap().contains("HTTP 500"));
 }
+
+#[test]
+fn status_names_refusing_hosts_and_what_is_due() {
+    let env = Env::new();
+    let paras = long_paragraphs();
+    let full: Vec<&str> = paras.iter().map(String::as_str).collect();
+    let a = env.serve("/a", &page(&full, "x"));
+    let b = env.serve("/b", &page(&full[1..], "x"));
+    env.run(&["track", &a, &b]).expect(0);
+    env.set("/b", Route::status(429));
+    env.run(&["check", "2"]).expect(1);
+    let s = &env.run(&["status", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(s["refusing_hosts"], serde_json::json!([["127.0.0.1", 1]]));
+    assert_eq!(s["due_now"], 0);
+    assert!(s["next_due_at"].as_str().unwrap() > "2026-03-01T12:00:00.000Z");
+    let text = env.run(&["status"]).expect(0).stdout;
+    assert!(
+        text.contains("hosts refusing (403/429)") && text.contains("127.0.0.1: 1 article"),
+        "{text}"
+    );
+    // Later, everything is due.
+    let later = &env
+        .run_at("2026-03-05T00:00:00Z", &["status", "--json"])
+        .expect(0)
+        .json_lines()[0];
+    assert_eq!(later["due_now"], 2);
+}
