@@ -177,39 +177,11 @@ pub async fn check(
                     ctx.hint(h);
                 }
             }
-            Outcome::Changed | Outcome::First => {
+            Outcome::Changed | Outcome::First | Outcome::Revert | Outcome::Takedown => {
                 changed += 1;
-                writeln!(
-                    out,
-                    "#{} rev {} (+{} -{}): {}",
-                    c.article_id,
-                    c.rev.unwrap_or_default(),
-                    c.words_added,
-                    c.words_removed,
-                    c.title.as_deref().unwrap_or("(no headline)")
-                )?;
-            }
-            Outcome::Revert => {
-                changed += 1;
-                writeln!(
-                    out,
-                    "#{} rev {} (revert to rev {}): {}",
-                    c.article_id,
-                    c.rev.unwrap_or_default(),
-                    c.revert_of.unwrap_or_default(),
-                    c.title.as_deref().unwrap_or("(no headline)")
-                )?;
-            }
-            Outcome::Takedown => {
-                changed += 1;
-                writeln!(
-                    out,
-                    "#{} rev {} (taken down: HTTP {}): {}",
-                    c.article_id,
-                    c.rev.unwrap_or_default(),
-                    c.http_status.unwrap_or(404),
-                    c.title.as_deref().unwrap_or("(no headline)")
-                )?;
+                if let Some(line) = change_line(c) {
+                    writeln!(out, "{line}")?;
+                }
             }
             Outcome::Unchanged | Outcome::NotModified => {}
         }
@@ -237,6 +209,18 @@ fn targets_or_all(
         return Ok(store.articles()?);
     }
     targets.iter().map(|t| resolve(store, t)).collect()
+}
+
+/// The line a check that recorded a revision prints.
+fn change_line(c: &CheckResult) -> Option<String> {
+    let rev = c.rev?;
+    let what = match c.outcome {
+        Outcome::Revert => format!("revert to rev {}", c.revert_of.unwrap_or_default()),
+        Outcome::Takedown => format!("taken down: HTTP {}", c.http_status.unwrap_or(404)),
+        _ => format!("+{} -{}", c.words_added, c.words_removed),
+    };
+    let title = c.title.as_deref().unwrap_or("(no headline)");
+    Some(format!("#{} rev {rev} ({what}): {title}", c.article_id))
 }
 
 /// An article by id (`12`, `#12`) or by URL.
@@ -753,15 +737,10 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
                 })
                 .count();
             let failed = results.iter().filter(|c| c.failed()).count();
-            for c in results.iter().filter(|c| c.rev.is_some() || c.failed()) {
-                match (&c.error, c.rev) {
-                    (Some(e), _) => writeln!(out, "#{} failed: {e}", c.article_id)?,
-                    (None, Some(rev)) => writeln!(
-                        out,
-                        "#{} rev {rev}: {}",
-                        c.article_id,
-                        c.title.as_deref().unwrap_or("(no headline)")
-                    )?,
+            for c in &results {
+                match (&c.error, change_line(c)) {
+                    (Some(e), _) if c.failed() => writeln!(out, "#{} failed: {e}", c.article_id)?,
+                    (_, Some(line)) => writeln!(out, "{line}")?,
                     _ => {}
                 }
             }
