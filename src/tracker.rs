@@ -178,40 +178,47 @@ impl<'s> Tracker<'s> {
     /// each and a revision where the article changed. Results are in the order
     /// given.
     pub async fn check(&mut self, articles: &[ArticleRow]) -> Result<Vec<CheckResult>, StoreError> {
-        // Concurrency and per-host politeness are the fetcher's.
+        // Concurrency and per-host politeness are the fetcher's. At most
+        // `window` fetches are started ahead of recording, so memory holds only
+        // the pages in flight, however many articles there are.
+        let window = (self.fetcher.policy().concurrency * 2).max(8);
         let mut tasks = JoinSet::new();
-        for (i, a) in articles.iter().enumerate() {
-            let fetcher = self.fetcher.clone();
-            let url = a.url.clone();
-            let has_revision = self.store.latest_revision(a.id)?.is_some();
-            let validators = if has_revision {
-                Validators {
-                    etag: a.etag.clone(),
-                    last_modified: a.last_modified.clone(),
-                }
-            } else {
-                Validators::default()
+        let mut pending = articles.iter().enumerate();
+        let mut results: Vec<Option<CheckResult>> = articles.iter().map(|_| None).collect();
+        loop {
+            while tasks.len() < window {
+                let Some((i, a)) = pending.next() else { break };
+                let fetcher = self.fetcher.clone();
+                let url = a.url.clone();
+                let has_revision = self.store.latest_revision(a.id)?.is_some();
+                let validators = if has_revision {
+                    Validators {
+                        etag: a.etag.clone(),
+                        last_modified: a.last_modified.clone(),
+                    }
+                } else {
+                    Validators::default()
+                };
+                let opts = self.opts.extract_options(a);
+                tasks.spawn(async move {
+                    (
+                        i,
+                        fetch_and_extract(&fetcher, &url, &validators, opts).await,
+                    )
+                });
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
             };
-            let opts = self.opts.extract_options(a);
-            tasks.spawn(async move {
-                (
-                    i,
-                    fetch_and_extract(&fetcher, &url, &validators, opts).await,
-                )
-            });
-        }
-        let mut fetched: Vec<Option<Fetch>> = articles.iter().map(|_| None).collect();
-        while let Some(joined) = tasks.join_next().await {
             match joined {
-                Ok((i, f)) => fetched[i] = Some(f),
+                Ok((i, f)) => results[i] = Some(self.record(&articles[i], f)?),
                 Err(e) => std::panic::resume_unwind(e.into_panic()),
             }
         }
-        let mut results = Vec::with_capacity(articles.len());
-        for (article, f) in articles.iter().zip(fetched) {
-            let f = f.expect("every task reports");
-            results.push(self.record(article, f)?);
-        }
+        let results: Vec<CheckResult> = results
+            .into_iter()
+            .map(|r| r.expect("every task reports"))
+            .collect();
         Ok(results)
     }
 
