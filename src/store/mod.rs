@@ -384,22 +384,10 @@ impl Store {
         pace: &Pace,
         now: &str,
     ) -> Result<(ArticleRow, bool)> {
-        if let Some(row) = self.article_by_url(url)? {
-            return Ok((row, false));
-        }
-        self.conn
-            .execute(
-                "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
-                 VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
-                params![url, selector, now, pace.every_secs, pace.until],
-            )
-            .map_err(|e| self.err(e))?;
-        let id = self.conn.last_insert_rowid();
-        let row = self.article(id)?.ok_or_else(|| StoreError::Damaged {
-            path: self.path.clone(),
-            what: format!("article {id} vanished after insert"),
-        })?;
-        Ok((row, true))
+        let mut added = self.add_articles(&[url.to_owned()], selector, pace, now)?;
+        added
+            .pop()
+            .ok_or_else(|| self.damaged(format!("article {url} vanished after insert")))
     }
 
     const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
