@@ -102,6 +102,8 @@ pub struct Tracker<'s> {
     store: &'s mut Store,
     fetcher: Fetcher,
     opts: TrackerOptions,
+    /// Told of each check as it is recorded (progress display).
+    on_result: Option<Box<dyn FnMut(&CheckResult) + 's>>,
 }
 
 /// A fetched-and-extracted page, or the reason it could not be.
@@ -132,7 +134,14 @@ impl<'s> Tracker<'s> {
             store,
             fetcher,
             opts,
+            on_result: None,
         }
+    }
+
+    /// Calls `f` with each check as it is recorded.
+    pub fn on_result(mut self, f: impl FnMut(&CheckResult) + 's) -> Self {
+        self.on_result = Some(Box::new(f));
+        self
     }
 
     /// The store being written.
@@ -211,7 +220,13 @@ impl<'s> Tracker<'s> {
                 break;
             };
             match joined {
-                Ok((i, f)) => results[i] = Some(self.record(&articles[i], f)?),
+                Ok((i, f)) => {
+                    let result = self.record(&articles[i], f)?;
+                    if let Some(tell) = &mut self.on_result {
+                        tell(&result);
+                    }
+                    results[i] = Some(result);
+                }
                 Err(e) => std::panic::resume_unwind(e.into_panic()),
             }
         }

@@ -154,9 +154,22 @@ pub async fn check(
             feed_failed = report_feeds(ctx, out, &read)? == Status::Failure;
         }
     }
+    let bar = progress(ctx, articles.len());
+    let (mut seen_changed, mut seen_failed) = (0, 0);
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
+        .on_result(|c| {
+            if let Some(bar) = &bar {
+                seen_changed += usize::from(c.rev.is_some());
+                seen_failed += usize::from(c.failed());
+                bar.set_message(format!("changed {seen_changed}, failed {seen_failed}"));
+                bar.inc(1);
+            }
+        })
         .check(&articles)
         .await?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     let (mut changed, mut failed, mut alarms) = (0, 0, 0);
     for c in &results {
         match c.outcome {
@@ -197,6 +210,22 @@ pub async fn check(
         results.len()
     ));
     Ok(Status::failed_if(failed > 0 || feed_failed))
+}
+
+/// A progress bar on stderr for a pass of `total` articles: only on a
+/// terminal, without `-q`, and for more than a handful.
+fn progress(ctx: &Context, total: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if ctx.quiet || total < 5 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} checked, {msg} ({per_sec}, {eta} left)",
+    )
+    .ok()?;
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// Every tracked article when `all`, else the named ones.
