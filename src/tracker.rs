@@ -103,8 +103,11 @@ pub struct Tracker<'s> {
     fetcher: Fetcher,
     opts: TrackerOptions,
     /// Told of each check as it is recorded (progress display).
-    on_result: Option<Box<dyn FnMut(&CheckResult) + 's>>,
+    on_result: Option<OnResult<'s>>,
 }
+
+/// A callback told of each recorded check.
+type OnResult<'s> = Box<dyn FnMut(&CheckResult) + 's>;
 
 /// A fetched-and-extracted page, or the reason it could not be.
 enum Fetch {
