@@ -202,14 +202,11 @@ impl<'s> Tracker<'s> {
                 let Some((i, a)) = pending.next() else { break };
                 let fetcher = self.fetcher.clone();
                 let url = a.url.clone();
-                let has_revision = self.store.latest_revision(a.id)?.is_some();
-                let validators = if has_revision {
-                    Validators {
-                        etag: a.etag.clone(),
-                        last_modified: a.last_modified.clone(),
-                    }
-                } else {
-                    Validators::default()
+                // Validators are stored only by checks that leave a revision
+                // to compare with (and cleared by a takedown).
+                let validators = Validators {
+                    etag: a.etag.clone(),
+                    last_modified: a.last_modified.clone(),
                 };
                 let opts = self.opts.extract_options(a);
                 tasks.spawn(async move {
@@ -525,21 +522,28 @@ async fn fetch_and_extract(
         },
         Ok(Fetched::Gone(page)) => Fetch::Gone(Box::new(page)),
         Ok(Fetched::Page(page)) => {
-            // Extraction is CPU work: keep it off the I/O threads.
-            let html = page.html.clone();
-            let extracted = tokio::task::spawn_blocking(move || extract_with(&html, &opts)).await;
+            // Extraction is CPU work: keep it off the I/O threads. The page
+            // travels there and back rather than being copied.
+            let extracted = tokio::task::spawn_blocking(move || {
+                let article = extract_with(&page.html, &opts);
+                (page, article)
+            })
+            .await;
+            let (page, extracted) = match extracted {
+                Ok(done) => done,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
             match extracted {
-                Ok(Ok(article)) => Fetch::Page {
+                Ok(article) => Fetch::Page {
                     page: Box::new(page),
                     article: Box::new(article),
                 },
-                Ok(Err(e)) => Fetch::Failed(Failure {
+                Err(e) => Fetch::Failed(Failure {
                     status: Some(page.response.status),
                     error: format!("{url}: {}", one_line(&e)),
                     hint: None,
                     elapsed_ms: elapsed_ms(),
                 }),
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
             }
         }
     }

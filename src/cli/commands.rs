@@ -408,10 +408,12 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
     let new = store.revision_article(&new_rev)?;
     let old = store.revision_article(&old_rev)?;
     // Consecutive revisions have their word diff stored; others are computed.
-    let d = match (&new_rev.diff, to == from + 1 && v.by == Granularity::Word) {
-        (Some(stored), true) => stored.clone(),
-        _ => diff_articles(&old, &new, &opts),
+    let stored = if to == from + 1 && v.by == Granularity::Word {
+        store.revision_diff(&new_rev)?
+    } else {
+        None
     };
+    let d = stored.unwrap_or_else(|| diff_articles(&old, &new, &opts));
     if matches!(v.view, View::Inline) {
         let header = format!(
             "#{} rev {from} → rev {to}  ({} → {})",
@@ -899,8 +901,8 @@ pub fn blame(
         let article = store.revision_article(r)?;
         origins = Some(match (origins, bodies.last()) {
             (Some(o), Some(prev)) => {
-                let ops = match &r.diff {
-                    Some(d) => d.body.clone(),
+                let ops = match store.revision_diff(r)? {
+                    Some(d) => d.body,
                     None => diff_articles(prev, &article, &DiffOptions::default()).body,
                 };
                 o.step(&prev.body, &article.body, &ops, i)

@@ -127,7 +127,9 @@ pub async fn run(
         text::log(out, p, &revisions)?;
         for pair in revisions.windows(2) {
             let (prev, r) = (&pair[0], &pair[1]);
-            let Some(d) = r.diff.as_ref() else { continue };
+            let Some(d) = store.revision_diff(r)? else {
+                continue;
+            };
             let old = store.revision_article(prev)?;
             let new = store.revision_article(r)?;
             writeln!(
@@ -138,7 +140,7 @@ pub async fn run(
             let input = DiffInput {
                 old: &old,
                 new: &new,
-                diff: d,
+                diff: &d,
                 old_label: format!("rev {}", prev.rev),
                 new_label: format!("rev {}", r.rev),
             };

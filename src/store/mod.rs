@@ -187,7 +187,9 @@ pub struct RevisionRow {
     pub words_removed: i64,
     /// Change classes (`headline`, `substantive`, `revert`, …).
     pub classes: Vec<String>,
-    pub diff: Option<ArticleDiff>,
+    /// The stored diff against the revision before, as JSON: read it with
+    /// [`Store::revision_diff`] (listings never pay for parsing it).
+    pub diff_json: Option<String>,
     /// Re-extraction found this revision equal to the one before it.
     pub technical: bool,
     pub reextracted_at: Option<String>,
@@ -689,7 +691,6 @@ impl Store {
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
         };
         let headers: String = r.get(9)?;
-        let diff: Option<String> = r.get(15)?;
         Ok(RevisionRow {
             id: r.get(0)?,
             article_id: r.get(1)?,
@@ -706,10 +707,7 @@ impl Store {
             revert_of: r.get(12)?,
             words_added: r.get(13)?,
             words_removed: r.get(14)?,
-            diff: diff
-                .map(|d| serde_json::from_str(&d))
-                .transpose()
-                .map_err(|e| json_err(15, e))?,
+            diff_json: r.get(15)?,
             technical: r.get(16)?,
             reextracted_at: r.get(17)?,
             classes: r
@@ -865,6 +863,15 @@ impl Store {
             return Err(self.damaged(format!("blob {sha256} does not match its hash")));
         }
         Ok(bytes)
+    }
+
+    /// The diff stored with a revision (against the one before it).
+    pub fn revision_diff(&self, rev: &RevisionRow) -> Result<Option<ArticleDiff>> {
+        rev.diff_json
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| self.damaged(format!("diff of revision {} is not readable: {e}", rev.rev)))
     }
 
     /// The article stored with a revision.
