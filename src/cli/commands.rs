@@ -1086,6 +1086,28 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
         "timeout      = {}  # {}",
         c.timeout.value, c.timeout.source
     )?;
+    let settings: [(&str, String, &crate::config::Source); 5] = [
+        (
+            "concurrency",
+            c.concurrency.value.to_string(),
+            &c.concurrency.source,
+        ),
+        (
+            "host_concurrency",
+            c.host_concurrency.value.to_string(),
+            &c.host_concurrency.source,
+        ),
+        (
+            "host_delay",
+            format!("{}s", c.host_delay.value),
+            &c.host_delay.source,
+        ),
+        ("retries", c.retries.value.to_string(), &c.retries.source),
+        ("robots", c.robots.value.to_string(), &c.robots.source),
+    ];
+    for (name, value, source) in settings {
+        writeln!(out, "{name:<12} = {value}  # {source}")?;
+    }
     writeln!(
         out,
         "user_agent   = {:?}  # {}",

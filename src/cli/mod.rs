@@ -172,10 +172,9 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             .map(|d| {
                 crate::schedule::parse_duration(d)
                     .map(|d| d.as_secs_f64())
-                    .or_else(|| (d.trim_end_matches('s') == "0").then_some(0.0))
                     .ok_or_else(|| {
                         CliError::usage(format!("--host-delay {d:?} is not a duration"))
-                            .hint("write it like 2s, 500ms is not supported; 0s for none")
+                            .hint("write it like 2s, 1m, or 0s for none")
                     })
             })
             .transpose()?,

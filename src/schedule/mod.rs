@@ -107,7 +107,8 @@ fn unit(id: i64, now: Timestamp) -> f64 {
     (x % 2001) as f64 / 1000.0 - 1.0
 }
 
-/// Parses a duration such as `30m`, `1h`, `2h30m`, `1d` or `90s`.
+/// Parses a duration such as `30m`, `1h`, `2h30m`, `1d`, `90s` or `0s`.
+/// Callers decide what is too short.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     if s.is_empty() {
@@ -134,7 +135,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     if !num.is_empty() {
         return None;
     }
-    (total > 0).then(|| Duration::from_secs(total))
+    Some(Duration::from_secs(total))
 }
 
 #[cfg(test)]
@@ -222,7 +223,8 @@ mod tests {
         assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
         assert_eq!(parse_duration("2h30m"), Some(Duration::from_secs(9000)));
         assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
-        for bad in ["", "10", "1x", "m", "0s"] {
+        assert_eq!(parse_duration("0s"), Some(Duration::ZERO));
+        for bad in ["", "10", "1x", "m"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
     }
