@@ -93,6 +93,9 @@ pub struct Response {
     pub status: u16,
     /// Response headers in the order received (names lower-case).
     pub headers: Vec<(String, String)>,
+    /// The request headers redline set (the HTTP library adds
+    /// `Accept-Encoding` and `Host`), for the evidence record.
+    pub request_headers: Vec<(String, String)>,
     /// How long the request took, body included.
     pub elapsed: Duration,
 }
@@ -436,15 +439,22 @@ impl Fetcher {
                 why: "only http and https URLs can be fetched".into(),
             });
         }
-        let mut request = self.client.get(url.clone()).header(
-            header::ACCEPT,
-            "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-        );
+        let mut sent = vec![
+            ("user-agent".to_owned(), self.policy.user_agent.clone()),
+            (
+                "accept".to_owned(),
+                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5".to_owned(),
+            ),
+        ];
         if let Some(etag) = &validators.etag {
-            request = request.header(header::IF_NONE_MATCH, etag);
+            sent.push(("if-none-match".to_owned(), etag.clone()));
         }
         if let Some(lm) = &validators.last_modified {
-            request = request.header(header::IF_MODIFIED_SINCE, lm);
+            sent.push(("if-modified-since".to_owned(), lm.clone()));
+        }
+        let mut request = self.client.get(url.clone());
+        for (name, value) in sent.iter().skip(1) {
+            request = request.header(name.as_str(), value.as_str());
         }
         let mut resp = request.send().await.map_err(|e| self.classify(&name, e))?;
         let status = resp.status().as_u16();
@@ -454,6 +464,7 @@ impl Fetcher {
             final_url: final_url.clone(),
             status,
             headers: headers.clone(),
+            request_headers: sent.clone(),
             elapsed,
         };
         if status == 304 {

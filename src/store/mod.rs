@@ -14,9 +14,13 @@ use thiserror::Error;
 
 use crate::diff::ArticleDiff;
 use crate::extract::Article;
-use crate::fingerprint::sha256_hex;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+pub mod blobs;
+
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_deltas_hooks.sql"),
+];
 
 /// Why the store failed. Every variant names the database file.
 #[derive(Debug, Error)]
@@ -51,6 +55,8 @@ pub enum StoreError {
     },
     #[error("stored data in {} is damaged: {what}", path.display())]
     Damaged { path: PathBuf, what: String },
+    #[error("the content of blob {sha256} in {} was removed by `redline gc`", path.display())]
+    Pruned { path: PathBuf, sha256: String },
 }
 
 impl StoreError {
@@ -62,9 +68,15 @@ impl StoreError {
             | StoreError::Open { .. } => {
                 Some("choose a writable place with --db PATH or REDLINE_DB")
             }
-            StoreError::NotADatabase { .. } | StoreError::Damaged { .. } => {
+            StoreError::NotADatabase { .. } => {
                 Some("point --db at another file; this one was left untouched")
             }
+            StoreError::Damaged { .. } => {
+                Some("run `redline verify` to list everything damaged; nothing was changed")
+            }
+            StoreError::Pruned { .. } => Some(
+                "gc keeps the raw pages its retention rules name; the text and diffs are all kept",
+            ),
             StoreError::TooNew { .. } => Some("upgrade redline to read this database"),
             _ => None,
         }
@@ -180,6 +192,8 @@ pub struct RevisionRow {
     pub final_url: String,
     pub http_status: u16,
     pub headers: Vec<(String, String)>,
+    /// The request headers sent (`None` for revisions from before they were kept).
+    pub request_headers: Option<Vec<(String, String)>>,
     pub encoding: String,
     pub title: Option<String>,
     pub revert_of: Option<i64>,
@@ -267,6 +281,8 @@ pub struct NewRevision<'a> {
     pub final_url: String,
     pub http_status: u16,
     pub headers: &'a [(String, String)],
+    /// The request headers sent for the page.
+    pub request_headers: &'a [(String, String)],
     pub encoding: &'a str,
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
@@ -620,12 +636,7 @@ impl Store {
             .map_err(map)?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])
             .map_err(map)?;
-        tx.execute(
-            "DELETE FROM blobs WHERE sha256 NOT IN (SELECT raw_sha256 FROM revisions)
-                 AND sha256 NOT IN (SELECT text_sha256 FROM revisions)",
-            [],
-        )
-        .map_err(map)?;
+        blobs::remove_orphans(&tx).map_err(map)?;
         tx.commit().map_err(map)
     }
 
@@ -684,7 +695,7 @@ impl Store {
 
     const REVISION_COLUMNS: &str = "id, article_id, rev, captured_at, fingerprint, raw_sha256,
         text_sha256, final_url, http_status, headers, encoding, title, revert_of, words_added,
-        words_removed, diff, technical, reextracted_at, classes";
+        words_removed, diff, technical, reextracted_at, classes, request_headers";
 
     fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
         let json_err = |i, e: serde_json::Error| {
@@ -702,6 +713,11 @@ impl Store {
             final_url: r.get(7)?,
             http_status: r.get(8)?,
             headers: serde_json::from_str(&headers).map_err(|e| json_err(9, e))?,
+            request_headers: r
+                .get::<_, Option<String>>(19)?
+                .map(|h| serde_json::from_str(&h))
+                .transpose()
+                .map_err(|e| json_err(19, e))?,
             encoding: r.get(10)?,
             title: r.get(11)?,
             revert_of: r.get(12)?,
@@ -844,25 +860,19 @@ impl Store {
 
     /// A blob's content, decompressed and checked against its hash.
     pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
-        let (codec, data): (String, Vec<u8>) = self
-            .conn
-            .query_row(
-                "SELECT codec, data FROM blobs WHERE sha256 = ?1",
-                [sha256],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| self.damaged(format!("blob {sha256} is missing")))?;
-        let bytes = match codec.as_str() {
-            "zstd" => zstd::decode_all(&data[..])
-                .map_err(|e| self.damaged(format!("blob {sha256} does not decompress: {e}")))?,
-            other => return Err(self.damaged(format!("blob {sha256} has unknown codec {other}"))),
-        };
-        if sha256_hex(&bytes) != sha256 {
-            return Err(self.damaged(format!("blob {sha256} does not match its hash")));
+        blobs::get(&self.conn, sha256).map_err(|e| self.blob_err(e))
+    }
+
+    fn blob_err(&self, e: blobs::BlobError) -> StoreError {
+        match e {
+            blobs::BlobError::Sql(e) => self.err(e),
+            blobs::BlobError::Missing(sha) => self.damaged(format!("blob {sha} is missing")),
+            blobs::BlobError::Corrupt(what) => self.damaged(what),
+            blobs::BlobError::Pruned(sha256) => StoreError::Pruned {
+                path: self.path.clone(),
+                sha256,
+            },
         }
-        Ok(bytes)
     }
 
     /// The diff stored with a revision (against the one before it).
@@ -902,9 +912,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
+        let mut prev_text: Option<String> = None;
         for item in items {
             let json = serde_json::to_vec(item.article).expect("an Article always serialises");
-            let text_sha = put_blob(&tx, &json).map_err(map)?;
+            let text_sha = blobs::put(&tx, &json, prev_text.as_deref()).map_err(map)?;
+            prev_text = Some(text_sha.clone());
             let diff = item
                 .diff
                 .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
@@ -962,6 +974,8 @@ impl Store {
         let map = |e| Self::err_at(&path, e);
         let article_json = serde_json::to_vec(rev.article).expect("an Article always serialises");
         let headers = serde_json::to_string(rev.headers).expect("headers always serialise");
+        let request_headers =
+            serde_json::to_string(rev.request_headers).expect("headers always serialise");
         let diff = rev
             .diff
             .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
@@ -972,15 +986,16 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
-        let latest: Option<String> = tx
+        let latest: Option<(String, String, String)> = tx
             .query_row(
-                "SELECT fingerprint FROM revisions WHERE article_id = ?1 ORDER BY rev DESC LIMIT 1",
+                "SELECT fingerprint, raw_sha256, text_sha256 FROM revisions
+                 WHERE article_id = ?1 ORDER BY rev DESC LIMIT 1",
                 [check.article_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(map)?;
-        if latest.as_deref() == Some(rev.fingerprint.as_str()) {
+        if latest.as_ref().is_some_and(|l| l.0 == rev.fingerprint) {
             let unchanged = NewCheck {
                 outcome: Outcome::Unchanged,
                 ..check.clone()
@@ -989,8 +1004,10 @@ impl Store {
             tx.commit().map_err(map)?;
             return Ok(None);
         }
-        let raw_sha = put_blob(&tx, rev.raw).map_err(map)?;
-        let text_sha = put_blob(&tx, &article_json).map_err(map)?;
+        // Stored as deltas against the previous revision's page and text.
+        let (prev_raw, prev_text) = latest.map(|l| (l.1, l.2)).unzip();
+        let raw_sha = blobs::put(&tx, rev.raw, prev_raw.as_deref()).map_err(map)?;
+        let text_sha = blobs::put(&tx, &article_json, prev_text.as_deref()).map_err(map)?;
         let number: i64 = tx
             .query_row(
                 "SELECT coalesce(max(rev), 0) + 1 FROM revisions WHERE article_id = ?1",
@@ -1001,8 +1018,8 @@ impl Store {
         tx.execute(
             "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
                  text_sha256, final_url, http_status, headers, encoding, title, revert_of,
-                 words_added, words_removed, diff, classes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 words_added, words_removed, diff, classes, request_headers)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 check.article_id,
                 number,
@@ -1020,6 +1037,7 @@ impl Store {
                 removed,
                 diff,
                 rev.classes.join(","),
+                request_headers,
             ],
         )
         .map_err(map)?;
@@ -1028,23 +1046,6 @@ impl Store {
         tx.commit().map_err(map)?;
         Ok(Some(number))
     }
-}
-
-fn put_blob(tx: &Transaction<'_>, bytes: &[u8]) -> rusqlite::Result<String> {
-    let sha = sha256_hex(bytes);
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)",
-        [&sha],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        let data = zstd::encode_all(bytes, 3).expect("compressing to memory cannot fail");
-        tx.execute(
-            "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
-            params![sha, bytes.len() as i64, data],
-        )?;
-    }
-    Ok(sha)
 }
 
 fn insert_check(
@@ -1166,6 +1167,7 @@ mod tests {
             final_url: "http://x/a".into(),
             http_status: 200,
             headers: &[("etag".into(), "\"v1\"".into())],
+            request_headers: &[("user-agent".into(), "redline".into())],
             encoding: "UTF-8",
             revert_of: None,
             diff: None,
@@ -1209,6 +1211,69 @@ mod tests {
         assert_eq!(row.etag.as_deref(), Some("\"v1\""));
     }
 
+    /// A page of `n` paragraphs, the `edited` one with different words.
+    fn page(n: usize, edited: usize, word: &str) -> Vec<u8> {
+        let mut html = String::from("<html><body>");
+        for i in 0..n {
+            let w = if i == edited { word } else { "steady" };
+            html.push_str(&format!(
+                "<p>Paragraph {i} says {w} things about the council budget, line {}.</p>",
+                i * 7919 % 1000
+            ));
+        }
+        html.into_bytes()
+    }
+
+    #[test]
+    fn successive_pages_are_stored_as_small_deltas_and_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let tx = store.conn.transaction().unwrap();
+        let pages: Vec<Vec<u8>> = (0..40)
+            .map(|i| page(400, i * 3 % 400, &format!("word{i}")))
+            .collect();
+        let mut prev: Option<String> = None;
+        let mut shas = Vec::new();
+        for p in &pages {
+            let sha = blobs::put(&tx, p, prev.as_deref()).unwrap();
+            prev = Some(sha.clone());
+            shas.push(sha);
+        }
+        for (sha, p) in shas.iter().zip(&pages) {
+            assert_eq!(&blobs::get(&tx, sha).unwrap(), p);
+        }
+        let (whole, deltas, max_depth, delta_bytes): (i64, i64, i64, i64) = tx
+            .query_row(
+                "SELECT sum(codec = 'zstd'), sum(codec = 'zstd-delta'), max(depth),
+                        sum(CASE WHEN codec = 'zstd-delta' THEN length(data) END)
+                 FROM blobs",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(whole + deltas, 40);
+        assert!(
+            whole >= 2,
+            "chains are cut at MAX_DEPTH: {whole} whole blobs"
+        );
+        assert!(max_depth <= blobs::MAX_DEPTH);
+        let per_delta = delta_bytes / deltas;
+        let page_len = pages[0].len() as i64;
+        assert!(
+            per_delta * 100 < page_len,
+            "a one-word edit costs {per_delta} bytes of a {page_len}-byte page"
+        );
+        // Pruning a base stores what builds on it whole first.
+        blobs::prune(&tx, &shas[10]).unwrap();
+        assert!(matches!(
+            blobs::get(&tx, &shas[10]),
+            Err(blobs::BlobError::Pruned(_))
+        ));
+        for (sha, p) in shas.iter().zip(&pages).skip(11) {
+            assert_eq!(&blobs::get(&tx, sha).unwrap(), p);
+        }
+    }
+
     #[test]
     fn a_file_that_is_not_a_database_is_refused_untouched() {
         let dir = tempfile::tempdir().unwrap();
@@ -1226,7 +1291,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("r.db")).unwrap();
         let sha = {
             let tx = store.conn.transaction().unwrap();
-            let sha = put_blob(&tx, b"evidence").unwrap();
+            let sha = blobs::put(&tx, b"evidence", None).unwrap();
             tx.commit().unwrap();
             sha
         };

@@ -1,0 +1,202 @@
+//! Content-addressed blobs, compressed with zstd and, where it pays, stored as
+//! a delta: compressed with the article's previous version as the dictionary,
+//! so that a page whose one paragraph changed costs a few hundred bytes.
+//!
+//! A delta names its base; a chain of bases is at most [`MAX_DEPTH`] long, so
+//! reading any blob decompresses at most that many others. A pruned blob
+//! (`redline gc`) keeps its hash and size and loses its content.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::fingerprint::sha256_hex;
+
+/// The longest chain of bases behind a delta.
+pub const MAX_DEPTH: i64 = 32;
+const LEVEL: i32 = 3;
+
+/// Why a blob could not be read.
+#[derive(Debug)]
+pub enum BlobError {
+    Sql(rusqlite::Error),
+    Missing(String),
+    Pruned(String),
+    Corrupt(String),
+}
+
+impl From<rusqlite::Error> for BlobError {
+    fn from(e: rusqlite::Error) -> Self {
+        BlobError::Sql(e)
+    }
+}
+
+struct Row {
+    size: i64,
+    codec: String,
+    base: Option<String>,
+    data: Vec<u8>,
+}
+
+fn row(conn: &Connection, sha: &str) -> rusqlite::Result<Option<Row>> {
+    conn.query_row(
+        "SELECT size, codec, base, data FROM blobs WHERE sha256 = ?1",
+        [sha],
+        |r| {
+            Ok(Row {
+                size: r.get(0)?,
+                codec: r.get(1)?,
+                base: r.get(2)?,
+                data: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Stores `bytes` (if not already stored) and returns their hash. With
+/// `prev`, the blob this one most likely resembles, the content is stored as
+/// a delta against it when that is smaller.
+pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Result<String> {
+    let sha = sha256_hex(bytes);
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)",
+        [&sha],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(sha);
+    }
+    let whole = zstd::bulk::compress(bytes, LEVEL).expect("compressing to memory cannot fail");
+    let delta = match prev {
+        Some(prev) => delta_against(conn, prev, bytes)?,
+        None => None,
+    };
+    match delta {
+        Some((base, depth, data)) if data.len() < whole.len() => conn.execute(
+            "INSERT INTO blobs (sha256, size, codec, data, base, depth)
+             VALUES (?1, ?2, 'zstd-delta', ?3, ?4, ?5)",
+            params![sha, bytes.len() as i64, data, base, depth],
+        )?,
+        _ => conn.execute(
+            "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
+            params![sha, bytes.len() as i64, whole],
+        )?,
+    };
+    Ok(sha)
+}
+
+/// `bytes` compressed with the content of `base` as dictionary, with the
+/// depth the new blob would have; `None` when the base is unreadable or its
+/// chain is already as long as allowed.
+fn delta_against(
+    conn: &Connection,
+    base: &str,
+    bytes: &[u8],
+) -> rusqlite::Result<Option<(String, i64, Vec<u8>)>> {
+    let Some(depth) = conn
+        .query_row(
+            "SELECT depth FROM blobs WHERE sha256 = ?1 AND codec != 'pruned'",
+            [base],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if depth + 1 > MAX_DEPTH {
+        return Ok(None);
+    }
+    let Ok(dictionary) = get(conn, base) else {
+        return Ok(None);
+    };
+    let data = zstd::bulk::Compressor::with_dictionary(LEVEL, &dictionary)
+        .and_then(|mut c| c.compress(bytes))
+        .expect("compressing to memory cannot fail");
+    Ok(Some((base.to_owned(), depth + 1, data)))
+}
+
+/// A blob's content, decompressed (following its chain of bases) and checked
+/// against its hash.
+pub fn get(conn: &Connection, sha: &str) -> Result<Vec<u8>, BlobError> {
+    // Walk down to a whole blob, then decode back up.
+    let mut chain = Vec::new();
+    let mut next = Some(sha.to_owned());
+    while let Some(s) = next {
+        let r = row(conn, &s)?.ok_or_else(|| BlobError::Missing(s.clone()))?;
+        if chain.len() as i64 > MAX_DEPTH * 4 {
+            return Err(BlobError::Corrupt(format!(
+                "blob {sha} has a cycle of bases"
+            )));
+        }
+        next = r.base.clone();
+        chain.push((s, r));
+    }
+    let mut content: Option<Vec<u8>> = None;
+    for (s, r) in chain.into_iter().rev() {
+        let size = usize::try_from(r.size).unwrap_or(0);
+        let bytes = match (r.codec.as_str(), &content) {
+            ("zstd", None) => zstd::bulk::decompress(&r.data, size),
+            ("zstd-delta", Some(dict)) => zstd::bulk::Decompressor::with_dictionary(dict)
+                .and_then(|mut d| d.decompress(&r.data, size)),
+            ("pruned", _) => return Err(BlobError::Pruned(s)),
+            (other, _) => {
+                return Err(BlobError::Corrupt(format!(
+                    "blob {s} has unknown codec {other}"
+                )));
+            }
+        }
+        .map_err(|e| BlobError::Corrupt(format!("blob {s} does not decompress: {e}")))?;
+        if sha256_hex(&bytes) != s {
+            return Err(BlobError::Corrupt(format!(
+                "blob {s} does not match its hash"
+            )));
+        }
+        content = Some(bytes);
+    }
+    content.ok_or_else(|| BlobError::Missing(sha.to_owned()))
+}
+
+/// Stores a blob whole again (no base), so that its base can go.
+pub fn make_whole(conn: &Connection, sha: &str) -> Result<(), BlobError> {
+    let bytes = get(conn, sha)?;
+    let whole = zstd::bulk::compress(&bytes, LEVEL).expect("compressing to memory cannot fail");
+    conn.execute(
+        "UPDATE blobs SET codec = 'zstd', data = ?2, base = NULL, depth = 0 WHERE sha256 = ?1",
+        params![sha, whole],
+    )?;
+    Ok(())
+}
+
+/// Removes a blob's content, keeping its hash and size. Blobs that use it as
+/// their base are first stored whole.
+pub fn prune(conn: &Connection, sha: &str) -> Result<(), BlobError> {
+    let dependents: Vec<String> = conn
+        .prepare("SELECT sha256 FROM blobs WHERE base = ?1")?
+        .query_map([sha], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for d in dependents {
+        make_whole(conn, &d)?;
+    }
+    conn.execute(
+        "UPDATE blobs SET codec = 'pruned', data = x'', base = NULL, depth = 0 WHERE sha256 = ?1",
+        [sha],
+    )?;
+    Ok(())
+}
+
+/// Deletes blobs no revision uses and no other blob builds on; returns how
+/// many went.
+pub fn remove_orphans(conn: &Connection) -> rusqlite::Result<usize> {
+    let mut total = 0;
+    loop {
+        let n = conn.execute(
+            "DELETE FROM blobs WHERE sha256 NOT IN (SELECT raw_sha256 FROM revisions)
+                 AND sha256 NOT IN (SELECT text_sha256 FROM revisions)
+                 AND sha256 NOT IN (SELECT base FROM blobs WHERE base IS NOT NULL)",
+            [],
+        )?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}

@@ -1,0 +1,28 @@
+-- redline schema, version 2. Never edit once released: add a new file instead.
+
+-- Blobs may be stored as a delta: codec 'zstd-delta' is zstd with the content
+-- of the blob named in `base` as dictionary (the same article's previous raw
+-- page or text), so a small edit costs a small record. `depth` counts the
+-- bases behind a blob (0 for a whole one) and bounds the chain. Codec
+-- 'pruned' marks a raw page removed by `redline gc`: its hash and size stay as
+-- evidence of what was there.
+ALTER TABLE blobs ADD COLUMN base TEXT;
+ALTER TABLE blobs ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX blobs_base ON blobs(base) WHERE base IS NOT NULL;
+
+-- The request redline sent for a revision's page, as JSON [[name, value], …]
+-- (NULL for revisions recorded before version 2).
+ALTER TABLE revisions ADD COLUMN request_headers TEXT;
+
+-- Each notification hook run for a revision: delivered, or failed after its
+-- retries (shown by `status`).
+CREATE TABLE deliveries (
+    id           INTEGER PRIMARY KEY,
+    revision_id  INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
+    hook         TEXT NOT NULL,
+    attempted_at TEXT NOT NULL,
+    attempts     INTEGER NOT NULL,
+    ok           INTEGER NOT NULL,
+    error        TEXT
+);
+CREATE INDEX deliveries_failed ON deliveries(ok, attempted_at);
