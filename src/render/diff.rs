@@ -131,7 +131,7 @@ fn field_line(p: &Painter, f: &FieldChange) -> String {
     format!("{label} {value}")
 }
 
-fn moved_note(old_index: usize, new_index: usize) -> String {
+pub fn moved_note(old_index: usize, new_index: usize) -> String {
     format!(
         "(moved from paragraph {} to {})",
         old_index + 1,
@@ -518,7 +518,25 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn html_pieces(pieces: &[Piece]) -> String {
+/// How [`marked`] writes pieces: an escaping function and the marks around
+/// removed and added text.
+pub struct Marks {
+    pub escape: fn(&str) -> String,
+    pub del: (&'static str, &'static str),
+    pub ins: (&'static str, &'static str),
+}
+
+/// HTML marks: `<del>` and `<ins>`.
+pub const HTML_MARKS: Marks = Marks {
+    escape,
+    del: ("<del>", "</del>"),
+    ins: ("<ins>", "</ins>"),
+};
+
+/// Pieces as running text with removals and additions marked (a removal
+/// directly followed by its replacement, without a space between).
+/// Paragraph breaks show as `¶`.
+pub fn marked(pieces: &[Piece], m: &Marks) -> String {
     let mut out = String::new();
     let mut prev: Option<PieceKind> = None;
     for piece in pieces {
@@ -527,29 +545,37 @@ fn html_pieces(pieces: &[Piece]) -> String {
         if prev.is_some() && !tight {
             out.push(' ');
         }
-        let text = escape(&piece.text).replace(PARA_BREAK, "¶");
-        match piece.kind {
-            PieceKind::Same => out.push_str(&text),
-            PieceKind::Removed => out.push_str(&format!("<del>{text}</del>")),
-            PieceKind::Added => out.push_str(&format!("<ins>{text}</ins>")),
-        }
+        let text = (m.escape)(&piece.text).replace(PARA_BREAK, "¶");
+        let (open, close) = match piece.kind {
+            PieceKind::Same => ("", ""),
+            PieceKind::Removed => m.del,
+            PieceKind::Added => m.ins,
+        };
+        out.push_str(open);
+        out.push_str(&text);
+        out.push_str(close);
         prev = Some(piece.kind);
     }
     out
 }
 
-const CSS: &str = "body{font:17px/1.55 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}\
+fn html_pieces(pieces: &[Piece]) -> String {
+    marked(pieces, &HTML_MARKS)
+}
+
+pub const CSS: &str = "body{font:17px/1.55 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}\
 h1{font-size:1.4em}.meta{color:#666;font:14px/1.4 system-ui,sans-serif}\
 del{background:#fdd;color:#900;text-decoration:line-through}ins{background:#dfd;color:#060;text-decoration:underline}\
 p.added{border-left:4px solid #3a3;padding-left:.6em}p.removed{border-left:4px solid #c33;padding-left:.6em}\
 p.moved{border-left:4px solid #36c;padding-left:.6em}p.same{color:#555}\
 .note{color:#36c;font:13px system-ui,sans-serif;display:block}\
-dl.fields dt{font-weight:bold;font-family:system-ui,sans-serif}.gap{color:#999;text-align:center}";
+dl.fields dt{font-weight:bold;font-family:system-ui,sans-serif}.gap{color:#999;text-align:center}\
+table.side{border-collapse:collapse;width:100%;font-size:.9em}table.side td,table.side th{vertical-align:top;padding:.3em .5em;border-bottom:1px solid #eee;width:50%}\
+tr.moved td{border-left:4px solid #36c}tr.added td:last-child{border-left:4px solid #3a3}tr.removed td:first-child{border-left:4px solid #c33}";
 
 /// A self-contained HTML page (no external assets, no scripts) showing the
 /// diff; every piece of article text is escaped.
 pub fn html(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Result<()> {
-    let d = input.diff;
     let title = input.new.title.as_deref().unwrap_or("(no headline)");
     writeln!(
         w,
@@ -565,6 +591,15 @@ pub fn html(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Res
         escape(&format!("Changes: {title}"))
     )?;
     writeln!(w, "<h1>{}</h1>", escape(title))?;
+    html_changes(w, input, o)?;
+    writeln!(w, "</body></html>")
+}
+
+/// The changes as HTML, for a page of one's own: a line of what changed,
+/// the changed fields, then the body with `o.context` paragraphs around each
+/// change. Every piece of article text is escaped.
+pub fn html_changes(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Result<()> {
+    let d = input.diff;
     let classes: Vec<&str> = d.classes.iter().map(|c| c.as_str()).collect();
     writeln!(
         w,
@@ -633,5 +668,73 @@ pub fn html(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Res
         }
         writeln!(w, "<p class=\"{class}\">{body}</p>")?;
     }
-    writeln!(w, "</body></html>")
+    Ok(())
+}
+
+/// The body side by side as an HTML table: the old paragraph with its
+/// removals marked on the left, the new one with its additions on the right;
+/// unchanged paragraphs shown in full on both sides.
+pub fn html_side(w: &mut dyn Write, input: &DiffInput<'_>) -> io::Result<()> {
+    let old_marks = Marks {
+        escape,
+        del: ("<del>", "</del>"),
+        ins: ("", ""),
+    };
+    let keep_old = |pieces: &[Piece]| -> Vec<Piece> {
+        pieces
+            .iter()
+            .filter(|p| p.kind != PieceKind::Added)
+            .cloned()
+            .collect()
+    };
+    let keep_new = |pieces: &[Piece]| -> Vec<Piece> {
+        pieces
+            .iter()
+            .filter(|p| p.kind != PieceKind::Removed)
+            .cloned()
+            .collect()
+    };
+    writeln!(
+        w,
+        "<table class=\"side\"><tr><th>{}</th><th>{}</th></tr>",
+        escape(&input.old_label),
+        escape(&input.new_label)
+    )?;
+    for op in &input.diff.body {
+        let (left, right, class) = match op {
+            BodyOp::Same { new_index, len, .. } => {
+                for k in *new_index..new_index + len {
+                    let text = escape(input.new.body.get(k).map_or("", String::as_str));
+                    writeln!(w, "<tr class=\"same\"><td>{text}</td><td>{text}</td></tr>")?;
+                }
+                continue;
+            }
+            BodyOp::Added { text, .. } => (String::new(), format!("<ins>{}</ins>", escape(text)), "added"),
+            BodyOp::Removed { text, .. } => (format!("<del>{}</del>", escape(text)), String::new(), "removed"),
+            BodyOp::Changed { pieces, .. } => (
+                marked(&keep_old(pieces), &old_marks),
+                marked(&keep_new(pieces), &HTML_MARKS),
+                "changed",
+            ),
+            BodyOp::Moved {
+                old_index,
+                new_index,
+                pieces,
+            } => (
+                format!(
+                    "<span class=\"note\">moved to paragraph {}</span>{}",
+                    new_index + 1,
+                    marked(&keep_old(pieces), &old_marks)
+                ),
+                format!(
+                    "<span class=\"note\">moved from paragraph {}</span>{}",
+                    old_index + 1,
+                    marked(&keep_new(pieces), &HTML_MARKS)
+                ),
+                "moved",
+            ),
+        };
+        writeln!(w, "<tr class=\"{class}\"><td>{left}</td><td>{right}</td></tr>")?;
+    }
+    writeln!(w, "</table>")
 }

@@ -57,13 +57,18 @@ fn row(conn: &Connection, sha: &str) -> rusqlite::Result<Option<Row>> {
 /// a delta against it when that is smaller.
 pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Result<String> {
     let sha = sha256_hex(bytes);
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM blobs WHERE sha256 = ?1)",
-        [&sha],
-        |r| r.get(0),
-    )?;
-    if exists {
-        return Ok(sha);
+    let codec: Option<String> = conn
+        .query_row("SELECT codec FROM blobs WHERE sha256 = ?1", [&sha], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match codec.as_deref() {
+        None => {}
+        // Known by its hash only: the content is back.
+        Some("pruned") => {
+            conn.execute("DELETE FROM blobs WHERE sha256 = ?1", [&sha])?;
+        }
+        Some(_) => return Ok(sha),
     }
     let whole = zstd::bulk::compress(bytes, LEVEL).expect("compressing to memory cannot fail");
     let delta = match prev {
@@ -82,6 +87,16 @@ pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Res
         )?,
     };
     Ok(sha)
+}
+
+/// Records a blob known only by its hash and size (imported without its
+/// content), unless it is already stored.
+pub fn put_absent(conn: &Connection, sha: &str, size: u64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'pruned', x'')",
+        params![sha, size as i64],
+    )?;
+    Ok(())
 }
 
 /// `bytes` compressed with the content of `base` as dictionary, with the
@@ -199,4 +214,88 @@ pub fn remove_orphans(conn: &Connection) -> rusqlite::Result<usize> {
         }
         total += n;
     }
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, Default)]
+pub struct BlobCheck {
+    /// Blobs decoded and re-hashed.
+    pub checked: usize,
+    /// Blobs whose content `gc` removed (hash and size kept).
+    pub pruned: usize,
+    /// One line per blob that is missing its base, fails to decode, or does
+    /// not match its hash (with the blobs built on it).
+    pub problems: Vec<(String, String)>,
+}
+
+/// Decodes and re-hashes every blob, each once: whole blobs first, then the
+/// deltas built on each, depth first, so only one chain is held in memory.
+pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
+    let mut report = BlobCheck::default();
+    let total: i64 = conn.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0))?;
+    report.pruned = conn.query_row(
+        "SELECT count(*) FROM blobs WHERE codec = 'pruned'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as usize;
+    let mut children = conn.prepare("SELECT sha256 FROM blobs WHERE base = ?1")?;
+    let roots: Vec<String> = conn
+        .prepare("SELECT sha256 FROM blobs WHERE base IS NULL AND codec != 'pruned'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut visited = report.pruned;
+    let mut stack: Vec<(String, Option<std::rc::Rc<Vec<u8>>>)> =
+        roots.into_iter().map(|s| (s, None)).collect();
+    while let Some((sha, dict)) = stack.pop() {
+        visited += 1;
+        let Some(r) = row(conn, &sha)? else { continue };
+        let size = usize::try_from(r.size).unwrap_or(0);
+        let decoded = match (r.codec.as_str(), &dict) {
+            ("zstd", None) => zstd::bulk::decompress(&r.data, size).map_err(|e| e.to_string()),
+            ("zstd-delta", Some(d)) => zstd::bulk::Decompressor::with_dictionary(d)
+                .and_then(|mut dec| dec.decompress(&r.data, size))
+                .map_err(|e| e.to_string()),
+            (codec, _) => Err(format!("unexpected codec {codec}")),
+        };
+        let bytes = match decoded {
+            Ok(b) if sha256_hex(&b) == sha => b,
+            Ok(_) => {
+                report
+                    .problems
+                    .push((sha.clone(), "content does not match its hash".into()));
+                continue;
+            }
+            Err(e) => {
+                report
+                    .problems
+                    .push((sha.clone(), format!("does not decompress: {e}")));
+                continue;
+            }
+        };
+        report.checked += 1;
+        let content = std::rc::Rc::new(bytes);
+        for child in children.query_map([&sha], |r| r.get::<_, String>(0))? {
+            stack.push((child?, Some(content.clone())));
+        }
+    }
+    let dangling: Vec<String> = conn
+        .prepare(
+            "SELECT sha256 FROM blobs WHERE base IS NOT NULL
+                 AND base NOT IN (SELECT sha256 FROM blobs WHERE codec != 'pruned')",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let unreached = (total as usize).saturating_sub(visited + dangling.len());
+    for sha in dangling {
+        report
+            .problems
+            .push((sha, "the blob it is a delta against is missing".into()));
+    }
+    if unreached > 0 {
+        report.problems.push((
+            String::new(),
+            format!("{unreached} blobs built on damaged ones could not be checked"),
+        ));
+    }
+    Ok(report)
 }

@@ -57,6 +57,8 @@ pub enum StoreError {
     Damaged { path: PathBuf, what: String },
     #[error("the content of blob {sha256} in {} was removed by `redline gc`", path.display())]
     Pruned { path: PathBuf, sha256: String },
+    #[error("{what} (in {})", path.display())]
+    Conflict { path: PathBuf, what: String },
 }
 
 impl StoreError {
@@ -78,6 +80,9 @@ impl StoreError {
                 "gc keeps the raw pages its retention rules name; the text and diffs are all kept",
             ),
             StoreError::TooNew { .. } => Some("upgrade redline to read this database"),
+            StoreError::Conflict { .. } => {
+                Some("nothing was imported; import into another database with --db")
+            }
             _ => None,
         }
     }
@@ -288,6 +293,87 @@ pub struct NewRevision<'a> {
     pub diff: Option<&'a ArticleDiff>,
     /// Change classes, stored for listings and exports.
     pub classes: &'a [String],
+}
+
+/// An article to import (from an export).
+#[derive(Debug, Clone)]
+pub struct ImportArticle<'a> {
+    pub id: i64,
+    pub url: &'a str,
+    pub added_at: &'a str,
+    pub selector: Option<&'a str>,
+    pub final_url: Option<&'a str>,
+    pub every_secs: Option<i64>,
+    pub until: Option<&'a str>,
+    pub retired_at: Option<&'a str>,
+}
+
+/// A revision to import. Without `raw`, only the raw page's hash and size are
+/// kept (as for a page `gc` removed).
+#[derive(Debug, Clone)]
+pub struct ImportRevision<'a> {
+    pub url: &'a str,
+    pub rev: i64,
+    pub captured_at: &'a str,
+    pub fingerprint: &'a str,
+    pub raw: Option<&'a [u8]>,
+    pub raw_sha256: &'a str,
+    pub raw_size: u64,
+    /// The stored article JSON, exactly as exported.
+    pub text: &'a [u8],
+    pub text_sha256: &'a str,
+    pub final_url: &'a str,
+    pub http_status: u16,
+    pub headers: &'a [(String, String)],
+    pub request_headers: Option<&'a [(String, String)]>,
+    pub encoding: &'a str,
+    pub title: Option<&'a str>,
+    pub revert_of: Option<i64>,
+    pub words_added: i64,
+    pub words_removed: i64,
+    pub classes: &'a [String],
+    pub diff: Option<&'a str>,
+    pub technical: bool,
+    pub reextracted_at: Option<&'a str>,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Default)]
+pub struct ImportCounts {
+    pub articles: usize,
+    pub revisions: usize,
+    /// Revisions that were already stored.
+    pub present: usize,
+}
+
+/// What `verify` checked and found.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    pub blobs: usize,
+    pub pruned: usize,
+    pub revisions: usize,
+    pub problems: Vec<String>,
+}
+
+/// Which raw pages `gc` keeps: those of an article's last `keep_last`
+/// revisions, and those captured at or after `keep_since`. A page either
+/// rule keeps stays.
+#[derive(Debug, Clone, Default)]
+pub struct GcRules {
+    pub keep_last: Option<usize>,
+    pub keep_since: Option<String>,
+}
+
+/// What `gc` did (or would do).
+#[derive(Debug, Clone, Default)]
+pub struct GcReport {
+    /// Raw pages whose content was removed.
+    pub pruned: usize,
+    /// Blobs nothing used any more, deleted.
+    pub orphans: usize,
+    /// Compressed blob bytes before and after.
+    pub bytes_before: i64,
+    pub bytes_after: i64,
 }
 
 /// An open redline database.
@@ -945,6 +1031,295 @@ impl Store {
             .map_err(map)?;
         }
         tx.commit().map_err(map)
+    }
+
+    /// Restores exported articles and revisions, in one transaction. An
+    /// article is matched by URL (a new one keeps its exported id when that is
+    /// free); a revision already present with the same text is skipped, one
+    /// present with a different text is a conflict and nothing is imported.
+    pub fn import(
+        &mut self,
+        articles: &[ImportArticle<'_>],
+        revisions: &[ImportRevision<'_>],
+    ) -> Result<ImportCounts> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let mut counts = ImportCounts::default();
+        let mut ids = std::collections::HashMap::new();
+        for a in articles {
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM articles WHERE url = ?1", [a.url], |r| r.get(0))
+                .optional()
+                .map_err(map)?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let taken: bool = tx
+                        .query_row("SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)", [a.id], |r| r.get(0))
+                        .map_err(map)?;
+                    tx.execute(
+                        "INSERT INTO articles (id, url, added_at, selector, final_url, every_secs,
+                             until, retired_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![
+                            (!taken).then_some(a.id),
+                            a.url,
+                            a.added_at,
+                            a.selector,
+                            a.final_url,
+                            a.every_secs,
+                            a.until,
+                            a.retired_at
+                        ],
+                    )
+                    .map_err(map)?;
+                    counts.articles += 1;
+                    tx.last_insert_rowid()
+                }
+            };
+            ids.insert(a.url, id);
+        }
+        for r in revisions {
+            let Some(&article_id) = ids.get(r.url) else {
+                return Err(StoreError::Conflict {
+                    path: path.clone(),
+                    what: format!("revision {} of {} comes before its article", r.rev, r.url),
+                });
+            };
+            let present: Option<String> = tx
+                .query_row(
+                    "SELECT text_sha256 FROM revisions WHERE article_id = ?1 AND rev = ?2",
+                    params![article_id, r.rev],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(map)?;
+            match present {
+                Some(sha) if sha == r.text_sha256 => {
+                    counts.present += 1;
+                    continue;
+                }
+                Some(_) => {
+                    return Err(StoreError::Conflict {
+                        path: path.clone(),
+                        what: format!(
+                            "revision {} of {} is already stored with another text",
+                            r.rev, r.url
+                        ),
+                    });
+                }
+                None => {}
+            }
+            let prev: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT raw_sha256, text_sha256 FROM revisions
+                     WHERE article_id = ?1 AND rev < ?2 ORDER BY rev DESC LIMIT 1",
+                    params![article_id, r.rev],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(map)?;
+            let (prev_raw, prev_text) = prev.unzip();
+            match r.raw {
+                Some(raw) => {
+                    blobs::put(&tx, raw, prev_raw.as_deref()).map_err(map)?;
+                }
+                None => blobs::put_absent(&tx, r.raw_sha256, r.raw_size).map_err(map)?,
+            }
+            let text_sha = blobs::put(&tx, r.text, prev_text.as_deref()).map_err(map)?;
+            tx.execute(
+                "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
+                     text_sha256, final_url, http_status, headers, encoding, title, revert_of,
+                     words_added, words_removed, diff, classes, request_headers, technical,
+                     reextracted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19)",
+                params![
+                    article_id,
+                    r.rev,
+                    r.captured_at,
+                    r.fingerprint,
+                    r.raw_sha256,
+                    text_sha,
+                    r.final_url,
+                    r.http_status,
+                    serde_json::to_string(r.headers).expect("headers always serialise"),
+                    r.encoding,
+                    r.title,
+                    r.revert_of,
+                    r.words_added,
+                    r.words_removed,
+                    r.diff,
+                    r.classes.join(","),
+                    r.request_headers
+                        .map(|h| serde_json::to_string(h).expect("headers always serialise")),
+                    r.technical,
+                    r.reextracted_at,
+                ],
+            )
+            .map_err(map)?;
+            counts.revisions += 1;
+        }
+        tx.commit().map_err(map)?;
+        Ok(counts)
+    }
+
+    /// Checks the whole database: SQLite's integrity check, foreign keys,
+    /// every blob decoded and re-hashed, every stored diff readable. Returns
+    /// one line per problem (empty: all is well) and what was checked.
+    pub fn verify(&self) -> Result<Verified> {
+        let map = |e| self.err(e);
+        let mut v = Verified::default();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(map)?;
+        for line in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map)? {
+            let line = line.map_err(map)?;
+            if line != "ok" {
+                v.problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(map)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key: a row of {} (rowid {}) points at a missing {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .map_err(map)?;
+        for row in rows {
+            v.problems.push(row.map_err(map)?);
+        }
+        let blob_check = blobs::verify(&self.conn).map_err(map)?;
+        v.blobs = blob_check.checked;
+        v.pruned = blob_check.pruned;
+        for (sha, what) in blob_check.problems {
+            let users = self.blob_users(&sha)?;
+            v.problems.push(if sha.is_empty() {
+                what
+            } else if users.is_empty() {
+                format!("blob {sha}: {what}")
+            } else {
+                format!("blob {sha} ({}): {what}", users.join(", "))
+            });
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.article_id, r.rev, r.diff, b.codec FROM revisions r
+                 LEFT JOIN blobs b ON b.sha256 = r.text_sha256 ORDER BY r.article_id, r.rev",
+            )
+            .map_err(map)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(map)?;
+        for row in rows {
+            let (article, rev, diff, codec) = row.map_err(map)?;
+            v.revisions += 1;
+            if codec.as_deref() == Some("pruned") {
+                v.problems
+                    .push(format!("#{article} rev {rev}: the extracted text is missing"));
+            }
+            if let Some(d) = diff
+                && let Err(e) = serde_json::from_str::<ArticleDiff>(&d)
+            {
+                v.problems
+                    .push(format!("#{article} rev {rev}: the stored diff is not readable: {e}"));
+            }
+        }
+        Ok(v)
+    }
+
+    /// Which revisions use a blob, as `#3 rev 2 page` / `#3 rev 2 text`.
+    fn blob_users(&self, sha: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT article_id, rev, raw_sha256 = ?1 FROM revisions
+                 WHERE raw_sha256 = ?1 OR text_sha256 = ?1 ORDER BY article_id, rev LIMIT 5",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([sha], |r| {
+            let what = if r.get::<_, bool>(2)? { "page" } else { "text" };
+            Ok(format!("#{} rev {} {what}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Removes the raw pages of revisions the rules do not keep (their hash
+    /// and size stay; text and diffs are never touched), and blobs nothing
+    /// uses. With `dry_run`, reports what it would do and changes nothing.
+    pub fn gc(&mut self, rules: &GcRules, dry_run: bool) -> Result<GcReport> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let stored = |tx: &Transaction<'_>| -> rusqlite::Result<i64> {
+            tx.query_row("SELECT coalesce(sum(length(data)), 0) FROM blobs", [], |r| r.get(0))
+        };
+        let before = stored(&tx).map_err(map)?;
+        let keep_last = rules.keep_last.map_or(0, |n| n as i64);
+        let since = rules.keep_since.as_deref().unwrap_or("9999");
+        let doomed: Vec<String> = tx
+            .prepare(
+                "WITH ranked AS (
+                     SELECT raw_sha256, captured_at,
+                            row_number() OVER (PARTITION BY article_id ORDER BY rev DESC) AS age
+                     FROM revisions)
+                 SELECT DISTINCT r.raw_sha256 FROM ranked r JOIN blobs b ON b.sha256 = r.raw_sha256
+                 WHERE b.codec != 'pruned' AND r.age > ?1 AND r.captured_at < ?2
+                   AND r.raw_sha256 NOT IN (
+                       SELECT raw_sha256 FROM ranked WHERE age <= ?1 OR captured_at >= ?2)
+                   AND r.raw_sha256 NOT IN (SELECT text_sha256 FROM revisions)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![keep_last, since], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(map)?;
+        for sha in &doomed {
+            blobs::prune(&tx, sha).map_err(|e| match e {
+                blobs::BlobError::Sql(e) => Self::err_at(&path, e),
+                other => StoreError::Damaged {
+                    path: path.clone(),
+                    what: format!("{other:?}"),
+                },
+            })?;
+        }
+        let orphans = blobs::remove_orphans(&tx).map_err(map)?;
+        let after = stored(&tx).map_err(map)?;
+        let report = GcReport {
+            pruned: doomed.len(),
+            orphans,
+            bytes_before: before,
+            bytes_after: after,
+        };
+        if dry_run {
+            tx.rollback().map_err(map)?;
+        } else {
+            tx.commit().map_err(map)?;
+        }
+        Ok(report)
+    }
+
+    /// Rebuilds the database file to give freed space back to the system.
+    pub fn vacuum(&mut self) -> Result<()> {
+        self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))
     }
 
     /// Records a check that made no revision.

@@ -1,0 +1,193 @@
+//! JSON Lines: the complete history, one record per line, readable back by
+//! `redline import`.
+//!
+//! Schema `redline-export/1` (fields are only ever added within a version):
+//!
+//! - the first line: `{"type":"export","schema":"redline-export/1","generator":"redline X.Y.Z"}`
+//! - one `{"type":"article", …}` per article: `id`, `url`, `added_at`,
+//!   `selector`, `final_url`, `every_secs`, `until`, `retired_at`, `title`
+//!   (latest headline);
+//! - after each article, its revisions oldest first, `{"type":"revision", …}`:
+//!   `article_id`, `url`, `rev`, `captured_at`, `final_url`, `http_status`,
+//!   `encoding`, `headers` and `request_headers` (`[[name, value], …]`),
+//!   `fingerprint`, `raw_sha256`, `raw_size`, `text_sha256` (SHA-256 of the
+//!   `article` object exactly as written), `title`, `classes`, `revert_of`,
+//!   `technical`, `reextracted_at`, `words_added`, `words_removed`, `article`
+//!   (every extracted field: title, byline, bylines, published, modified,
+//!   lead, body paragraphs, corrections, canonical_url, language, site_name,
+//!   section, next_page, live_blog), `diff` (the stored diff against the
+//!   revision before, as `redline diff --view json` shows its body, or null),
+//!   and with `--with-raw`, `raw_base64`: the page as served.
+//!
+//! The `article` and `diff` values are the stored bytes, not re-encoded: an
+//! export, imported and exported again, is byte-for-byte the same.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::{ExportError, Options, Report, Selected};
+use crate::store::{ArticleRow, RevisionRow, Store, StoreError};
+
+pub const SCHEMA: &str = "redline-export/1";
+
+/// One line of the file.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Export(Header),
+    Article(ArticleRecord),
+    Revision(Box<RevisionRecord>),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Header {
+    pub schema: String,
+    pub generator: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    pub id: i64,
+    pub url: String,
+    pub added_at: String,
+    pub selector: Option<String>,
+    pub final_url: Option<String>,
+    pub every_secs: Option<i64>,
+    pub until: Option<String>,
+    pub retired_at: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RevisionRecord {
+    pub article_id: i64,
+    pub url: String,
+    pub rev: i64,
+    pub captured_at: String,
+    pub final_url: String,
+    pub http_status: u16,
+    pub encoding: String,
+    pub headers: Vec<(String, String)>,
+    pub request_headers: Option<Vec<(String, String)>>,
+    pub fingerprint: String,
+    pub raw_sha256: String,
+    pub raw_size: u64,
+    pub text_sha256: String,
+    pub title: Option<String>,
+    pub classes: Vec<String>,
+    pub revert_of: Option<i64>,
+    pub technical: bool,
+    pub reextracted_at: Option<String>,
+    pub words_added: i64,
+    pub words_removed: i64,
+    pub article: Box<RawValue>,
+    pub diff: Option<Box<RawValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_base64: Option<String>,
+}
+
+impl ArticleRecord {
+    pub fn new(a: &ArticleRow, title: Option<String>) -> Self {
+        ArticleRecord {
+            id: a.id,
+            url: a.url.clone(),
+            added_at: a.added_at.clone(),
+            selector: a.selector.clone(),
+            final_url: a.final_url.clone(),
+            every_secs: a.every_secs,
+            until: a.until.clone(),
+            retired_at: a.retired_at.clone(),
+            title,
+        }
+    }
+}
+
+impl RevisionRecord {
+    /// The record of a stored revision (its raw page left out).
+    pub fn new(store: &Store, url: &str, r: &RevisionRow) -> Result<Self, StoreError> {
+        let text = store.blob(&r.text_sha256)?;
+        let damaged = |what: String| StoreError::Damaged {
+            path: store.path().to_owned(),
+            what,
+        };
+        let article = RawValue::from_string(String::from_utf8(text).map_err(|_| {
+            damaged(format!("article of revision {} is not UTF-8", r.rev))
+        })?)
+        .map_err(|e| damaged(format!("article of revision {} is not JSON: {e}", r.rev)))?;
+        let diff = r
+            .diff_json
+            .clone()
+            .map(RawValue::from_string)
+            .transpose()
+            .map_err(|e| damaged(format!("diff of revision {} is not JSON: {e}", r.rev)))?;
+        Ok(RevisionRecord {
+            article_id: r.article_id,
+            url: url.to_owned(),
+            rev: r.rev,
+            captured_at: r.captured_at.clone(),
+            final_url: r.final_url.clone(),
+            http_status: r.http_status,
+            encoding: r.encoding.clone(),
+            headers: r.headers.clone(),
+            request_headers: r.request_headers.clone(),
+            fingerprint: r.fingerprint.clone(),
+            raw_sha256: r.raw_sha256.clone(),
+            raw_size: store.blob_size(&r.raw_sha256)?,
+            text_sha256: r.text_sha256.clone(),
+            title: r.title.clone(),
+            classes: r.classes.clone(),
+            revert_of: r.revert_of,
+            technical: r.technical,
+            reextracted_at: r.reextracted_at.clone(),
+            words_added: r.words_added,
+            words_removed: r.words_removed,
+            article,
+            diff,
+            raw_base64: None,
+        })
+    }
+}
+
+/// The first line of every export.
+pub fn header() -> Header {
+    Header {
+        schema: SCHEMA.to_owned(),
+        generator: format!("redline {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+fn line(w: &mut dyn Write, record: &Record) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, record)?;
+    w.write_all(b"\n")
+}
+
+pub fn export(
+    store: &Store,
+    selected: &[Selected],
+    path: &Path,
+    options: &Options,
+) -> Result<Report, ExportError> {
+    let mut w = super::create(path)?;
+    line(&mut w, &Record::Export(header())).map_err(ExportError::write(path))?;
+    for s in selected {
+        let title = s.revisions.last().and_then(|r| r.title.clone());
+        let record = Record::Article(ArticleRecord::new(&s.article, title));
+        line(&mut w, &record).map_err(ExportError::write(path))?;
+        for r in &s.revisions {
+            let mut record = RevisionRecord::new(store, &s.article.url, r)?;
+            if options.with_raw {
+                match store.blob(&r.raw_sha256) {
+                    Ok(raw) => record.raw_base64 = Some(data_encoding::BASE64.encode(&raw)),
+                    Err(StoreError::Pruned { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            line(&mut w, &Record::Revision(Box::new(record))).map_err(ExportError::write(path))?;
+        }
+    }
+    w.flush().map_err(ExportError::write(path))?;
+    Ok(Report::of(selected))
+}

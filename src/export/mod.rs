@@ -1,0 +1,260 @@
+//! History out: every stored revision in the formats its readers already use.
+//!
+//! An export reads the store only: stored articles, stored diffs, stored raw
+//! pages. Nothing is fetched, extracted or diffed again. [`select`] picks the
+//! articles and revisions (by article, time and change class); each format
+//! module writes them.
+
+pub mod atom;
+pub mod csv;
+pub mod git;
+pub mod import;
+pub mod jsonl;
+pub mod markdown;
+pub mod site;
+pub mod warc;
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::store::{ArticleRow, RevisionRow, Store, StoreError};
+
+/// The formats `redline export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Markdown,
+    Html,
+    Atom,
+    Git,
+    Warc,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Atom => "atom",
+            Format::Git => "git",
+            Format::Warc => "warc",
+        }
+    }
+
+    /// Whether the output is a folder (else a file, `-` for stdout where the
+    /// format is text).
+    pub fn is_folder(self) -> bool {
+        matches!(self, Format::Csv | Format::Html | Format::Git)
+    }
+}
+
+/// Why an export or import failed.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {what}", path.display())]
+    Invalid { path: PathBuf, what: String },
+    #[error("git failed: {0}")]
+    Git(String),
+}
+
+impl ExportError {
+    pub fn write(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+        move |source| ExportError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ExportError::Store(e) => e.hint(),
+            ExportError::Write { .. } => Some("choose another place with -o PATH"),
+            ExportError::Invalid { .. } => {
+                Some("import reads files written by `redline export --format jsonl`")
+            }
+            ExportError::Git(_) => Some("the git export needs git installed and on PATH"),
+            ExportError::Read { .. } => None,
+        }
+    }
+}
+
+/// Which revisions an export holds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Captured at or after this RFC 3339 time.
+    pub since: Option<String>,
+    /// Captured before this RFC 3339 time.
+    pub until: Option<String>,
+    /// Revisions with at least one of these change classes (empty: all).
+    pub classes: Vec<String>,
+}
+
+impl Filter {
+    fn keeps(&self, r: &RevisionRow) -> bool {
+        self.since.as_deref().is_none_or(|s| r.captured_at.as_str() >= s)
+            && self.until.as_deref().is_none_or(|u| r.captured_at.as_str() < u)
+            && (self.classes.is_empty() || r.classes.iter().any(|c| self.classes.contains(c)))
+    }
+}
+
+/// An article and its selected revisions, oldest first.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub article: ArticleRow,
+    pub revisions: Vec<RevisionRow>,
+}
+
+/// The articles to export with their revisions that pass `filter`. An article
+/// with no revision left is still listed (its record says it is tracked).
+pub fn select(
+    store: &Store,
+    articles: Vec<ArticleRow>,
+    filter: &Filter,
+) -> Result<Vec<Selected>, StoreError> {
+    articles
+        .into_iter()
+        .map(|article| {
+            let revisions = store
+                .revisions(article.id)?
+                .into_iter()
+                .filter(|r| filter.keeps(r))
+                .collect();
+            Ok(Selected { article, revisions })
+        })
+        .collect()
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub articles: usize,
+    pub revisions: usize,
+    /// Revisions left out because their raw page was pruned by `gc` (WARC).
+    pub pruned: usize,
+    /// Revisions already in the output (git, incremental).
+    pub skipped: usize,
+}
+
+impl Report {
+    fn of(selected: &[Selected]) -> Report {
+        Report {
+            articles: selected.len(),
+            revisions: selected.iter().map(|s| s.revisions.len()).sum(),
+            ..Report::default()
+        }
+    }
+}
+
+/// Writes `selected` as `format` at `path`.
+pub fn export(
+    store: &Store,
+    selected: &[Selected],
+    format: Format,
+    path: &Path,
+    options: &Options,
+) -> Result<Report, ExportError> {
+    match format {
+        Format::Jsonl => jsonl::export(store, selected, path, options),
+        Format::Csv => csv::export(store, selected, path),
+        Format::Markdown => markdown::export(store, selected, path),
+        Format::Html => site::export(store, selected, path),
+        Format::Atom => atom::export(store, selected, path),
+        Format::Git => git::export(store, selected, path),
+        Format::Warc => warc::export(store, selected, path),
+    }
+}
+
+/// Settings some formats take.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// JSON Lines: include each raw page (base64), for a full backup.
+    pub with_raw: bool,
+}
+
+/// Opens a file for writing, or stdout for `-`.
+pub(crate) fn create(path: &Path) -> Result<Box<dyn std::io::Write>, ExportError> {
+    if path == Path::new("-") {
+        return Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock())));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    }
+    let file = std::fs::File::create(path).map_err(ExportError::write(path))?;
+    Ok(Box::new(std::io::BufWriter::new(file)))
+}
+
+/// A short, stable, file-name-safe name for an article URL:
+/// `host/path-words`, with a hash of the query when there is one.
+pub fn slug(url: &str) -> String {
+    let parsed = url::Url::parse(url).ok();
+    let host = match parsed.as_ref().and_then(|u| u.host_str().map(|h| (h, u.port()))) {
+        Some((h, Some(port))) => format!("{h}_{port}"),
+        Some((h, None)) => h.to_owned(),
+        None => "article".to_owned(),
+    };
+    let path = parsed.as_ref().map_or("", |u| u.path());
+    let mut name: String = path
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while name.contains("--") {
+        name = name.replace("--", "-");
+    }
+    let mut name = name.trim_matches('-').to_owned();
+    if name.len() > 80 {
+        let cut = name.len() - 80;
+        name = name[cut..].trim_start_matches('-').to_owned();
+    }
+    if parsed.as_ref().is_some_and(|u| u.query().is_some()) || name.is_empty() {
+        let h = crate::fingerprint::sha256_hex(url.as_bytes());
+        name = if name.is_empty() {
+            h[..12].to_owned()
+        } else {
+            format!("{name}-{}", &h[..8])
+        };
+    }
+    format!("{}/{name}", host.replace(':', "_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable_and_safe() {
+        assert_eq!(
+            slug("https://news.example/2026/03/council-budget.html"),
+            "news.example/2026-03-council-budget-html"
+        );
+        let q = slug("https://news.example/story?id=7");
+        assert!(q.starts_with("news.example/story-"), "{q}");
+        assert_ne!(q, slug("https://news.example/story?id=8"));
+        let root = slug("http://127.0.0.1:8080/");
+        assert!(root.starts_with("127.0.0.1_8080/"), "{root}");
+        assert_ne!(slug("http://127.0.0.1:8080/a"), slug("http://127.0.0.1:9090/a"));
+    }
+}

@@ -1,0 +1,188 @@
+//! HTML: a static site to open from disk or publish. `index.html` lists the
+//! articles; `a/ID/index.html` is an article's timeline; `a/ID/REV.html` is one
+//! revision: its changes inline and side by side, then its text. No scripts,
+//! no external assets (each page carries its own style), every piece of
+//! article text escaped.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{ExportError, Report, Selected};
+use crate::extract::Article;
+use crate::render::diff::{CSS, DiffInput, ViewOptions, escape, html_changes, html_side};
+use crate::render::text::short_time;
+use crate::store::{RevisionRow, Store, StoreError};
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title><style>{CSS}\
+         table.list{{border-collapse:collapse;width:100%;font:14px/1.4 system-ui,sans-serif}}\
+         table.list td,table.list th{{text-align:left;padding:.3em .5em;border-bottom:1px solid #eee}}\
+         nav{{font:14px system-ui,sans-serif;margin:1em 0}}h2{{font-size:1.1em;margin-top:2em}}\
+         </style></head><body>\n{body}</body></html>\n",
+        escape(title)
+    )
+}
+
+fn save(path: &Path, html: &str) -> Result<(), ExportError> {
+    std::fs::write(path, html).map_err(ExportError::write(path))
+}
+
+fn classes(r: &RevisionRow) -> String {
+    if r.rev == 1 {
+        "first version".to_owned()
+    } else {
+        r.classes.join(", ")
+    }
+}
+
+pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
+    std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    let mut index = String::from(
+        "<h1>Tracked articles</h1>\n<table class=\"list\"><tr><th>Article</th><th>Revisions</th>\
+         <th>Last change</th><th>What changed</th></tr>\n",
+    );
+    for s in selected {
+        let id = s.article.id;
+        let folder = dir.join("a").join(id.to_string());
+        std::fs::create_dir_all(&folder).map_err(ExportError::write(&folder))?;
+        let title = s
+            .revisions
+            .last()
+            .and_then(|r| r.title.as_deref())
+            .unwrap_or("(no headline)");
+        let last = s.revisions.last();
+        let _ = writeln!(
+            index,
+            "<tr><td><a href=\"a/{id}/index.html\">{}</a><br><span class=\"meta\">{}</span></td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(title),
+            escape(&s.article.url),
+            s.revisions.len(),
+            last.map(|r| short_time(&r.captured_at)).unwrap_or_default(),
+            last.map(|r| escape(&classes(r))).unwrap_or_default(),
+        );
+        timeline(dir, s, title)?;
+        for (k, r) in s.revisions.iter().enumerate() {
+            let prev = k.checked_sub(1).map(|p| s.revisions[p].rev);
+            let next = s.revisions.get(k + 1).map(|n| n.rev);
+            revision_page(store, &folder, s, r, title, prev, next)?;
+        }
+    }
+    index.push_str("</table>\n");
+    save(&dir.join("index.html"), &page("Tracked articles", &index))?;
+    Ok(Report::of(selected))
+}
+
+fn timeline(dir: &Path, s: &Selected, title: &str) -> Result<(), ExportError> {
+    let mut body = format!(
+        "<nav><a href=\"../../index.html\">All articles</a></nav>\n<h1>{}</h1>\n\
+         <p class=\"meta\"><a href=\"{url}\">{url}</a> · tracked since {}</p>\n\
+         <table class=\"list\"><tr><th>Revision</th><th>Captured</th><th>Headline</th>\
+         <th>What changed</th><th>Words</th></tr>\n",
+        escape(title),
+        short_time(&s.article.added_at),
+        url = escape(&s.article.url),
+    );
+    for r in &s.revisions {
+        let _ = writeln!(
+            body,
+            "<tr><td><a href=\"{rev}.html\">{rev}</a></td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>+{} −{}</td></tr>",
+            short_time(&r.captured_at),
+            escape(r.title.as_deref().unwrap_or("")),
+            escape(&classes(r)),
+            r.words_added,
+            r.words_removed,
+            rev = r.rev,
+        );
+    }
+    body.push_str("</table>\n");
+    let path = dir.join("a").join(s.article.id.to_string()).join("index.html");
+    save(&path, &page(title, &body))
+}
+
+fn revision_page(
+    store: &Store,
+    folder: &Path,
+    s: &Selected,
+    r: &RevisionRow,
+    title: &str,
+    prev: Option<i64>,
+    next: Option<i64>,
+) -> Result<(), ExportError> {
+    let article = store.revision_article(r)?;
+    let mut body = String::from("<nav><a href=\"index.html\">Timeline</a>");
+    if let Some(p) = prev {
+        let _ = write!(body, " · <a href=\"{p}.html\">← revision {p}</a>");
+    }
+    if let Some(n) = next {
+        let _ = write!(body, " · <a href=\"{n}.html\">revision {n} →</a>");
+    }
+    body.push_str("</nav>\n");
+    let _ = writeln!(
+        body,
+        "<h1>{}</h1>\n<p class=\"meta\">Revision {} of <a href=\"{url}\">{url}</a> · captured {} · \
+         {} · raw page SHA-256 {}</p>",
+        escape(article.title.as_deref().unwrap_or(title)),
+        r.rev,
+        short_time(&r.captured_at),
+        escape(&classes(r)),
+        r.raw_sha256,
+        url = escape(&s.article.url),
+    );
+    if let Some(diff) = store.revision_diff(r)?
+        && let Some(before) = previous(store, r)?
+    {
+        let old = store.revision_article(&before)?;
+        let input = DiffInput {
+            old: &old,
+            new: &article,
+            diff: &diff,
+            old_label: format!("revision {}", before.rev),
+            new_label: format!("revision {}", r.rev),
+        };
+        let mut html = Vec::new();
+        let o = ViewOptions {
+            context: 1,
+            width: 100,
+        };
+        html_changes(&mut html, &input, o)
+            .and_then(|()| {
+                html.extend_from_slice(b"<h2>Side by side</h2>\n");
+                html_side(&mut html, &input)
+            })
+            .expect("writing to memory cannot fail");
+        body.push_str("<h2>Changes</h2>\n");
+        body.push_str(&String::from_utf8_lossy(&html));
+    }
+    body.push_str("<h2>Text</h2>\n");
+    text(&mut body, &article);
+    let path = folder.join(format!("{}.html", r.rev));
+    save(&path, &page(article.title.as_deref().unwrap_or(title), &body))
+}
+
+/// The revision stored before `r` (whatever the selection holds).
+fn previous(store: &Store, r: &RevisionRow) -> Result<Option<RevisionRow>, StoreError> {
+    if r.rev <= 1 {
+        return Ok(None);
+    }
+    store.revision(r.article_id, r.rev - 1)
+}
+
+fn text(out: &mut String, a: &Article) {
+    if let Some(b) = &a.byline {
+        let _ = writeln!(out, "<p class=\"meta\">By {}</p>", escape(b));
+    }
+    if let Some(lead) = &a.lead {
+        let _ = writeln!(out, "<p><em>{}</em></p>", escape(lead));
+    }
+    for p in &a.body {
+        let _ = writeln!(out, "<p>{}</p>", escape(p));
+    }
+    for c in &a.corrections {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(c));
+    }
+}
