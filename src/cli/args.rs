@@ -136,6 +136,17 @@ pub enum ByArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Jsonl,
+    Csv,
+    Md,
+    Html,
+    Atom,
+    Git,
+    Warc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BlameBy {
     Paragraph,
     Sentence,
@@ -360,6 +371,81 @@ pub enum Command {
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+    },
+    /// Export the history: jsonl, csv, md, html, atom, git or warc
+    #[command(
+        long_about = "Export stored revisions, read from the store (nothing is fetched or\n\
+                      diffed again).\n\n\
+                      jsonl  one JSON object per line: articles, then each revision with every\n\
+                             field, classes, counts, hashes and its stored diff (-o FILE or -)\n\
+                      csv    articles.csv and revisions.csv (-o FOLDER)\n\
+                      md     a Markdown history with the changes (-o FILE or -)\n\
+                      html   a static site: index, timelines, each revision's diff (-o FOLDER)\n\
+                      atom   an Atom feed of changes, stable entry ids (-o FILE or -)\n\
+                      git    a git repository, one commit per revision; run it again to add\n\
+                             only the new ones (-o FOLDER)\n\
+                      warc   WARC 1.1, gzip per record: request, response and metadata for\n\
+                             every revision (-o FILE.warc.gz)"
+    )]
+    Export {
+        /// Articles by id or URL
+        #[arg(value_name = "ID|URL", required_unless_present = "all")]
+        targets: Vec<String>,
+        /// Every tracked article
+        #[arg(long, conflicts_with = "targets")]
+        all: bool,
+        /// The format
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: FormatArg,
+        /// Where to write (a file, `-` for stdout, or a folder for csv, html and git)
+        #[arg(short = 'o', long, value_name = "PATH")]
+        output: PathBuf,
+        /// Only revisions captured at or after this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only revisions captured before this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only revisions with one of these change classes (e.g. headline,substantive)
+        #[arg(long, value_name = "CLASS", value_delimiter = ',')]
+        class: Vec<String>,
+        /// jsonl: include each raw page (base64), for a backup `import` restores in full
+        #[arg(long)]
+        with_raw: bool,
+    },
+    /// Restore a jsonl export into the database
+    Import {
+        /// A file written by `redline export --format jsonl`
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
+    },
+    /// Check the database: integrity, foreign keys, every blob re-hashed, every diff readable
+    Verify {
+        /// One JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove old raw pages by retention rules (text and diffs are always kept)
+    #[command(
+        long_about = "Remove the raw pages of old revisions, keeping those the rules name\n\
+                      (a page either rule keeps stays). The hash and size of a removed page\n\
+                      stay as evidence of what was there; the extracted text and the diffs\n\
+                      of every revision are never removed. Blobs nothing uses are deleted.\n\
+                      The file shrinks only with --vacuum."
+    )]
+    Gc {
+        /// Keep the raw pages of each article's last N revisions
+        #[arg(long, value_name = "N", required_unless_present = "keep_younger")]
+        keep_last: Option<usize>,
+        /// Keep the raw pages of revisions younger than this (e.g. 90d)
+        #[arg(long, value_name = "DURATION")]
+        keep_younger: Option<String>,
+        /// Then rebuild the file to give the space back (VACUUM; can take a while)
+        #[arg(long)]
+        vacuum: bool,
+        /// Say what would go, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Run the whole pipeline on the bundled sample articles, offline
     Demo {

@@ -48,19 +48,20 @@ pub fn pace(every: Option<&str>, until: Option<&str>) -> Result<Pace, CliError> 
         ),
         None => None,
     };
-    let until = match until {
-        Some(u) => {
-            let t = crate::clock::parse_rfc3339(u)
-                .or_else(|| crate::clock::parse_rfc3339(&format!("{u}T00:00:00Z")))
-                .ok_or_else(|| {
-                    CliError::usage(format!("--until {u:?} is not a date"))
-                        .hint("write it like 2026-12-31 or 2026-12-31T18:00:00Z")
-                })?;
-            Some(crate::clock::rfc3339(t))
-        }
-        None => None,
-    };
+    let until = until.map(|u| parse_date("--until", u)).transpose()?;
     Ok(Pace { every_secs, until })
+}
+
+/// A date flag's value (RFC 3339, or YYYY-MM-DD meaning its midnight UTC) as
+/// a stored time.
+pub(super) fn parse_date(flag: &str, value: &str) -> Result<String, CliError> {
+    let t = crate::clock::parse_rfc3339(value)
+        .or_else(|| crate::clock::parse_rfc3339(&format!("{value}T00:00:00Z")))
+        .ok_or_else(|| {
+            CliError::usage(format!("{flag} {value:?} is not a date"))
+                .hint("write it like 2026-12-31 or 2026-12-31T18:00:00Z")
+        })?;
+    Ok(crate::clock::rfc3339(t))
 }
 
 pub async fn track(
@@ -253,7 +254,7 @@ fn change_line(c: &CheckResult) -> Option<String> {
 }
 
 /// An article by id (`12`, `#12`) or by URL.
-fn resolve(store: &Store, target: &str) -> Result<ArticleRow, CliError> {
+pub(super) fn resolve(store: &Store, target: &str) -> Result<ArticleRow, CliError> {
     let not_tracked = || {
         CliError::runtime(format!("{target} is not a tracked article"))
             .hint("see `redline list` for tracked articles, or `redline track URL`")
@@ -1128,7 +1129,7 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
     Ok(Status::Success)
 }
 
-fn json_line(out: Out<'_>, value: &impl serde::Serialize) -> Result<(), CliError> {
+pub(super) fn json_line(out: Out<'_>, value: &impl serde::Serialize) -> Result<(), CliError> {
     serde_json::to_writer(&mut *out, value).map_err(|e| {
         if e.is_io() {
             CliError::from(std::io::Error::from(e))

@@ -94,6 +94,17 @@ impl From<StoreError> for CliError {
     }
 }
 
+impl From<crate::export::ExportError> for CliError {
+    fn from(e: crate::export::ExportError) -> Self {
+        let hint = e.hint();
+        let mut err = CliError::runtime(e.to_string()).with_causes(&e);
+        if let Some(h) = hint {
+            err = err.hint(h);
+        }
+        err
+    }
+}
+
 impl From<FetchError> for CliError {
     fn from(e: FetchError) -> Self {
         let kind = match e {

@@ -10,6 +10,7 @@ pub mod args;
 mod commands;
 mod demo;
 pub mod error;
+mod history;
 mod pager;
 
 use std::io::IsTerminal;
@@ -297,6 +298,35 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             json,
         } => commands::blame(&ctx, out, &target, rev, by == args::BlameBy::Sentence, json),
         Command::Reextract { targets, all } => commands::reextract(&ctx, out, &targets, all),
+        Command::Export {
+            targets,
+            all: _,
+            format,
+            output,
+            since,
+            until,
+            class,
+            with_raw,
+        } => history::export(
+            &ctx,
+            &targets,
+            history::ExportArgs {
+                format,
+                output,
+                since,
+                until,
+                classes: class,
+                with_raw,
+            },
+        ),
+        Command::Import { file } => history::import(&ctx, &file),
+        Command::Verify { json } => history::verify(&ctx, out, json),
+        Command::Gc {
+            keep_last,
+            keep_younger,
+            vacuum,
+            dry_run,
+        } => history::gc(&ctx, keep_last, keep_younger.as_deref(), vacuum, dry_run),
         Command::Demo { keep } => block_on(demo::run(&ctx, out, keep)),
     };
     output.finish()?;

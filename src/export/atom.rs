@@ -31,8 +31,11 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
         .flat_map(|s| s.revisions.iter().map(move |r| (s, r)))
         .collect();
     entries.sort_by(|a, b| {
-        (b.1.captured_at.as_str(), &b.0.article.url, b.1.rev)
-            .cmp(&(a.1.captured_at.as_str(), &a.0.article.url, a.1.rev))
+        (b.1.captured_at.as_str(), &b.0.article.url, b.1.rev).cmp(&(
+            a.1.captured_at.as_str(),
+            &a.0.article.url,
+            a.1.rev,
+        ))
     });
     let title = match selected {
         [one] => format!(

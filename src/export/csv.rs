@@ -116,7 +116,9 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
                 .map_err(&r_err)?;
         }
     }
-    articles.flush().map_err(ExportError::write(&articles_path))?;
+    articles
+        .flush()
+        .map_err(ExportError::write(&articles_path))?;
     revisions
         .flush()
         .map_err(ExportError::write(&revisions_path))?;

@@ -93,10 +93,7 @@ fn message(url: &str, r: &RevisionRow) -> String {
     } else {
         r.classes.join(", ")
     };
-    let mut subject = format!(
-        "{}: {what}",
-        r.title.as_deref().unwrap_or("(no headline)")
-    );
+    let mut subject = format!("{}: {what}", r.title.as_deref().unwrap_or("(no headline)"));
     if r.words_added + r.words_removed > 0 {
         subject.push_str(&format!(" (+{} −{} words)", r.words_added, r.words_removed));
     }
@@ -128,7 +125,9 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
         .flat_map(|s| s.revisions.iter().map(move |r| (s.article.url.as_str(), r)))
         .filter(|(url, r)| !done.contains(&key(url, r)))
         .collect();
-    todo.sort_by(|a, b| (a.1.captured_at.as_str(), a.0, a.1.rev).cmp(&(b.1.captured_at.as_str(), b.0, b.1.rev)));
+    todo.sort_by(|a, b| {
+        (a.1.captured_at.as_str(), a.0, a.1.rev).cmp(&(b.1.captured_at.as_str(), b.0, b.1.rev))
+    });
     let mut report = Report::of(selected);
     report.skipped = report.revisions - todo.len();
     if todo.is_empty() {
@@ -142,7 +141,9 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
         let article = store.revision_article(r)?;
         let when = crate::clock::parse_rfc3339(&r.captured_at).map_or(0, |t| t.as_second());
         let who = format!("redline <redline@localhost> {when} +0000");
-        stream.extend_from_slice(format!("commit {BRANCH}\nauthor {who}\ncommitter {who}\n").as_bytes());
+        stream.extend_from_slice(
+            format!("commit {BRANCH}\nauthor {who}\ncommitter {who}\n").as_bytes(),
+        );
         data(&mut stream, message(url, r).as_bytes());
         if i == 0 && has_branch {
             stream.extend_from_slice(format!("from {BRANCH}^0\n").as_bytes());

@@ -11,6 +11,12 @@ use crate::extract::Article;
 use crate::fingerprint::sha256_hex;
 use crate::store::{ImportArticle, ImportCounts, ImportRevision, Store};
 
+#[derive(serde::Deserialize)]
+struct Kind<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
+}
+
 pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportError> {
     let text = std::fs::read_to_string(path).map_err(|source| ExportError::Read {
         path: path.to_owned(),
@@ -28,20 +34,35 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(line)
-            .map_err(|e| invalid(n, format!("not a redline export record: {e}")))?;
+        // Read the type first: the records hold raw JSON values, which serde
+        // cannot buffer through an internally tagged enum.
+        let not_ours =
+            |e: serde_json::Error| invalid(n, format!("not a redline export record: {e}"));
+        let kind: Kind<'_> = serde_json::from_str(line).map_err(not_ours)?;
+        let record = match kind.kind {
+            "export" => Record::Export(serde_json::from_str(line).map_err(not_ours)?),
+            "article" => Record::Article(serde_json::from_str(line).map_err(not_ours)?),
+            "revision" => Record::Revision(serde_json::from_str(line).map_err(not_ours)?),
+            other => return Err(invalid(n, format!("unknown record type {other:?}"))),
+        };
         match record {
             Record::Export(h) => {
                 if h.schema != SCHEMA {
                     return Err(invalid(
                         n,
-                        format!("schema {} is not {SCHEMA}, the one this redline reads", h.schema),
+                        format!(
+                            "schema {} is not {SCHEMA}, the one this redline reads",
+                            h.schema
+                        ),
                     ));
                 }
                 header = true;
             }
             _ if !header => {
-                return Err(invalid(n, "the file does not start with an export header".into()));
+                return Err(invalid(
+                    n,
+                    "the file does not start with an export header".into(),
+                ));
             }
             Record::Article(a) => articles.push(a),
             Record::Revision(r) => {
@@ -49,16 +70,25 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
                 if sha256_hex(text) != r.text_sha256 {
                     return Err(invalid(
                         n,
-                        format!("revision {} of {}: the article does not match text_sha256", r.rev, r.url),
+                        format!(
+                            "revision {} of {}: the article does not match text_sha256",
+                            r.rev, r.url
+                        ),
                     ));
                 }
                 serde_json::from_str::<Article>(r.article.get()).map_err(|e| {
-                    invalid(n, format!("revision {} of {}: not an article: {e}", r.rev, r.url))
+                    invalid(
+                        n,
+                        format!("revision {} of {}: not an article: {e}", r.rev, r.url),
+                    )
                 })?;
                 let raw = match &r.raw_base64 {
                     Some(b64) => {
                         let raw = data_encoding::BASE64.decode(b64.as_bytes()).map_err(|e| {
-                            invalid(n, format!("revision {} of {}: raw_base64: {e}", r.rev, r.url))
+                            invalid(
+                                n,
+                                format!("revision {} of {}: raw_base64: {e}", r.rev, r.url),
+                            )
                         })?;
                         if sha256_hex(&raw) != r.raw_sha256 {
                             return Err(invalid(

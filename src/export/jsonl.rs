@@ -113,9 +113,10 @@ impl RevisionRecord {
             path: store.path().to_owned(),
             what,
         };
-        let article = RawValue::from_string(String::from_utf8(text).map_err(|_| {
-            damaged(format!("article of revision {} is not UTF-8", r.rev))
-        })?)
+        let article = RawValue::from_string(
+            String::from_utf8(text)
+                .map_err(|_| damaged(format!("article of revision {} is not UTF-8", r.rev)))?,
+        )
         .map_err(|e| damaged(format!("article of revision {} is not JSON: {e}", r.rev)))?;
         let diff = r
             .diff_json

@@ -99,7 +99,13 @@ fn heading(w: &mut dyn Write, r: &RevisionRow) -> std::io::Result<()> {
     } else {
         r.classes.join(", ")
     };
-    write!(w, "## Revision {} · {} · {}", r.rev, short_time(&r.captured_at), classes)?;
+    write!(
+        w,
+        "## Revision {} · {} · {}",
+        r.rev,
+        short_time(&r.captured_at),
+        classes
+    )?;
     if r.words_added + r.words_removed > 0 {
         write!(w, " · +{} −{} words", r.words_added, r.words_removed)?;
     }

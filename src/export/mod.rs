@@ -109,8 +109,13 @@ pub struct Filter {
 
 impl Filter {
     fn keeps(&self, r: &RevisionRow) -> bool {
-        self.since.as_deref().is_none_or(|s| r.captured_at.as_str() >= s)
-            && self.until.as_deref().is_none_or(|u| r.captured_at.as_str() < u)
+        self.since
+            .as_deref()
+            .is_none_or(|s| r.captured_at.as_str() >= s)
+            && self
+                .until
+                .as_deref()
+                .is_none_or(|u| r.captured_at.as_str() < u)
             && (self.classes.is_empty() || r.classes.iter().any(|c| self.classes.contains(c)))
     }
 }
@@ -205,7 +210,10 @@ pub(crate) fn create(path: &Path) -> Result<Box<dyn std::io::Write>, ExportError
 /// `host/path-words`, with a hash of the query when there is one.
 pub fn slug(url: &str) -> String {
     let parsed = url::Url::parse(url).ok();
-    let host = match parsed.as_ref().and_then(|u| u.host_str().map(|h| (h, u.port()))) {
+    let host = match parsed
+        .as_ref()
+        .and_then(|u| u.host_str().map(|h| (h, u.port())))
+    {
         Some((h, Some(port))) => format!("{h}_{port}"),
         Some((h, None)) => h.to_owned(),
         None => "article".to_owned(),
@@ -255,6 +263,9 @@ mod tests {
         assert_ne!(q, slug("https://news.example/story?id=8"));
         let root = slug("http://127.0.0.1:8080/");
         assert!(root.starts_with("127.0.0.1_8080/"), "{root}");
-        assert_ne!(slug("http://127.0.0.1:8080/a"), slug("http://127.0.0.1:9090/a"));
+        assert_ne!(
+            slug("http://127.0.0.1:8080/a"),
+            slug("http://127.0.0.1:9090/a")
+        );
     }
 }

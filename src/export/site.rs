@@ -100,7 +100,10 @@ fn timeline(dir: &Path, s: &Selected, title: &str) -> Result<(), ExportError> {
         );
     }
     body.push_str("</table>\n");
-    let path = dir.join("a").join(s.article.id.to_string()).join("index.html");
+    let path = dir
+        .join("a")
+        .join(s.article.id.to_string())
+        .join("index.html");
     save(&path, &page(title, &body))
 }
 
@@ -161,7 +164,10 @@ fn revision_page(
     body.push_str("<h2>Text</h2>\n");
     text(&mut body, &article);
     let path = folder.join(format!("{}.html", r.rev));
-    save(&path, &page(article.title.as_deref().unwrap_or(title), &body))
+    save(
+        &path,
+        &page(article.title.as_deref().unwrap_or(title), &body),
+    )
 }
 
 /// The revision stored before `r` (whatever the selection holds).

@@ -142,9 +142,9 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
         .max()
         .unwrap_or("1970-01-01T00:00:00Z")
         .to_owned();
-    let filename = path
-        .file_name()
-        .map_or("redline.warc.gz".into(), |f| f.to_string_lossy().into_owned());
+    let filename = path.file_name().map_or("redline.warc.gz".into(), |f| {
+        f.to_string_lossy().into_owned()
+    });
     let info = format!(
         "software: redline/{}\r\nformat: WARC File Format 1.1\r\n\
          conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n\
@@ -206,7 +206,9 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
                 },
             ];
             for record in &records {
-                record.write_gz(&mut out).map_err(ExportError::write(path))?;
+                record
+                    .write_gz(&mut out)
+                    .map_err(ExportError::write(path))?;
             }
         }
     }

@@ -709,8 +709,16 @@ pub fn html_side(w: &mut dyn Write, input: &DiffInput<'_>) -> io::Result<()> {
                 }
                 continue;
             }
-            BodyOp::Added { text, .. } => (String::new(), format!("<ins>{}</ins>", escape(text)), "added"),
-            BodyOp::Removed { text, .. } => (format!("<del>{}</del>", escape(text)), String::new(), "removed"),
+            BodyOp::Added { text, .. } => (
+                String::new(),
+                format!("<ins>{}</ins>", escape(text)),
+                "added",
+            ),
+            BodyOp::Removed { text, .. } => (
+                format!("<del>{}</del>", escape(text)),
+                String::new(),
+                "removed",
+            ),
             BodyOp::Changed { pieces, .. } => (
                 marked(&keep_old(pieces), &old_marks),
                 marked(&keep_new(pieces), &HTML_MARKS),
@@ -734,7 +742,10 @@ pub fn html_side(w: &mut dyn Write, input: &DiffInput<'_>) -> io::Result<()> {
                 "moved",
             ),
         };
-        writeln!(w, "<tr class=\"{class}\"><td>{left}</td><td>{right}</td></tr>")?;
+        writeln!(
+            w,
+            "<tr class=\"{class}\"><td>{left}</td><td>{right}</td></tr>"
+        )?;
     }
     writeln!(w, "</table>")
 }

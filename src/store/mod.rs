@@ -1052,14 +1052,20 @@ impl Store {
         let mut ids = std::collections::HashMap::new();
         for a in articles {
             let existing: Option<i64> = tx
-                .query_row("SELECT id FROM articles WHERE url = ?1", [a.url], |r| r.get(0))
+                .query_row("SELECT id FROM articles WHERE url = ?1", [a.url], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(map)?;
             let id = match existing {
                 Some(id) => id,
                 None => {
                     let taken: bool = tx
-                        .query_row("SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)", [a.id], |r| r.get(0))
+                        .query_row(
+                            "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
+                            [a.id],
+                            |r| r.get(0),
+                        )
                         .map_err(map)?;
                     tx.execute(
                         "INSERT INTO articles (id, url, added_at, selector, final_url, every_secs,
@@ -1229,14 +1235,16 @@ impl Store {
             let (article, rev, diff, codec) = row.map_err(map)?;
             v.revisions += 1;
             if codec.as_deref() == Some("pruned") {
-                v.problems
-                    .push(format!("#{article} rev {rev}: the extracted text is missing"));
+                v.problems.push(format!(
+                    "#{article} rev {rev}: the extracted text is missing"
+                ));
             }
             if let Some(d) = diff
                 && let Err(e) = serde_json::from_str::<ArticleDiff>(&d)
             {
-                v.problems
-                    .push(format!("#{article} rev {rev}: the stored diff is not readable: {e}"));
+                v.problems.push(format!(
+                    "#{article} rev {rev}: the stored diff is not readable: {e}"
+                ));
             }
         }
         Ok(v)
@@ -1253,7 +1261,11 @@ impl Store {
             .map_err(|e| self.err(e))?;
         stmt.query_map([sha], |r| {
             let what = if r.get::<_, bool>(2)? { "page" } else { "text" };
-            Ok(format!("#{} rev {} {what}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            Ok(format!(
+                "#{} rev {} {what}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?
+            ))
         })
         .and_then(|rows| rows.collect())
         .map_err(|e| self.err(e))
@@ -1270,7 +1282,11 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
         let stored = |tx: &Transaction<'_>| -> rusqlite::Result<i64> {
-            tx.query_row("SELECT coalesce(sum(length(data)), 0) FROM blobs", [], |r| r.get(0))
+            tx.query_row(
+                "SELECT coalesce(sum(length(data)), 0) FROM blobs",
+                [],
+                |r| r.get(0),
+            )
         };
         let before = stored(&tx).map_err(map)?;
         let keep_last = rules.keep_last.map_or(0, |n| n as i64);

@@ -8,6 +8,7 @@ mod churn;
 mod demo;
 mod diff;
 mod errors;
+mod exports;
 mod extract;
 mod feeds;
 mod many;
