@@ -20,6 +20,10 @@
 //! select = "div.article-body"       # the body container
 //! remove = [".promo", ".inline-related"]
 //! title = "h1.headline"
+//!
+//! [[hooks]]                         # see `notify` for every key
+//! command = ["notify-desk"]         # the revision's JSON on stdin
+//! classes = ["headline", "substantive"]
 //! ```
 
 use std::collections::BTreeMap;
@@ -92,6 +96,8 @@ pub struct Config {
     pub robots: Sourced<bool>,
     /// Extraction rules by host.
     pub sites: BTreeMap<String, SiteRule>,
+    /// Notification hooks, run when a revision is recorded.
+    pub hooks: Vec<crate::notify::Hook>,
 }
 
 /// Why the configuration could not be read.
@@ -126,6 +132,8 @@ struct FileConfig {
     fetch: FetchFile,
     #[serde(default)]
     sites: BTreeMap<String, SiteRule>,
+    #[serde(default)]
+    hooks: Vec<crate::notify::Hook>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -172,6 +180,7 @@ impl Config {
             retries: Sourced::default(2),
             robots: Sourced::default(true),
             sites: BTreeMap::new(),
+            hooks: Vec::new(),
         };
         let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
             (Some(p), _) => (Some(p.clone()), true),
@@ -248,6 +257,14 @@ impl Config {
                 message: e.to_string(),
             })?;
         }
+        let classes = crate::diff::Class::names();
+        for (i, hook) in file.hooks.iter().enumerate() {
+            hook.validate(&classes)
+                .map_err(|message| ConfigError::Parse {
+                    path: path.to_owned(),
+                    message: format!("hook {} ({}): {message}", i + 1, hook.label()),
+                })?;
+        }
         let source = Source::File(path.to_owned());
         if let Some(t) = file.fetch.timeout {
             self.timeout.set(t, source.clone());
@@ -271,6 +288,7 @@ impl Config {
             self.robots.set(r, source.clone());
         }
         self.sites = file.sites;
+        self.hooks = file.hooks;
         self.file = Some(path.to_owned());
         Ok(())
     }

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod fingerprint;
+pub mod notify;
 pub mod render;
 pub mod schedule;
 pub mod serve;

@@ -100,6 +100,9 @@ pub struct Served1 {
     pub path: String,
     pub status: u16,
     pub at: std::time::Instant,
+    /// The request method and (for POST and PUT, up to 1 MiB) its body.
+    pub method: String,
+    pub body: Vec<u8>,
 }
 
 /// The running server.
@@ -138,12 +141,24 @@ impl Server {
                     });
                     let served = served.clone();
                     std::thread::spawn(move || {
+                        let mut request = request;
                         let path = request.url().to_owned();
+                        let method = request.method().as_str().to_owned();
+                        let mut body = Vec::new();
+                        if matches!(method.as_str(), "POST" | "PUT") {
+                            let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
+                        }
                         let status = respond(request, route);
                         served
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
-                            .push(Served1 { path, status, at });
+                            .push(Served1 {
+                                path,
+                                status,
+                                at,
+                                method,
+                                body,
+                            });
                     });
                 }
             })

@@ -18,6 +18,7 @@ use crate::diff::{Class, DiffOptions, diff_articles};
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::fingerprint::fingerprint;
+use crate::notify::{Hook, Notifier};
 use crate::schedule::{self, Found, Policy, State};
 use crate::store::{
     ArticleRow, NewCheck, NewRevision, Outcome, Pace, ScheduleUpdate, Store, StoreError,
@@ -32,6 +33,8 @@ pub struct TrackerOptions {
     pub sites: Arc<BTreeMap<String, SiteRule>>,
     /// When to check next.
     pub policy: Policy,
+    /// Notification hooks, run for recorded revisions.
+    pub hooks: Arc<Vec<Hook>>,
 }
 
 impl Default for TrackerOptions {
@@ -41,6 +44,7 @@ impl Default for TrackerOptions {
             clock: Clock::System,
             sites: Arc::default(),
             policy: Policy::default(),
+            hooks: Arc::default(),
         }
     }
 }
@@ -104,6 +108,8 @@ pub struct Tracker<'s> {
     opts: TrackerOptions,
     /// Told of each check as it is recorded (progress display).
     on_result: Option<OnResult<'s>>,
+    /// Runs hooks beside the pass (`None` when none are configured).
+    notifier: Option<Notifier>,
 }
 
 /// A callback told of each recorded check.
@@ -133,11 +139,14 @@ struct Failure {
 
 impl<'s> Tracker<'s> {
     pub fn new(store: &'s mut Store, fetcher: Fetcher, opts: TrackerOptions) -> Self {
+        let notifier =
+            (!opts.hooks.is_empty()).then(|| Notifier::new(opts.hooks.clone(), opts.clock));
         Self {
             store,
             fetcher,
             opts,
             on_result: None,
+            notifier,
         }
     }
 
@@ -234,7 +243,44 @@ impl<'s> Tracker<'s> {
             .into_iter()
             .map(|r| r.expect("every task reports"))
             .collect();
+        self.settle_hooks().await?;
         Ok(results)
+    }
+
+    /// Starts the hooks a newly recorded revision calls for.
+    fn notify(&mut self, article: &ArticleRow, rev: i64) -> Result<(), StoreError> {
+        let Some(notifier) = &mut self.notifier else {
+            return Ok(());
+        };
+        let Some(row) = self.store.revision(article.id, rev)? else {
+            return Ok(());
+        };
+        if !notifier.wanted(rev, &row.classes) {
+            return Ok(());
+        }
+        let record = crate::export::jsonl::RevisionRecord::new(self.store, &article.url, &row)?;
+        let payload = serde_json::to_vec(&crate::export::jsonl::Record::Revision(Box::new(record)))
+            .expect("a revision record always serialises");
+        notifier.notify(row.id, rev, &row.classes, payload);
+        Ok(())
+    }
+
+    /// Waits for the hooks started in this pass and records how each went.
+    async fn settle_hooks(&mut self) -> Result<(), StoreError> {
+        let Some(notifier) = &mut self.notifier else {
+            return Ok(());
+        };
+        for d in notifier.settle().await {
+            if !d.ok {
+                tracing::warn!(
+                    hook = d.hook,
+                    "notification failed: {}",
+                    d.error.as_deref().unwrap_or("")
+                );
+            }
+            self.store.record_delivery(&d)?;
+        }
+        Ok(())
     }
 
     /// Records a check that made no revision, with the schedule it leads to.
@@ -371,6 +417,9 @@ impl<'s> Tracker<'s> {
                     Outcome::Unchanged
                 };
                 result.rev = rev;
+                if let Some(rev) = rev {
+                    self.notify(article, rev)?;
+                }
                 result.words_removed = diff.stats.words_removed;
             }
             Fetch::NotModified { status, elapsed_ms } => {
@@ -477,6 +526,7 @@ impl<'s> Tracker<'s> {
                 };
                 result.outcome = outcome;
                 result.rev = Some(rev);
+                self.notify(article, rev)?;
                 result.revert_of = revert_of;
                 result.title = extracted.title.clone();
                 if let Some(d) = &diff {

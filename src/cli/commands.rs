@@ -28,6 +28,7 @@ pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
     TrackerOptions {
         clock: ctx.clock,
         sites: std::sync::Arc::new(ctx.config.sites.clone()),
+        hooks: std::sync::Arc::new(ctx.config.hooks.clone()),
         ..TrackerOptions::default()
     }
 }
@@ -985,6 +986,8 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
             last_new_at: f.last_new_at,
         })
         .collect();
+    let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
+    report.failed_notifications = store.failed_deliveries(&week_ago)?;
     if json {
         json_line(out, &report)?;
         return Ok(Status::Success);
@@ -1055,6 +1058,32 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
                 .as_deref()
                 .map_or("never".to_owned(), text::short_time);
             writeln!(out, "  feed #{} {} (last new article: {last})", f.id, f.url)?;
+        }
+    }
+    if !report.failed_notifications.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(
+                Role::Header,
+                &format!(
+                    "notifications failed in the last week ({})",
+                    report.failed_notifications.len()
+                )
+            )
+        )?;
+        for d in &report.failed_notifications {
+            writeln!(
+                out,
+                "  {} for #{} rev {} at {} after {} attempt{}: {}",
+                d.hook,
+                d.article_id,
+                d.rev,
+                text::short_time(&d.attempted_at),
+                d.attempts,
+                if d.attempts == 1 { "" } else { "s" },
+                d.error.as_deref().unwrap_or("")
+            )?;
         }
     }
     if report.failing.is_empty() && report.alarms.is_empty() && report.articles > 0 {

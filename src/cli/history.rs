@@ -21,22 +21,6 @@ pub struct ExportArgs {
     pub with_raw: bool,
 }
 
-const CLASSES: &[Class] = &[
-    Class::Headline,
-    Class::Byline,
-    Class::Dates,
-    Class::Correction,
-    Class::Typo,
-    Class::Wording,
-    Class::Substantive,
-    Class::Added,
-    Class::Removed,
-    Class::Moved,
-    Class::Takedown,
-    Class::Revert,
-    Class::Technical,
-];
-
 pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Status, CliError> {
     let format = match args.format {
         FormatArg::Jsonl => Format::Jsonl,
@@ -47,7 +31,7 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
         FormatArg::Git => Format::Git,
         FormatArg::Warc => Format::Warc,
     };
-    let names: Vec<&str> = CLASSES.iter().map(|c| c.as_str()).collect();
+    let names = Class::names();
     if let Some(bad) = args.classes.iter().find(|c| !names.contains(&c.as_str())) {
         return Err(
             CliError::usage(format!("--class {bad:?} is not a change class"))

@@ -38,6 +38,28 @@ pub enum Class {
 }
 
 impl Class {
+    /// Every class, in the order listings show them.
+    pub const ALL: [Class; 13] = [
+        Class::Headline,
+        Class::Byline,
+        Class::Dates,
+        Class::Correction,
+        Class::Typo,
+        Class::Wording,
+        Class::Substantive,
+        Class::Added,
+        Class::Removed,
+        Class::Moved,
+        Class::Takedown,
+        Class::Revert,
+        Class::Technical,
+    ];
+
+    /// The names of every class.
+    pub fn names() -> Vec<&'static str> {
+        Class::ALL.iter().map(|c| c.as_str()).collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Class::Headline => "headline",

@@ -219,6 +219,8 @@ pub struct StatusJson<'a> {
     /// Articles due now, and when the next one falls due after that.
     pub due_now: i64,
     pub next_due_at: Option<String>,
+    /// Notification hooks that failed (after their retries) in the last week.
+    pub failed_notifications: Vec<crate::store::FailedDelivery>,
 }
 
 /// A feed gone quiet.
@@ -288,6 +290,7 @@ impl<'a> StatusJson<'a> {
             quiet_feeds: Vec::new(),
             due_now: 0,
             next_due_at: None,
+            failed_notifications: Vec::new(),
         }
     }
 }

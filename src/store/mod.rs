@@ -376,6 +376,17 @@ pub struct GcReport {
     pub bytes_after: i64,
 }
 
+/// A notification that failed after its retries.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FailedDelivery {
+    pub hook: String,
+    pub attempted_at: String,
+    pub attempts: u32,
+    pub error: Option<String>,
+    pub article_id: i64,
+    pub rev: i64,
+}
+
 /// An open redline database.
 pub struct Store {
     conn: Connection,
@@ -1336,6 +1347,50 @@ impl Store {
     /// Rebuilds the database file to give freed space back to the system.
     pub fn vacuum(&mut self) -> Result<()> {
         self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))
+    }
+
+    /// Records how a notification hook went for a revision.
+    pub fn record_delivery(&mut self, d: &crate::notify::Delivery) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO deliveries (revision_id, hook, attempted_at, attempts, ok, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    d.revision_id,
+                    d.hook,
+                    d.attempted_at,
+                    d.attempts,
+                    d.ok,
+                    d.error
+                ],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Notifications that failed since `since`, newest first.
+    pub fn failed_deliveries(&self, since: &str) -> Result<Vec<FailedDelivery>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.hook, d.attempted_at, d.attempts, d.error, r.article_id, r.rev
+                 FROM deliveries d JOIN revisions r ON r.id = d.revision_id
+                 WHERE d.ok = 0 AND d.attempted_at >= ?1
+                 ORDER BY d.attempted_at DESC, d.id DESC LIMIT 50",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([since], |r| {
+            Ok(FailedDelivery {
+                hook: r.get(0)?,
+                attempted_at: r.get(1)?,
+                attempts: r.get(2)?,
+                error: r.get(3)?,
+                article_id: r.get(4)?,
+                rev: r.get(5)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
     }
 
     /// Records a check that made no revision.

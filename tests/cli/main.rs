@@ -11,6 +11,7 @@ mod errors;
 mod exports;
 mod extract;
 mod feeds;
+mod hooks;
 mod many;
 mod polite;
 mod real_page;
