@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::fingerprint::sha256_hex;
 
 /// The longest chain of bases behind a delta.
-pub const MAX_DEPTH: i64 = 32;
+pub const MAX_DEPTH: i64 = 64;
 const LEVEL: i32 = 3;
 
 /// Why a blob could not be read.

@@ -820,7 +820,9 @@ impl Store {
             revert_of: r.get(12)?,
             words_added: r.get(13)?,
             words_removed: r.get(14)?,
-            diff_json: r.get(15)?,
+            diff_json: unpack_diff(r.get_ref(15)?).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(15, rusqlite::types::Type::Blob, e.into())
+            })?,
             technical: r.get(16)?,
             reextracted_at: r.get(17)?,
             classes: r
@@ -1014,9 +1016,7 @@ impl Store {
             let json = serde_json::to_vec(item.article).expect("an Article always serialises");
             let text_sha = blobs::put(&tx, &json, prev_text.as_deref()).map_err(map)?;
             prev_text = Some(text_sha.clone());
-            let diff = item
-                .diff
-                .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
+            let diff = item.diff.map(pack_diff);
             let (added, removed) = item.diff.map_or((0, 0), |d| {
                 (d.stats.words_added as i64, d.stats.words_removed as i64)
             });
@@ -1170,7 +1170,8 @@ impl Store {
                     r.revert_of,
                     r.words_added,
                     r.words_removed,
-                    r.diff,
+                    r.diff.map(|d| zstd::bulk::compress(d.as_bytes(), 3)
+                        .expect("compressing to memory cannot fail")),
                     r.classes.join(","),
                     r.request_headers
                         .map(|h| serde_json::to_string(h).expect("headers always serialise")),
@@ -1237,7 +1238,7 @@ impl Store {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
+                    unpack_diff(r.get_ref(2)?),
                     r.get::<_, Option<String>>(3)?,
                 ))
             })
@@ -1250,9 +1251,14 @@ impl Store {
                     "#{article} rev {rev}: the extracted text is missing"
                 ));
             }
-            if let Some(d) = diff
-                && let Err(e) = serde_json::from_str::<ArticleDiff>(&d)
-            {
+            let parsed = diff.and_then(|d| {
+                d.map_or(Ok(()), |d| {
+                    serde_json::from_str::<ArticleDiff>(&d)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+            });
+            if let Err(e) = parsed {
                 v.problems.push(format!(
                     "#{article} rev {rev}: the stored diff is not readable: {e}"
                 ));
@@ -1422,9 +1428,7 @@ impl Store {
         let headers = serde_json::to_string(rev.headers).expect("headers always serialise");
         let request_headers =
             serde_json::to_string(rev.request_headers).expect("headers always serialise");
-        let diff = rev
-            .diff
-            .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
+        let diff = rev.diff.map(pack_diff);
         let (added, removed) = rev.diff.map_or((0, 0), |d| {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
         });
@@ -1491,6 +1495,29 @@ impl Store {
         insert_check(&tx, check, Some(revision_id)).map_err(map)?;
         tx.commit().map_err(map)?;
         Ok(Some(number))
+    }
+}
+
+/// A diff as stored: its JSON compressed with zstd (a BLOB).
+fn pack_diff(d: &ArticleDiff) -> Vec<u8> {
+    let json = serde_json::to_vec(d).expect("a diff always serialises");
+    zstd::bulk::compress(&json, 3).expect("compressing to memory cannot fail")
+}
+
+/// A stored diff's JSON: compressed (a BLOB), or plain JSON text as written
+/// by redline before diffs were compressed.
+fn unpack_diff(v: rusqlite::types::ValueRef<'_>) -> std::result::Result<Option<String>, String> {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(t) => String::from_utf8(t.to_vec())
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        ValueRef::Blob(b) => {
+            let json = zstd::decode_all(b).map_err(|e| format!("does not decompress: {e}"))?;
+            String::from_utf8(json).map(Some).map_err(|e| e.to_string())
+        }
+        _ => Err("not a diff".into()),
     }
 }
 
@@ -1564,6 +1591,7 @@ fn insert_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::sha256_hex;
 
     fn check(article_id: i64, outcome: Outcome) -> NewCheck {
         NewCheck {
@@ -1657,6 +1685,58 @@ mod tests {
         assert_eq!(row.etag.as_deref(), Some("\"v1\""));
     }
 
+    #[test]
+    fn a_version_1_database_is_migrated_and_its_rows_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let article = Article {
+            title: Some("Old".into()),
+            body: vec!["Kept.".into()],
+            ..Article::default()
+        };
+        let text = serde_json::to_vec(&article).unwrap();
+        let diff = serde_json::to_string(&ArticleDiff::default()).unwrap();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO articles (id, url, added_at) VALUES (1, 'http://x/a', 't')",
+                [],
+            )
+            .unwrap();
+            for bytes in [&b"<p>raw</p>"[..], &text[..]] {
+                conn.execute(
+                    "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
+                    params![
+                        sha256_hex(bytes),
+                        bytes.len() as i64,
+                        zstd::encode_all(bytes, 3).unwrap()
+                    ],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
+                     text_sha256, final_url, http_status, headers, encoding, words_added,
+                     words_removed, diff)
+                 VALUES (1, 1, 't', 'f', ?1, ?2, 'http://x/a', 200, '[]', 'UTF-8', 0, 0, ?3)",
+                params![sha256_hex(b"<p>raw</p>"), sha256_hex(&text), diff],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let rev = store.latest_revision(1).unwrap().unwrap();
+        assert_eq!(store.blob(&rev.raw_sha256).unwrap(), b"<p>raw</p>");
+        assert_eq!(store.revision_article(&rev).unwrap(), article);
+        assert_eq!(
+            store.revision_diff(&rev).unwrap(),
+            Some(ArticleDiff::default())
+        );
+        assert_eq!(rev.request_headers, None);
+        assert!(store.verify().unwrap().problems.is_empty());
+    }
+
     /// A page of `n` paragraphs, the `edited` one with different words.
     fn page(n: usize, edited: usize, word: &str) -> Vec<u8> {
         let mut html = String::from("<html><body>");
@@ -1675,7 +1755,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("r.db")).unwrap();
         let tx = store.conn.transaction().unwrap();
-        let pages: Vec<Vec<u8>> = (0..40)
+        let n = blobs::MAX_DEPTH as usize + 6;
+        let pages: Vec<Vec<u8>> = (0..n)
             .map(|i| page(400, i * 3 % 400, &format!("word{i}")))
             .collect();
         let mut prev: Option<String> = None;
@@ -1697,7 +1778,7 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
-        assert_eq!(whole + deltas, 40);
+        assert_eq!(whole + deltas, n as i64);
         assert!(
             whole >= 2,
             "chains are cut at MAX_DEPTH: {whole} whole blobs"

@@ -10,6 +10,9 @@ ALTER TABLE blobs ADD COLUMN base TEXT;
 ALTER TABLE blobs ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX blobs_base ON blobs(base) WHERE base IS NOT NULL;
 
+-- revisions.diff: written from now on as zstd-compressed JSON (a BLOB); rows
+-- written before keep their JSON text, and both are read.
+
 -- The request redline sent for a revision's page, as JSON [[name, value], …]
 -- (NULL for revisions recorded before version 2).
 ALTER TABLE revisions ADD COLUMN request_headers TEXT;
