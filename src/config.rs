@@ -16,6 +16,12 @@
 //! retries = 2                       # retries of timeouts, 429 and 5xx
 //! robots = true                     # honour robots.txt
 //!
+//! [schedule]                        # the adaptive pace of articles
+//! initial = "20m"                   # gap after a change (and at first)
+//! factor = 1.5                      # growth of the gap after each quiet check
+//! max = "1d"                        # the longest gap
+//! retire_after = "21d"              # quiet this long: stop checking
+//!
 //! [sites."example.com"]             # also matches www.example.com etc.
 //! select = "div.article-body"       # the body container
 //! remove = [".promo", ".inline-related"]
@@ -98,6 +104,8 @@ pub struct Config {
     pub sites: BTreeMap<String, SiteRule>,
     /// Notification hooks, run when a revision is recorded.
     pub hooks: Vec<crate::notify::Hook>,
+    /// The adaptive schedule.
+    pub schedule: Sourced<crate::schedule::Policy>,
 }
 
 /// Why the configuration could not be read.
@@ -134,6 +142,17 @@ struct FileConfig {
     sites: BTreeMap<String, SiteRule>,
     #[serde(default)]
     hooks: Vec<crate::notify::Hook>,
+    #[serde(default)]
+    schedule: ScheduleFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleFile {
+    initial: Option<String>,
+    factor: Option<f64>,
+    max: Option<String>,
+    retire_after: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,6 +200,7 @@ impl Config {
             robots: Sourced::default(true),
             sites: BTreeMap::new(),
             hooks: Vec::new(),
+            schedule: Sourced::default(crate::schedule::Policy::default()),
         };
         let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
             (Some(p), _) => (Some(p.clone()), true),
@@ -286,6 +306,51 @@ impl Config {
         }
         if let Some(r) = file.fetch.robots {
             self.robots.set(r, source.clone());
+        }
+        let s = &file.schedule;
+        if s.initial.is_some() || s.factor.is_some() || s.max.is_some() || s.retire_after.is_some()
+        {
+            let mut policy = self.schedule.value;
+            let duration = |key: &str, value: &Option<String>, min_secs: u64| {
+                value
+                    .as_deref()
+                    .map(|v| {
+                        crate::schedule::parse_duration(v)
+                            .filter(|d| d.as_secs() >= min_secs)
+                            .ok_or_else(|| ConfigError::Parse {
+                                path: path.to_owned(),
+                                message: format!(
+                                    "[schedule] {key} = {v:?} is not a duration of {min_secs}s or more (write 20m, 1h, 1d)"
+                                ),
+                            })
+                    })
+                    .transpose()
+            };
+            if let Some(d) = duration("initial", &s.initial, 60)? {
+                policy.initial = d;
+            }
+            if let Some(d) = duration("max", &s.max, 60)? {
+                policy.max = d;
+            }
+            if let Some(d) = duration("retire_after", &s.retire_after, 3600)? {
+                policy.retire_after = d;
+            }
+            if let Some(f) = s.factor {
+                if !(1.0..=10.0).contains(&f) {
+                    return Err(ConfigError::Parse {
+                        path: path.to_owned(),
+                        message: format!("[schedule] factor = {f} must be between 1 and 10"),
+                    });
+                }
+                policy.factor = f;
+            }
+            if policy.max < policy.initial {
+                return Err(ConfigError::Parse {
+                    path: path.to_owned(),
+                    message: "[schedule] max is shorter than initial".into(),
+                });
+            }
+            self.schedule.set(policy, source.clone());
         }
         self.sites = file.sites;
         self.hooks = file.hooks;

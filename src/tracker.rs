@@ -640,7 +640,7 @@ impl Tracker<'_> {
                     .iter()
                     .filter_map(|u| crate::fetch::parse_url(u).ok())
                     .collect();
-                let results = self.track(&parsed, None, &Pace::default()).await?;
+                let results = self.track(&parsed, None, &feed.pace).await?;
                 let mut ids = Vec::new();
                 for r in results {
                     match r {

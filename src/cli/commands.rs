@@ -29,6 +29,7 @@ pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
         clock: ctx.clock,
         sites: std::sync::Arc::new(ctx.config.sites.clone()),
         hooks: std::sync::Arc::new(ctx.config.hooks.clone()),
+        policy: ctx.config.schedule.value,
         ..TrackerOptions::default()
     }
 }
@@ -559,6 +560,7 @@ pub async fn track_feed(
     out: Out<'_>,
     feed: &str,
     match_regex: Option<&str>,
+    pace: &Pace,
 ) -> Result<Status, CliError> {
     let url = parse_url(feed).map_err(|e| CliError::from(e).hint("give the feed's full URL"))?;
     if let Some(re) = match_regex {
@@ -568,7 +570,7 @@ pub async fn track_feed(
     }
     let mut store = ctx.store()?;
     let now = crate::clock::rfc3339(ctx.clock.now());
-    let (row, created) = store.add_feed(url.as_str(), match_regex, &now)?;
+    let (row, created) = store.add_feed(url.as_str(), match_regex, pace, &now)?;
     if !created {
         writeln!(out, "feed #{} already followed: {}", row.id, row.url)?;
         return Ok(Status::Success);
@@ -1143,6 +1145,29 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
         "user_agent   = {:?}  # {}",
         ctx.policy.user_agent, c.contact.source
     )?;
+    let s = &c.schedule.value;
+    writeln!(
+        out,
+        "schedule     = initial {}, factor {}, max {}, retire after {}  # {}",
+        crate::schedule::format_duration(s.initial),
+        s.factor,
+        crate::schedule::format_duration(s.max),
+        crate::schedule::format_duration(s.retire_after),
+        c.schedule.source
+    )?;
+    for (i, h) in c.hooks.iter().enumerate() {
+        let classes = if h.classes.is_empty() {
+            "any change".to_owned()
+        } else {
+            h.classes.join(", ")
+        };
+        writeln!(
+            out,
+            "hook {}       = {} on {classes}  # {file}",
+            i + 1,
+            h.label()
+        )?;
+    }
     for (host, rule) in &c.sites {
         writeln!(out, "site {host:?}  # {file}")?;
         if let Some(s) = &rule.select {

@@ -205,13 +205,19 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             ref urls,
             feed: Some(ref feed),
             ref match_regex,
+            ref every,
+            ref until,
             ..
-        } if urls.is_empty() => block_on(commands::track_feed(
-            &ctx,
-            out,
-            feed,
-            match_regex.as_deref(),
-        )),
+        } if urls.is_empty() => {
+            let pace = commands::pace(every.as_deref(), until.as_deref())?;
+            block_on(commands::track_feed(
+                &ctx,
+                out,
+                feed,
+                match_regex.as_deref(),
+                &pace,
+            ))
+        }
         Command::Track {
             mut urls,
             from_file,

@@ -107,6 +107,22 @@ fn unit(id: i64, now: Timestamp) -> f64 {
     (x % 2001) as f64 / 1000.0 - 1.0
 }
 
+/// Writes a duration the way [`parse_duration`] reads it: `20m`, `1d`, `2h30m`.
+pub fn format_duration(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    out
+}
+
 /// Parses a duration such as `30m`, `1h`, `2h30m`, `1d`, `90s` or `0s`.
 /// Callers decide what is too short.
 pub fn parse_duration(s: &str) -> Option<Duration> {
@@ -141,6 +157,15 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_round_trip() {
+        for text in ["20m", "1d", "2h30m", "21d", "90s", "0s"] {
+            let d = parse_duration(text).unwrap();
+            assert_eq!(parse_duration(&format_duration(d)), Some(d));
+        }
+        assert_eq!(format_duration(Duration::from_secs(9000)), "2h30m");
+    }
 
     fn t(s: &str) -> Timestamp {
         s.parse().unwrap()

@@ -121,7 +121,7 @@ pub struct ScheduleUpdate {
 }
 
 /// How a new article is paced.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pace {
     pub every_secs: Option<i64>,
     pub until: Option<String>,
@@ -142,6 +142,8 @@ pub struct FeedRow {
     pub next_check_at: Option<String>,
     /// Articles it has listed.
     pub articles: i64,
+    /// The pace given to the articles it brings.
+    pub pace: Pace,
 }
 
 /// A feed check to record.
@@ -618,13 +620,15 @@ impl Store {
         &mut self,
         url: &str,
         match_regex: Option<&str>,
+        pace: &Pace,
         now: &str,
     ) -> Result<(FeedRow, bool)> {
         let created = self
             .conn
             .execute(
-                "INSERT OR IGNORE INTO feeds (url, match_regex, added_at) VALUES (?1, ?2, ?3)",
-                params![url, match_regex, now],
+                "INSERT OR IGNORE INTO feeds (url, match_regex, added_at, every_secs, until)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![url, match_regex, now, pace.every_secs, pace.until],
             )
             .map_err(|e| self.err(e))?
             > 0;
@@ -643,7 +647,7 @@ impl Store {
             .prepare(
                 "SELECT id, url, added_at, match_regex, etag, last_modified, last_checked_at,
                      last_error, last_new_at, next_check_at,
-                     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id)
+                     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id), every_secs, until
                  FROM feeds f ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -660,6 +664,10 @@ impl Store {
                 last_new_at: r.get(8)?,
                 next_check_at: r.get(9)?,
                 articles: r.get(10)?,
+                pace: Pace {
+                    every_secs: r.get(11)?,
+                    until: r.get(12)?,
+                },
             })
         })
         .and_then(|rows| rows.collect())

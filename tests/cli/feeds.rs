@@ -111,3 +111,25 @@ fn a_sitemap_index_and_a_broken_feed() {
     let feeds = env.run(&["feeds"]).expect(0).stdout;
     assert!(feeds.contains("last error"), "{feeds}");
 }
+
+#[test]
+fn a_feed_gives_its_pace_to_the_articles_it_brings() {
+    let env = Env::new();
+    let a = env.serve("/news/a", &page("A", PARAS, "x"));
+    env.set(
+        "/feed.xml",
+        Route::html(rss(&[&a])).with_content_type("application/rss+xml"),
+    );
+    let feed = env.server.url("/feed.xml");
+    env.run(&["track", "--feed", &feed, "--every", "2h"])
+        .expect(0);
+    assert_eq!(env.listed(1)["every_secs"], 7200);
+    // Articles the feed lists later get it too.
+    let b = env.serve("/news/b", &page("B", PARAS, "x"));
+    env.set(
+        "/feed.xml",
+        Route::html(rss(&[&b, &a])).with_content_type("application/rss+xml"),
+    );
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.listed(2)["every_secs"], 7200);
+}

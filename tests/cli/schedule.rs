@@ -90,3 +90,35 @@ fn fixed_pace_and_until() {
     let bad = env.run(&["track", "--every", "soon", &url]).expect(2);
     assert!(bad.stderr.contains("--every \"soon\""), "{}", bad.stderr);
 }
+
+#[test]
+fn the_schedule_is_set_in_the_config_file() {
+    let env = Env::new();
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[schedule]\ninitial = \"2h\"\nfactor = 2\nmax = \"2d\"\nretire_after = \"60d\"\n",
+    )
+    .unwrap();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run_at("2026-03-01T12:00:00Z", &["track", &url])
+        .expect(0);
+    let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
+    // Two hours, give or take the 10% jitter.
+    assert!(
+        ("2026-03-01T13:48".."2026-03-01T14:12").contains(&next.as_str()),
+        "{next}"
+    );
+    let shown = env.run(&["config", "show"]).expect(0).stdout;
+    assert!(
+        shown.contains("initial 2h, factor 2, max 2d, retire after 60d"),
+        "{shown}"
+    );
+    std::fs::write(&config, "[schedule]\nfactor = 0.5\n").unwrap();
+    let bad = env.run(&["list"]).expect(1);
+    assert!(bad.stderr.contains("factor"), "{}", bad.stderr);
+    std::fs::write(&config, "[schedule]\ninitial = \"soon\"\n").unwrap();
+    let bad = env.run(&["list"]).expect(1);
+    assert!(bad.stderr.contains("not a duration"), "{}", bad.stderr);
+}

@@ -17,6 +17,10 @@ CREATE INDEX blobs_base ON blobs(base) WHERE base IS NOT NULL;
 -- (NULL for revisions recorded before version 2).
 ALTER TABLE revisions ADD COLUMN request_headers TEXT;
 
+-- A pace for the articles a feed brings (`track --feed URL --every 1h`).
+ALTER TABLE feeds ADD COLUMN every_secs INTEGER;
+ALTER TABLE feeds ADD COLUMN until TEXT;
+
 -- Each notification hook run for a revision: delivered, or failed after its
 -- retries (shown by `status`).
 CREATE TABLE deliveries (
