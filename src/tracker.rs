@@ -203,6 +203,8 @@ impl<'s> Tracker<'s> {
         // `window` fetches are started ahead of recording, so memory holds only
         // the pages in flight, however many articles there are.
         let window = (self.fetcher.policy().concurrency * 2).max(8);
+        let started_at = rfc3339(self.opts.clock.now());
+        let started = Instant::now();
         let mut tasks = JoinSet::new();
         let mut pending = articles.iter().enumerate();
         let mut results: Vec<Option<CheckResult>> = articles.iter().map(|_| None).collect();
@@ -244,6 +246,15 @@ impl<'s> Tracker<'s> {
             .map(|r| r.expect("every task reports"))
             .collect();
         self.settle_hooks().await?;
+        if !results.is_empty() {
+            self.store.record_pass(&crate::store::PassRow {
+                started_at,
+                duration_ms: started.elapsed().as_millis() as i64,
+                articles: results.len() as i64,
+                changed: results.iter().filter(|r| r.rev.is_some()).count() as i64,
+                failed: results.iter().filter(|r| r.failed()).count() as i64,
+            })?;
+        }
         Ok(results)
     }
 

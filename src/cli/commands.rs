@@ -990,6 +990,7 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         .collect();
     let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
     report.failed_notifications = store.failed_deliveries(&week_ago)?;
+    report.last_pass = store.last_pass()?;
     if json {
         json_line(out, &report)?;
         return Ok(Status::Success);
@@ -1033,6 +1034,19 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         .next_due_at
         .as_deref()
         .map_or("none".to_owned(), text::short_time);
+    if let Some(pass) = &report.last_pass {
+        let secs = pass.duration_ms as f64 / 1000.0;
+        writeln!(
+            out,
+            "last pass: {}, {} article{} in {secs:.1} s ({:.0}/s), {} changed, {} failed",
+            text::short_time(&pass.started_at),
+            pass.articles,
+            if pass.articles == 1 { "" } else { "s" },
+            pass.articles as f64 / secs.max(0.001),
+            pass.changed,
+            pass.failed
+        )?;
+    }
     writeln!(out, "due now: {}; next due: {next}", report.due_now)?;
     if !report.refusing_hosts.is_empty() {
         writeln!(

@@ -221,6 +221,8 @@ pub struct StatusJson<'a> {
     pub next_due_at: Option<String>,
     /// Notification hooks that failed (after their retries) in the last week.
     pub failed_notifications: Vec<crate::store::FailedDelivery>,
+    /// The latest pass over articles: start, milliseconds, articles, changed, failed.
+    pub last_pass: Option<crate::store::PassRow>,
 }
 
 /// A feed gone quiet.
@@ -291,6 +293,7 @@ impl<'a> StatusJson<'a> {
             due_now: 0,
             next_due_at: None,
             failed_notifications: Vec::new(),
+            last_pass: None,
         }
     }
 }

@@ -378,6 +378,16 @@ pub struct GcReport {
     pub bytes_after: i64,
 }
 
+/// A pass over articles: when it started, how long it took, what it found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PassRow {
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub articles: i64,
+    pub changed: i64,
+    pub failed: i64,
+}
+
 /// A notification that failed after its retries.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FailedDelivery {
@@ -1361,6 +1371,39 @@ impl Store {
     /// Rebuilds the database file to give freed space back to the system.
     pub fn vacuum(&mut self) -> Result<()> {
         self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))
+    }
+
+    /// Records a pass over articles.
+    pub fn record_pass(&mut self, p: &PassRow) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO passes (started_at, duration_ms, articles, changed, failed)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![p.started_at, p.duration_ms, p.articles, p.changed, p.failed],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The latest pass over articles.
+    pub fn last_pass(&self) -> Result<Option<PassRow>> {
+        self.conn
+            .query_row(
+                "SELECT started_at, duration_ms, articles, changed, failed FROM passes
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(PassRow {
+                        started_at: r.get(0)?,
+                        duration_ms: r.get(1)?,
+                        articles: r.get(2)?,
+                        changed: r.get(3)?,
+                        failed: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// Records how a notification hook went for a revision.

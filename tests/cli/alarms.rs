@@ -118,6 +118,20 @@ fn status_lists_failing_articles_since_when() {
     assert_eq!(failing[0]["checks"], 2);
     assert_eq!(failing[0]["since"], "2026-03-01T12:00:00.000Z");
     assert!(failing[0]["error"].as_str().unwrap().contains("HTTP 500"));
+    // The last pass: both articles, one failed.
+    let pass = &s["last_pass"];
+    assert_eq!(
+        (pass["articles"].as_i64(), pass["failed"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(pass["changed"], 0);
+    assert!(pass["duration_ms"].as_i64().unwrap() >= 0);
+    let text = env.run(&["status"]).expect(0).stdout;
+    assert!(
+        text.contains("last pass: 2026-03-01 12:00:00, 2 articles in"),
+        "{text}"
+    );
+    assert!(text.contains("0 changed, 1 failed"), "{text}");
 }
 
 #[test]

@@ -21,6 +21,17 @@ ALTER TABLE revisions ADD COLUMN request_headers TEXT;
 ALTER TABLE feeds ADD COLUMN every_secs INTEGER;
 ALTER TABLE feeds ADD COLUMN until TEXT;
 
+-- Each pass over articles (`check`, `watch`, `track`): when, how long, what
+-- it found. `status` shows the last one.
+CREATE TABLE passes (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    articles    INTEGER NOT NULL,
+    changed     INTEGER NOT NULL,
+    failed      INTEGER NOT NULL
+);
+
 -- Each notification hook run for a revision: delivered, or failed after its
 -- retries (shown by `status`).
 CREATE TABLE deliveries (
