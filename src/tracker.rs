@@ -99,6 +99,13 @@ pub enum TrackResult {
     Added(CheckResult),
     /// Already tracked: nothing done.
     AlreadyTracked { id: i64, url: String },
+    /// The page turned out to be an article already tracked under another URL
+    /// (the same canonical URL, or a redirect to it): not tracked twice.
+    SameAs {
+        id: i64,
+        url: String,
+        tracked_url: String,
+    },
 }
 
 /// Runs the pipeline against a store.
@@ -184,15 +191,36 @@ impl<'s> Tracker<'s> {
                 }));
             }
         }
-        let mut checks = self.check(&added).await?.into_iter();
+        let checks = self.check(&added).await?;
+        let mut outcomes = Vec::with_capacity(checks.len());
+        for check in checks {
+            outcomes.push(self.unless_tracked_already(check)?);
+        }
+        let mut outcomes = outcomes.into_iter();
         Ok(results
             .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    TrackResult::Added(checks.next().expect("one check per new article"))
-                })
-            })
+            .map(|r| r.unwrap_or_else(|| outcomes.next().expect("one check per new article")))
             .collect())
+    }
+
+    /// A newly tracked article whose page names (as canonical URL, or by
+    /// redirecting to it) an article tracked before is removed again.
+    fn unless_tracked_already(&mut self, check: CheckResult) -> Result<TrackResult, StoreError> {
+        let Some(row) = self.store.article(check.article_id)? else {
+            return Ok(TrackResult::Added(check));
+        };
+        let mut urls = vec![row.url.as_str()];
+        urls.extend(row.final_url.as_deref());
+        urls.extend(row.canonical_url.as_deref());
+        let Some(first) = self.store.same_article(row.id, &urls)? else {
+            return Ok(TrackResult::Added(check));
+        };
+        self.store.delete_article(row.id)?;
+        Ok(TrackResult::SameAs {
+            id: first.id,
+            url: row.url,
+            tracked_url: first.url,
+        })
     }
 
     /// Checks `articles` now: fetches them concurrently, records a check for
@@ -361,6 +389,7 @@ impl<'s> Tracker<'s> {
             etag: None,
             last_modified: None,
             final_url: None,
+            canonical_url: None,
         };
         match f {
             Fetch::Failed(fail) => {
@@ -452,6 +481,11 @@ impl<'s> Tracker<'s> {
                 check.etag = validators.etag;
                 check.last_modified = validators.last_modified;
                 check.final_url = Some(resp.final_url.to_string());
+                check.canonical_url = extracted
+                    .canonical_url
+                    .as_deref()
+                    .and_then(|c| crate::fetch::parse_url(c).ok())
+                    .map(|u| u.to_string());
                 result.http_status = Some(resp.status);
                 let fp = fingerprint(&extracted);
                 if latest.as_ref().is_some_and(|l| l.fingerprint == fp) {
@@ -659,7 +693,7 @@ impl Tracker<'_> {
                             ids.push(c.article_id);
                             new.push(c);
                         }
-                        TrackResult::AlreadyTracked { .. } => {}
+                        TrackResult::AlreadyTracked { .. } | TrackResult::SameAs { .. } => {}
                     }
                 }
                 self.store.set_feed(&ids, feed.id)?;

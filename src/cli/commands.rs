@@ -101,6 +101,16 @@ pub async fn track(
             TrackResult::AlreadyTracked { id, url } => {
                 writeln!(out, "#{id} already tracked: {url}")?;
             }
+            TrackResult::SameAs {
+                id,
+                url,
+                tracked_url,
+            } => {
+                writeln!(
+                    out,
+                    "#{id} already tracked as {tracked_url} (the same article): {url}"
+                )?;
+            }
             TrackResult::Added(c) if c.failed() => {
                 failed += 1;
                 report_failure(ctx, out, c)?;

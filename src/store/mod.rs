@@ -108,6 +108,8 @@ pub struct ArticleRow {
     pub until: Option<String>,
     pub last_change_at: Option<String>,
     pub retired_at: Option<String>,
+    /// The canonical URL the page declared at the last successful check.
+    pub canonical_url: Option<String>,
 }
 
 /// How a check moves an article's schedule.
@@ -276,6 +278,8 @@ pub struct NewCheck {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub final_url: Option<String>,
+    /// The canonical URL the page declares (normalised), when it does.
+    pub canonical_url: Option<String>,
 }
 
 /// A revision to record, with its evidence.
@@ -519,9 +523,9 @@ impl Store {
 
     const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
         last_checked_at, last_error, selector, next_check_at, interval_secs, every_secs, until,
-        last_change_at, retired_at";
+        last_change_at, retired_at, canonical_url";
     /// How many columns [`Self::ARTICLE_COLUMNS`] names.
-    const N: usize = 15;
+    const N: usize = 16;
 
     fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         Ok(ArticleRow {
@@ -540,6 +544,7 @@ impl Store {
             until: r.get(12)?,
             last_change_at: r.get(13)?,
             retired_at: r.get(14)?,
+            canonical_url: r.get(15)?,
         })
     }
 
@@ -1373,6 +1378,28 @@ impl Store {
         self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))
     }
 
+    /// An article added before `id` that is the same page: its URL, final
+    /// URL or canonical URL is one of `urls`.
+    pub fn same_article(&self, id: i64, urls: &[&str]) -> Result<Option<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE id < ?1
+                 AND (url = ?2 OR final_url = ?2 OR canonical_url = ?2)
+             ORDER BY id LIMIT 1",
+            Self::ARTICLE_COLUMNS
+        );
+        for url in urls {
+            let found = self
+                .conn
+                .query_row(&sql, params![id, url], Self::article_from)
+                .optional()
+                .map_err(|e| self.err(e))?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
     /// Records a pass over articles.
     pub fn record_pass(&mut self, p: &PassRow) -> Result<()> {
         self.conn
@@ -1625,14 +1652,16 @@ fn insert_check(
         tx.execute(
             "UPDATE articles SET last_checked_at = ?2, last_error = NULL,
                  etag = coalesce(?3, etag), last_modified = coalesce(?4, last_modified),
-                 final_url = coalesce(?5, final_url)
+                 final_url = coalesce(?5, final_url),
+                 canonical_url = coalesce(?6, canonical_url)
              WHERE id = ?1",
             params![
                 check.article_id,
                 check.checked_at,
                 check.etag,
                 check.last_modified,
-                check.final_url
+                check.final_url,
+                check.canonical_url
             ],
         )?;
     }
@@ -1657,6 +1686,7 @@ mod tests {
             etag: Some("\"v1\"".into()),
             last_modified: None,
             final_url: None,
+            canonical_url: None,
         }
     }
 

@@ -223,3 +223,62 @@ fn header_and_meta_disagreeing_still_give_correct_text() {
         japanese
     );
 }
+
+/// A page that names its canonical URL.
+fn with_canonical(canonical: &str) -> String {
+    page("Bridge closes for repairs", PARAS, "x").replace(
+        "<meta charset=\"utf-8\">",
+        &format!("<meta charset=\"utf-8\"><link rel=\"canonical\" href=\"{canonical}\">"),
+    )
+}
+
+#[test]
+fn one_article_under_two_urls_is_tracked_once() {
+    let env = Env::new();
+    let story = env.server.url("/story");
+    env.serve("/story", &with_canonical(&story));
+    env.serve(
+        "/story/amp",
+        &with_canonical(&format!("{story}?utm_source=amp")),
+    );
+    env.set(
+        "/old-link",
+        Route::status(301).with_header("Location", &story),
+    );
+    env.run(&["track", &story]).expect(0);
+    // The AMP page declares the same canonical URL; the old link redirects.
+    let amp = env.server.url("/story/amp");
+    let out = env.run(&["track", &amp]).expect(0);
+    assert!(
+        out.stdout.contains(&format!(
+            "#1 already tracked as {story} (the same article): {amp}"
+        )),
+        "{}",
+        out.stdout
+    );
+    let old = env.server.url("/old-link");
+    let out = env.run(&["track", &old]).expect(0);
+    assert!(
+        out.stdout.contains("#1 already tracked as"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 1);
+
+    // Two URLs of one new article in one batch: the first is kept.
+    let other = env.server.url("/other");
+    env.serve("/other", &with_canonical(&other));
+    env.serve("/other/print", &with_canonical(&other));
+    let out = env
+        .run(&["track", &other, &env.server.url("/other/print")])
+        .expect(0);
+    assert!(out.stdout.contains("tracking:"), "{}", out.stdout);
+    assert!(out.stdout.contains("already tracked as"), "{}", out.stdout);
+    let urls: Vec<String> = env
+        .run(&["list", "--json"])
+        .json_lines()
+        .iter()
+        .map(|a| a["url"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(urls, [story, other]);
+}

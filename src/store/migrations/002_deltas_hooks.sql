@@ -17,6 +17,12 @@ CREATE INDEX blobs_base ON blobs(base) WHERE base IS NOT NULL;
 -- (NULL for revisions recorded before version 2).
 ALTER TABLE revisions ADD COLUMN request_headers TEXT;
 
+-- The canonical URL the article's page declares, so that one article is not
+-- tracked twice under two URLs; indexed with the final URL for that lookup.
+ALTER TABLE articles ADD COLUMN canonical_url TEXT;
+CREATE INDEX articles_canonical ON articles(canonical_url) WHERE canonical_url IS NOT NULL;
+CREATE INDEX articles_final ON articles(final_url) WHERE final_url IS NOT NULL;
+
 -- A pace for the articles a feed brings (`track --feed URL --every 1h`).
 ALTER TABLE feeds ADD COLUMN every_secs INTEGER;
 ALTER TABLE feeds ADD COLUMN until TEXT;
