@@ -7,6 +7,9 @@
 //! conditional requests. `GET /__change?percent=10` edits a paragraph of that
 //! share of the pages (and churns their boilerplate); `/__urls` lists the URLs.
 //! Pages are generated on request from (page, version), so memory stays small.
+//!
+//! `--hosts N` serves the same pages on N loopback addresses, 127.0.0.1 to
+//! 127.0.0.N (same port), as N hosts for politeness benchmarks.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -110,10 +113,30 @@ fn main() {
     let pages = arg("--pages", 5000);
     let port = arg("--port", 8088);
     let latency = Duration::from_millis(arg("--latency-ms", 0));
-    let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port as u16)).expect("bind"));
+    let hosts = arg("--hosts", 1).clamp(1, 250);
     let versions: Arc<Vec<AtomicU32>> = Arc::new((0..pages).map(|_| AtomicU32::new(0)).collect());
     let round = Arc::new(AtomicU32::new(0));
     eprintln!("serving {pages} pages on http://127.0.0.1:{port}/a/0 …");
+    let servers: Vec<_> = (1..=hosts)
+        .map(|h| {
+            let server =
+                tiny_http::Server::http((format!("127.0.0.{h}"), port as u16)).expect("bind");
+            let (versions, round) = (versions.clone(), round.clone());
+            std::thread::spawn(move || serve(server, port, latency, versions, round))
+        })
+        .collect();
+    for s in servers {
+        let _ = s.join();
+    }
+}
+
+fn serve(
+    server: tiny_http::Server,
+    port: u64,
+    latency: Duration,
+    versions: Arc<Vec<AtomicU32>>,
+    round: Arc<AtomicU32>,
+) {
     // One thread takes requests; each is answered on a thread of its own.
     for request in server.incoming_requests() {
         let (versions, round) = (versions.clone(), round.clone());

@@ -234,7 +234,11 @@ impl<'s> Tracker<'s> {
         let started_at = rfc3339(self.opts.clock.now());
         let started = Instant::now();
         let mut tasks = JoinSet::new();
-        let mut pending = articles.iter().enumerate();
+        // Hosts taken in turn, so that the window holds many hosts and no
+        // host's spacing holds up the others.
+        let mut pending = interleave_hosts(articles)
+            .into_iter()
+            .map(|i| (i, &articles[i]));
         let mut results: Vec<Option<CheckResult>> = articles.iter().map(|_| None).collect();
         loop {
             while tasks.len() < window {
@@ -584,6 +588,32 @@ impl<'s> Tracker<'s> {
     }
 }
 
+/// The order to fetch articles in: one per host in turn, each host's own
+/// articles in the order given.
+fn interleave_hosts(articles: &[ArticleRow]) -> Vec<usize> {
+    let mut hosts: Vec<(String, std::collections::VecDeque<usize>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        let key = Url::parse(&a.url)
+            .map(|u| crate::fetch::host_key(&u))
+            .unwrap_or_default();
+        let slot = *index.entry(key.clone()).or_insert_with(|| {
+            hosts.push((key, std::collections::VecDeque::new()));
+            hosts.len() - 1
+        });
+        hosts[slot].1.push_back(i);
+    }
+    let mut order = Vec::with_capacity(articles.len());
+    while order.len() < articles.len() {
+        for (_, queue) in &mut hosts {
+            if let Some(i) = queue.pop_front() {
+                order.push(i);
+            }
+        }
+    }
+    order
+}
+
 async fn fetch_and_extract(
     fetcher: &Fetcher,
     url: &str,
@@ -918,4 +948,47 @@ pub fn one_line(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, url: &str) -> ArticleRow {
+        ArticleRow {
+            id,
+            url: url.to_owned(),
+            added_at: String::new(),
+            selector: None,
+            final_url: None,
+            etag: None,
+            last_modified: None,
+            last_checked_at: None,
+            last_error: None,
+            next_check_at: None,
+            interval_secs: 0,
+            every_secs: None,
+            until: None,
+            last_change_at: None,
+            retired_at: None,
+            canonical_url: None,
+        }
+    }
+
+    #[test]
+    fn hosts_are_taken_in_turn_each_in_its_own_order() {
+        let articles = [
+            row(1, "http://a.example/1"),
+            row(2, "http://a.example/2"),
+            row(3, "http://a.example/3"),
+            row(4, "http://b.example/1"),
+            row(5, "http://b.example:8080/1"),
+            row(6, "http://b.example/2"),
+        ];
+        let order: Vec<i64> = interleave_hosts(&articles)
+            .into_iter()
+            .map(|i| articles[i].id)
+            .collect();
+        assert_eq!(order, [1, 4, 5, 2, 6, 3]);
+    }
 }

@@ -285,7 +285,8 @@ impl std::fmt::Debug for Fetcher {
 }
 
 /// `host:port`, the unit of politeness.
-fn host_key(url: &Url) -> String {
+/// The key politeness is kept by: host and port.
+pub fn host_key(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or(""),

@@ -123,35 +123,41 @@ pub fn format_duration(d: Duration) -> String {
     out
 }
 
-/// Parses a duration such as `30m`, `1h`, `2h30m`, `1d`, `90s` or `0s`.
-/// Callers decide what is too short.
+/// Parses a duration such as `30m`, `1h`, `2h30m`, `1d`, `90s`, `0.5s`,
+/// `200ms` or `0s`. Callers decide what is too short.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     if s.is_empty() {
         return None;
     }
-    let mut total = 0u64;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
+    let mut total = 0f64;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
         }
-        let n: u64 = num.parse().ok()?;
-        num.clear();
-        total += n * match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => return None,
+        let n: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit, len) = if rest.starts_with("ms") {
+            (0.001, 2)
+        } else {
+            let unit = match rest.chars().next()? {
+                's' => 1.0,
+                'm' => 60.0,
+                'h' => 3600.0,
+                'd' => 86_400.0,
+                'w' => 7.0 * 86_400.0,
+                _ => return None,
+            };
+            (unit, 1)
         };
+        rest = &rest[len..];
+        total += n * unit;
     }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(Duration::from_secs(total))
+    Duration::try_from_secs_f64(total).ok()
 }
 
 #[cfg(test)]
@@ -165,6 +171,12 @@ mod tests {
             assert_eq!(parse_duration(&format_duration(d)), Some(d));
         }
         assert_eq!(format_duration(Duration::from_secs(9000)), "2h30m");
+        assert_eq!(parse_duration("0.2s"), Some(Duration::from_millis(200)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        for bad in ["", "5", "m", "1x", "1.2.3s", "-1s"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 
     fn t(s: &str) -> Timestamp {
