@@ -11,6 +11,8 @@
 //! `--hosts N` serves the same pages on N loopback addresses, 127.0.0.1 to
 //! 127.0.0.N (same port), as N hosts for politeness benchmarks.
 
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -114,91 +116,141 @@ fn main() {
     let port = arg("--port", 8088);
     let latency = Duration::from_millis(arg("--latency-ms", 0));
     let hosts = arg("--hosts", 1).clamp(1, 250);
-    let versions: Arc<Vec<AtomicU32>> = Arc::new((0..pages).map(|_| AtomicU32::new(0)).collect());
-    let round = Arc::new(AtomicU32::new(0));
+    let state = Arc::new(State {
+        versions: (0..pages).map(|_| AtomicU32::new(0)).collect(),
+        round: AtomicU32::new(0),
+        port,
+        latency,
+    });
     eprintln!("serving {pages} pages on http://127.0.0.1:{port}/a/0 …");
-    let servers: Vec<_> = (1..=hosts)
+    let listeners: Vec<_> = (1..=hosts)
         .map(|h| {
-            let server =
-                tiny_http::Server::http((format!("127.0.0.{h}"), port as u16)).expect("bind");
-            let (versions, round) = (versions.clone(), round.clone());
-            std::thread::spawn(move || serve(server, port, latency, versions, round))
+            let listener = TcpListener::bind((format!("127.0.0.{h}"), port as u16)).expect("bind");
+            let state = state.clone();
+            std::thread::spawn(move || {
+                // A thread per connection, requests on it answered in turn
+                // (HTTP/1.1 keep-alive).
+                for stream in listener.incoming().flatten() {
+                    let state = state.clone();
+                    std::thread::spawn(move || {
+                        let _ = serve_connection(stream, &state);
+                    });
+                }
+            })
         })
         .collect();
-    for s in servers {
-        let _ = s.join();
+    for l in listeners {
+        let _ = l.join();
     }
 }
 
-fn serve(
-    server: tiny_http::Server,
+struct State {
+    versions: Vec<AtomicU32>,
+    round: AtomicU32,
     port: u64,
     latency: Duration,
-    versions: Arc<Vec<AtomicU32>>,
-    round: Arc<AtomicU32>,
-) {
-    // One thread takes requests; each is answered on a thread of its own.
-    for request in server.incoming_requests() {
-        let (versions, round) = (versions.clone(), round.clone());
-        std::thread::spawn(move || {
-            if !latency.is_zero() {
-                std::thread::sleep(latency);
+}
+
+/// Reads requests from one connection and answers each, until the client
+/// closes it or asks to.
+fn serve_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = BufWriter::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        let mut if_none_match = None;
+        let mut close = false;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header)? == 0 {
+                return Ok(());
             }
-            let url = request.url().to_owned();
-            let respond = |status: u16, body: String, headers: Vec<tiny_http::Header>| {
-                let mut r = tiny_http::Response::from_string(body).with_status_code(status);
-                for h in headers {
-                    r.add_header(h);
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("if-none-match") {
+                    if_none_match = Some(value.to_owned());
+                } else if name.eq_ignore_ascii_case("connection")
+                    && value.eq_ignore_ascii_case("close")
+                {
+                    close = true;
                 }
-                r
-            };
-            let header = |n: &str, v: &str| tiny_http::Header::from_bytes(n, v).expect("header");
-            if let Some(q) = url.strip_prefix("/__change?percent=") {
-                let pct: u64 = q.parse().unwrap_or(10);
-                let r = round.fetch_add(1, Ordering::SeqCst) as u64;
-                let mut changed = 0;
-                for (i, v) in versions.iter().enumerate() {
-                    if (i as u64 * 7 + r * 13) % 100 < pct {
-                        v.fetch_add(1, Ordering::SeqCst);
-                        changed += 1;
-                    }
-                }
-                let _ = request.respond(respond(200, format!("changed {changed}\n"), vec![]));
-                return;
             }
-            if url == "/__urls" {
-                let list: String = (0..versions.len())
-                    .map(|i| format!("http://127.0.0.1:{port}/a/{i}\n"))
-                    .collect();
-                let _ = request.respond(respond(200, list, vec![]));
-                return;
+        }
+        if !state.latency.is_zero() {
+            std::thread::sleep(state.latency);
+        }
+        let (status, headers, body) = answer(state, &path, if_none_match.as_deref());
+        let reason = match status {
+            200 => "OK",
+            304 => "Not Modified",
+            _ => "Not Found",
+        };
+        write!(writer, "HTTP/1.1 {status} {reason}\r\n")?;
+        for (name, value) in &headers {
+            write!(writer, "{name}: {value}\r\n")?;
+        }
+        write!(writer, "Content-Length: {}\r\n\r\n", body.len())?;
+        writer.write_all(body.as_bytes())?;
+        writer.flush()?;
+        if close {
+            return Ok(());
+        }
+    }
+}
+
+/// Status, headers and body for a path.
+fn answer(
+    state: &State,
+    path: &str,
+    if_none_match: Option<&str>,
+) -> (u16, Vec<(&'static str, String)>, String) {
+    if let Some(q) = path.strip_prefix("/__change?percent=") {
+        let pct: u64 = q.parse().unwrap_or(10);
+        let r = state.round.fetch_add(1, Ordering::SeqCst) as u64;
+        let mut changed = 0;
+        for (i, v) in state.versions.iter().enumerate() {
+            if (i as u64 * 7 + r * 13) % 100 < pct {
+                v.fetch_add(1, Ordering::SeqCst);
+                changed += 1;
             }
-            let Some(i) = url
-                .strip_prefix("/a/")
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|i| *i < versions.len())
-            else {
-                let _ = request.respond(respond(404, "not found".into(), vec![]));
-                return;
-            };
-            let v = versions[i].load(Ordering::SeqCst);
-            let etag = format!("\"{i}-{v}\"");
-            let modified = format!("Mon, 0{} Jan 2026 00:00:00 GMT", 1 + v % 9);
-            let fresh = request
-                .headers()
-                .iter()
-                .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == etag);
-            let headers = vec![
-                header("ETag", &etag),
-                header("Last-Modified", &modified),
-                header("Content-Type", "text/html; charset=utf-8"),
-            ];
-            let r = if fresh {
-                respond(304, String::new(), headers)
-            } else {
-                respond(200, page(i as u64, v), headers)
-            };
-            let _ = request.respond(r);
-        });
+        }
+        return (200, vec![], format!("changed {changed}\n"));
+    }
+    if path == "/__urls" {
+        let list: String = (0..state.versions.len())
+            .map(|i| format!("http://127.0.0.1:{}/a/{i}\n", state.port))
+            .collect();
+        return (200, vec![], list);
+    }
+    let Some(i) = path
+        .strip_prefix("/a/")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|i| *i < state.versions.len())
+    else {
+        return (404, vec![], "not found".into());
+    };
+    let v = state.versions[i].load(Ordering::SeqCst);
+    let etag = format!("\"{i}-{v}\"");
+    let headers = vec![
+        ("ETag", etag.clone()),
+        (
+            "Last-Modified",
+            format!("Mon, 0{} Jan 2026 00:00:00 GMT", 1 + v % 9),
+        ),
+        ("Content-Type", "text/html; charset=utf-8".to_owned()),
+    ];
+    if if_none_match == Some(etag.as_str()) {
+        (304, headers, String::new())
+    } else {
+        (200, headers, page(i as u64, v))
     }
 }

@@ -234,6 +234,10 @@ impl<'s> Tracker<'s> {
         let started_at = rfc3339(self.opts.clock.now());
         let started = Instant::now();
         let mut tasks = JoinSet::new();
+        // Extraction is CPU work: at most one per core at a time, so that it
+        // never starves the threads driving the network.
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let extracting = Arc::new(tokio::sync::Semaphore::new(cpus));
         // Hosts taken in turn, so that the window holds many hosts and no
         // host's spacing holds up the others.
         let mut pending = interleave_hosts(articles)
@@ -252,10 +256,11 @@ impl<'s> Tracker<'s> {
                     last_modified: a.last_modified.clone(),
                 };
                 let opts = self.opts.extract_options(a);
+                let extracting = extracting.clone();
                 tasks.spawn(async move {
                     (
                         i,
-                        fetch_and_extract(&fetcher, &url, &validators, opts).await,
+                        fetch_and_extract(&fetcher, &url, &validators, opts, &extracting).await,
                     )
                 });
             }
@@ -619,6 +624,7 @@ async fn fetch_and_extract(
     url: &str,
     validators: &Validators,
     opts: ExtractOptions,
+    extracting: &tokio::sync::Semaphore,
 ) -> Fetch {
     let started = Instant::now();
     let elapsed_ms = || started.elapsed().as_millis() as u64;
@@ -651,6 +657,7 @@ async fn fetch_and_extract(
         Ok(Fetched::Page(page)) => {
             // Extraction is CPU work: keep it off the I/O threads. The page
             // travels there and back rather than being copied.
+            let _turn = extracting.acquire().await.expect("never closed");
             let extracted = tokio::task::spawn_blocking(move || {
                 let article = extract_with(&page.html, &opts);
                 (page, article)

@@ -70,18 +70,31 @@ pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Res
         }
         Some(_) => return Ok(sha),
     }
-    let whole = zstd::bulk::compress(bytes, LEVEL).expect("compressing to memory cannot fail");
     let delta = match prev {
         Some(prev) => delta_against(conn, prev, bytes)?,
         None => None,
     };
+    // A delta under an eighth of the content beats any whole compression of
+    // it; only a larger one is weighed against compressing the content alone.
+    let delta = match delta {
+        Some(d) if d.2.len() < bytes.len() / 8 => Ok(d),
+        Some(d) => {
+            let whole = compress(bytes);
+            if d.2.len() < whole.len() {
+                Ok(d)
+            } else {
+                Err(whole)
+            }
+        }
+        None => Err(compress(bytes)),
+    };
     match delta {
-        Some((base, depth, data)) if data.len() < whole.len() => conn.execute(
+        Ok((base, depth, data)) => conn.execute(
             "INSERT INTO blobs (sha256, size, codec, data, base, depth)
              VALUES (?1, ?2, 'zstd-delta', ?3, ?4, ?5)",
             params![sha, bytes.len() as i64, data, base, depth],
         )?,
-        _ => conn.execute(
+        Err(whole) => conn.execute(
             "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
             params![sha, bytes.len() as i64, whole],
         )?,
@@ -123,10 +136,11 @@ fn delta_against(
     let Ok(dictionary) = get(conn, base) else {
         return Ok(None);
     };
-    let data = zstd::bulk::Compressor::with_dictionary(LEVEL, &dictionary)
-        .and_then(|mut c| c.compress(bytes))
-        .expect("compressing to memory cannot fail");
-    Ok(Some((base.to_owned(), depth + 1, data)))
+    Ok(Some((
+        base.to_owned(),
+        depth + 1,
+        compress_against(&dictionary, bytes),
+    )))
 }
 
 /// A blob's content, decompressed (following its chain of bases) and checked
@@ -150,8 +164,9 @@ pub fn get(conn: &Connection, sha: &str) -> Result<Vec<u8>, BlobError> {
         let size = usize::try_from(r.size).unwrap_or(0);
         let bytes = match (r.codec.as_str(), &content) {
             ("zstd", None) => zstd::bulk::decompress(&r.data, size),
-            ("zstd-delta", Some(dict)) => zstd::bulk::Decompressor::with_dictionary(dict)
-                .and_then(|mut d| d.decompress(&r.data, size)),
+            ("zstd-delta", Some(dict)) => {
+                decompress_against(dict, &r.data, size).map_err(std::io::Error::other)
+            }
             ("pruned", _) => return Err(BlobError::Pruned(s)),
             (other, _) => {
                 return Err(BlobError::Corrupt(format!(
@@ -170,10 +185,38 @@ pub fn get(conn: &Connection, sha: &str) -> Result<Vec<u8>, BlobError> {
     content.ok_or_else(|| BlobError::Missing(sha.to_owned()))
 }
 
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    zstd::bulk::compress(bytes, LEVEL).expect("compressing to memory cannot fail")
+}
+
+/// `bytes` compressed with `base` as history (a zstd prefix: like a raw
+/// content dictionary, without the cost of digesting it first).
+fn compress_against(base: &[u8], bytes: &[u8]) -> Vec<u8> {
+    use zstd::zstd_safe::{CCtx, CParameter};
+    let mut cctx = CCtx::create();
+    let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(bytes.len()));
+    cctx.set_parameter(CParameter::CompressionLevel(LEVEL))
+        .and_then(|_| cctx.ref_prefix(base))
+        .and_then(|_| cctx.compress2(&mut out, bytes))
+        .expect("compressing to memory cannot fail");
+    out
+}
+
+/// The content of a delta compressed against `base`.
+fn decompress_against(base: &[u8], data: &[u8], size: usize) -> Result<Vec<u8>, String> {
+    use zstd::zstd_safe::DCtx;
+    let mut dctx = DCtx::create();
+    let mut out = Vec::with_capacity(size);
+    dctx.ref_prefix(base)
+        .and_then(|_| dctx.decompress(&mut out, data))
+        .map_err(|code| zstd::zstd_safe::get_error_name(code).to_owned())?;
+    Ok(out)
+}
+
 /// Stores a blob whole again (no base), so that its base can go.
 pub fn make_whole(conn: &Connection, sha: &str) -> Result<(), BlobError> {
     let bytes = get(conn, sha)?;
-    let whole = zstd::bulk::compress(&bytes, LEVEL).expect("compressing to memory cannot fail");
+    let whole = compress(&bytes);
     conn.execute(
         "UPDATE blobs SET codec = 'zstd', data = ?2, base = NULL, depth = 0 WHERE sha256 = ?1",
         params![sha, whole],
@@ -252,9 +295,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
         let size = usize::try_from(r.size).unwrap_or(0);
         let decoded = match (r.codec.as_str(), &dict) {
             ("zstd", None) => zstd::bulk::decompress(&r.data, size).map_err(|e| e.to_string()),
-            ("zstd-delta", Some(d)) => zstd::bulk::Decompressor::with_dictionary(d)
-                .and_then(|mut dec| dec.decompress(&r.data, size))
-                .map_err(|e| e.to_string()),
+            ("zstd-delta", Some(d)) => decompress_against(d, &r.data, size),
             (codec, _) => Err(format!("unexpected codec {codec}")),
         };
         let bytes = match decoded {
@@ -298,4 +339,32 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
         ));
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_delta_and_a_raw_dictionary_delta_read_the_same() {
+        let base: Vec<u8> = (0..50_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        let mut next = base.clone();
+        next[1000..1010].copy_from_slice(b"0123456789");
+        let by_prefix = compress_against(&base, &next);
+        assert!(by_prefix.len() < 200, "{} bytes", by_prefix.len());
+        assert_eq!(
+            decompress_against(&base, &by_prefix, next.len()).unwrap(),
+            next
+        );
+        // Blobs written with a raw-content dictionary read the same way.
+        let by_dict = zstd::bulk::Compressor::with_dictionary(LEVEL, &base)
+            .and_then(|mut c| c.compress(&next))
+            .unwrap();
+        assert_eq!(
+            decompress_against(&base, &by_dict, next.len()).unwrap(),
+            next
+        );
+    }
 }
