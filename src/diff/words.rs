@@ -116,12 +116,23 @@ pub fn merged(a: &[u64], b: &[u64]) -> Signature {
 
 /// Dice coefficient of two word multisets, in 0..=1.
 pub fn dice(a: &[u64], b: &[u64]) -> f32 {
+    dice_at_least(a, b, 0.0)
+}
+
+/// [`dice`], except that once the coefficient can no longer reach `min`
+/// some value below `min` is returned early.
+pub fn dice_at_least(a: &[u64], b: &[u64], min: f32) -> f32 {
     let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
+    // Words in common needed to reach `min`.
+    let needed = (min * total as f32 / 2.0).ceil() as usize;
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
+        if (i & 31) == 0 && common + (a.len() - i).min(b.len() - j) < needed {
+            return 0.0;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -173,7 +184,7 @@ pub fn pair_signatures(old: &[Signature], new: &[Signature], min: f32) -> Vec<(u
                     if centre.abs_diff(j) > BAND || bound < min {
                         0.0
                     } else {
-                        dice(a, b)
+                        dice_at_least(a, b, min)
                     }
                 })
                 .collect()
@@ -376,6 +387,27 @@ fn refine_chars(pieces: Vec<Piece>, deadline: Option<Instant>) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dice_at_least_agrees_with_dice_wherever_it_matters() {
+        let sig = |n: u64, step: u64| -> Vec<u64> { (0..n).map(|x| x * step).collect() };
+        for (a, b) in [
+            (sig(200, 1), sig(200, 2)),
+            (sig(100, 3), sig(90, 3)),
+            (sig(64, 1), sig(5, 7)),
+            (sig(0, 1), sig(3, 1)),
+        ] {
+            let exact = dice(&a, &b);
+            for min in [0.0, 0.3, 0.5, 0.67, 0.9] {
+                let fast = dice_at_least(&a, &b, min);
+                if exact >= min {
+                    assert_eq!(fast, exact);
+                } else {
+                    assert!(fast < min, "{fast} for {exact} < {min}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn sentence_splitting() {

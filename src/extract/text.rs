@@ -3,6 +3,9 @@
 /// Collapses every run of whitespace (including NBSP and other Unicode spaces)
 /// to one ASCII space, drops zero-width characters, and trims the ends.
 pub fn squash(s: &str) -> String {
+    if is_squashed(s.as_bytes()) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     // Copy runs of ordinary characters as slices; look at each character only
@@ -35,6 +38,25 @@ pub fn squash(s: &str) -> String {
         out.push_str(&s[start..]);
     }
     out
+}
+
+/// Already squashed: ASCII with single spaces between words and none at the
+/// ends (any other byte sends the text the long way).
+fn is_squashed(bytes: &[u8]) -> bool {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut space = false;
+    for &b in bytes {
+        match b {
+            b' ' if space => return false,
+            b' ' => space = true,
+            0x80.. => return false,
+            b if b.is_ascii_whitespace() => return false,
+            _ => space = false,
+        }
+    }
+    true
 }
 
 /// Characters that take no space and carry no text.
