@@ -2,8 +2,7 @@
 //! changed regions (with splits and merges), then move detection across the
 //! whole body.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -216,20 +215,22 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
     if removed.is_empty() || added.is_empty() {
         return;
     }
-    let text = |op: &BodyOp| match op {
-        BodyOp::Removed { text, .. } | BodyOp::Added { text, .. } => text.clone(),
-        _ => String::new(),
-    };
+    fn text(op: &BodyOp) -> &str {
+        match op {
+            BodyOp::Removed { text, .. } | BodyOp::Added { text, .. } => text,
+            _ => "",
+        }
+    }
     // (removed op, added op) pairs, best first.
     let mut matches: Vec<(usize, usize)> = Vec::new();
-    let mut by_text: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_text: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for &r in &removed {
         by_text.entry(text(&out[r])).or_default().push(r);
     }
     let mut used_r = vec![false; out.len()];
     let mut used_a = vec![false; out.len()];
     for &a in &added {
-        if let Some(rs) = by_text.get_mut(&text(&out[a]))
+        if let Some(rs) = by_text.get_mut(text(&out[a]))
             && let Some(r) = rs.pop()
         {
             matches.push((r, a));
@@ -240,43 +241,48 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
     if !ctx.expired() {
         let open_r: Vec<usize> = removed.iter().copied().filter(|&r| !used_r[r]).collect();
         let open_a: Vec<usize> = added.iter().copied().filter(|&a| !used_a[a]).collect();
-        let sig: HashMap<usize, Signature> = open_r
-            .iter()
-            .chain(&open_a)
-            .map(|&k| (k, signature(&text(&out[k]))))
-            .collect();
+        let sig_r: Vec<Signature> = open_r.iter().map(|&k| signature(text(&out[k]))).collect();
+        let sig_a: Vec<Signature> = open_a.iter().map(|&k| signature(text(&out[k]))).collect();
         // Candidates share words: an index from word to the added paragraphs
-        // holding it, leaving out words too common to tell paragraphs apart.
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-        for &a in &open_a {
-            let mut words = sig[&a].clone();
+        // holding it (by position in `open_a`), leaving out words too common
+        // to tell paragraphs apart.
+        let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        for (ai, sig) in sig_a.iter().enumerate() {
+            let mut words = sig.clone();
             words.dedup();
             for w in words {
-                index.entry(w).or_default().push(a);
+                index.entry(w).or_default().push(ai);
             }
         }
         let common = (open_a.len() / 5).max(8);
         let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
         let mut pairs_checked = 0usize;
-        for &r in &open_r {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            let mut words = sig[&r].clone();
+        // Words shared with each added paragraph, counted in place and reset
+        // after each removed one.
+        let mut shared = vec![0usize; open_a.len()];
+        let mut seen: Vec<usize> = Vec::new();
+        for (ri, &r) in open_r.iter().enumerate() {
+            let mut words = sig_r[ri].clone();
             words.dedup();
             for w in &words {
                 if let Some(list) = index.get(w).filter(|l| l.len() <= common) {
-                    for &a in list {
-                        *shared.entry(a).or_default() += 1;
+                    for &ai in list {
+                        if shared[ai] == 0 {
+                            seen.push(ai);
+                        }
+                        shared[ai] += 1;
                     }
                 }
             }
-            for (a, n) in shared {
+            for ai in seen.drain(..) {
+                let n = std::mem::take(&mut shared[ai]);
                 if n * 4 < words.len() || pairs_checked > MOVE_PAIRS_LIMIT {
                     continue;
                 }
                 pairs_checked += 1;
-                let d = dice(&sig[&r], &sig[&a]);
+                let d = dice(&sig_r[ri], &sig_a[ai]);
                 if d >= MOVE_SIMILARITY {
-                    candidates.push((d, r, a));
+                    candidates.push((d, r, open_a[ai]));
                 }
             }
         }
