@@ -159,6 +159,19 @@ impl Notifier {
         }
     }
 
+    /// The deliveries that have finished so far, without waiting.
+    pub fn finished(&mut self) -> Vec<Delivery> {
+        let mut done = Vec::new();
+        while let Some(joined) = self.tasks.try_join_next() {
+            match joined {
+                Ok(d) => done.push(d),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => {}
+            }
+        }
+        done
+    }
+
     /// Waits for every delivery started and returns their outcomes.
     pub async fn settle(&mut self) -> Vec<Delivery> {
         let mut done = Vec::new();

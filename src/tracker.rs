@@ -117,6 +117,9 @@ pub struct Tracker<'s> {
     on_result: Option<OnResult<'s>>,
     /// Runs hooks beside the pass (`None` when none are configured).
     notifier: Option<Notifier>,
+    /// Wait for the pass's deliveries at its end (else the caller collects
+    /// them: `watch`).
+    settle: bool,
 }
 
 /// A callback told of each recorded check.
@@ -154,6 +157,7 @@ impl<'s> Tracker<'s> {
             opts,
             on_result: None,
             notifier,
+            settle: true,
         }
     }
 
@@ -161,6 +165,23 @@ impl<'s> Tracker<'s> {
     pub fn on_result(mut self, f: impl FnMut(&CheckResult) + 's) -> Self {
         self.on_result = Some(Box::new(f));
         self
+    }
+
+    /// Leaves the pass's deliveries running when it ends, in `notifier` (one
+    /// kept from an earlier pass, if given): for `watch`, where a slow
+    /// webhook must not hold up the next pass. Take it back with
+    /// [`Tracker::take_notifier`].
+    pub fn defer_hooks(mut self, notifier: Option<Notifier>) -> Self {
+        if notifier.is_some() {
+            self.notifier = notifier;
+        }
+        self.settle = false;
+        self
+    }
+
+    /// The notifier, with whatever deliveries are still running.
+    pub fn take_notifier(&mut self) -> Option<Notifier> {
+        self.notifier.take()
     }
 
     /// The store being written.
@@ -282,7 +303,9 @@ impl<'s> Tracker<'s> {
             .into_iter()
             .map(|r| r.expect("every task reports"))
             .collect();
-        self.settle_hooks().await?;
+        if self.settle {
+            self.settle_hooks().await?;
+        }
         if !results.is_empty() {
             self.store.record_pass(&crate::store::PassRow {
                 started_at,

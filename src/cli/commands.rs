@@ -757,6 +757,8 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
     let mut store = ctx.store()?;
     let fetcher = ctx.fetcher()?;
     ctx.status("watching; stop with Ctrl-C or SIGTERM");
+    // Notification hooks run across passes; a pass never waits for them.
+    let mut hooks: Option<crate::notify::Notifier> = None;
     while !stop.load(Ordering::SeqCst) {
         let now = crate::clock::rfc3339(ctx.clock.now());
         let feeds = feeds_to_read(&store, true, &now)?;
@@ -767,11 +769,17 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
             report_feeds(ctx, out, &read)?;
             out.flush()?;
         }
+        if let Some(n) = &mut hooks {
+            for d in n.finished() {
+                store.record_delivery(&d)?;
+            }
+        }
         let due = store.due(&now)?;
         if !due.is_empty() {
-            let results = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
-                .check(&due)
-                .await?;
+            let mut tracker = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+                .defer_hooks(hooks.take());
+            let results = tracker.check(&due).await?;
+            hooks = tracker.take_notifier();
             let changed = results
                 .iter()
                 .filter(|c| {
@@ -806,6 +814,11 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(wait)) => {}
             _ = notify.notified() => {}
+        }
+    }
+    if let Some(mut n) = hooks {
+        for d in n.settle().await {
+            store.record_delivery(&d)?;
         }
     }
     ctx.status("stopped");

@@ -152,3 +152,67 @@ fn a_bad_hook_in_the_config_is_a_clear_error() {
     let out = env.run(&["list"]).expect(1);
     assert!(out.stderr.contains("not a change class"), "{}", out.stderr);
 }
+
+#[test]
+fn watch_does_not_wait_for_a_slow_hook_and_records_it_before_stopping() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let env = Env::new();
+    let mark = env.path("hook-finished");
+    config(
+        &env,
+        &format!(
+            "[[hooks]]\nname = \"slow\"\ncommand = [\"sh\", \"-c\", \"sleep 2; touch \\\"$1\\\"; exit 1\", \"sh\", {:?}]\nretries = 0\n",
+            mark.display().to_string()
+        ),
+    );
+    let url = env.serve("/w", &page("Sluice gates open early", PARAS, "a"));
+    env.run(&["track", &url]).expect(0);
+    env.serve("/w", &page("Sluice gates opened a week early", PARAS, "b"));
+    let mut child = env
+        .command()
+        .env_remove("REDLINE_NOW")
+        .args(["watch", "--poll", "1"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    // The pass's summary line comes while the hook is still sleeping.
+    let started = Instant::now();
+    let (line, hook_done) = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("watch reports its pass");
+        if line.contains("checked 1") {
+            break (line, env.path("hook-finished").exists());
+        }
+    };
+    assert!(line.contains("changed 1"), "{line}");
+    assert!(!hook_done, "the pass waited for the hook");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // Stopping finishes the delivery and records it.
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    assert!(
+        env.path("hook-finished").exists(),
+        "the hook ran to its end"
+    );
+    let s = env.run(&["status"]).expect(0).stdout;
+    assert!(s.contains("slow for #1 rev 2"), "{s}");
+}
