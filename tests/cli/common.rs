@@ -88,6 +88,13 @@ impl Env {
         Run::from(self.command().args(args).output().expect("run redline"))
     }
 
+    /// Runs `redline ARGS…` on another database file.
+    pub fn run_db(&self, db: &Path, args: &[&str]) -> Run {
+        let mut cmd = self.command();
+        cmd.env("REDLINE_DB", db).args(args);
+        Run::from(cmd.output().expect("run redline"))
+    }
+
     /// Runs `redline ARGS…` with the clock fixed at `now` (RFC 3339).
     pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
         let mut cmd = self.command();

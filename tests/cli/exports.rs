@@ -93,6 +93,19 @@ fn have(tool: &str, probe: &[&str]) -> bool {
     ok
 }
 
+/// `redline export --all --format FORMAT -o OUT`, which must succeed.
+fn export_all(env: &Env, format: &str, out: &Path) -> crate::common::Run {
+    env.run(&[
+        "export",
+        "--all",
+        "--format",
+        format,
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .expect(0)
+}
+
 fn python(script: &str, args: &[&Path]) -> String {
     let out = Command::new("python3")
         .arg("-c")
@@ -113,15 +126,7 @@ fn jsonl_export_import_export_is_identical_and_raw_pages_come_back() {
     let env = Env::new();
     history(&env);
     let first = env.path("first.jsonl");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "jsonl",
-        "-o",
-        first.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "jsonl", &first);
     let lines = read(&first);
     let text = String::from_utf8(lines.clone()).unwrap();
     let revisions = all_revisions(&env);
@@ -152,37 +157,31 @@ fn jsonl_export_import_export_is_identical_and_raw_pages_come_back() {
 
     // Into an empty database and out again: the same bytes.
     let other = env.path("other.db");
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &other)
-        .args(["import", first.to_str().unwrap()]);
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    env.run_db(&other, &["import", first.to_str().unwrap()])
+        .expect(0);
     let second = env.path("second.jsonl");
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &other).args([
-        "export",
-        "--all",
-        "--format",
-        "jsonl",
-        "-o",
-        second.to_str().unwrap(),
-    ]);
-    assert!(cmd.output().unwrap().status.success());
+    env.run_db(
+        &other,
+        &[
+            "export",
+            "--all",
+            "--format",
+            "jsonl",
+            "-o",
+            second.to_str().unwrap(),
+        ],
+    )
+    .expect(0);
     assert!(
         lines == read(&second),
         "export → import → export changed the file"
     );
 
     // Importing again adds nothing.
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &other)
-        .args(["import", first.to_str().unwrap()]);
-    let again = cmd.output().unwrap();
-    assert!(String::from_utf8_lossy(&again.stderr).contains("0 revisions"));
+    let again = env
+        .run_db(&other, &["import", first.to_str().unwrap()])
+        .expect(0);
+    assert!(again.stderr.contains("0 revisions"), "{}", again.stderr);
 
     // A full backup brings the raw pages back byte for byte.
     let full = env.path("full.jsonl");
@@ -197,15 +196,13 @@ fn jsonl_export_import_export_is_identical_and_raw_pages_come_back() {
     ])
     .expect(0);
     let restored = env.path("restored.db");
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &restored)
-        .args(["import", full.to_str().unwrap()]);
-    assert!(cmd.output().unwrap().status.success());
+    env.run_db(&restored, &["import", full.to_str().unwrap()])
+        .expect(0);
     let original = env.run(&["show", "1", "2", "--raw"]).expect(0).raw_stdout;
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &restored)
-        .args(["show", "1", "2", "--raw"]);
-    assert_eq!(cmd.output().unwrap().stdout, original);
+    let restored = env
+        .run_db(&restored, &["show", "1", "2", "--raw"])
+        .expect(0);
+    assert_eq!(restored.raw_stdout, original);
 }
 
 #[test]
@@ -213,31 +210,23 @@ fn import_refuses_a_tampered_or_foreign_file_and_imports_nothing() {
     let env = Env::new();
     history(&env);
     let file = env.path("e.jsonl");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "jsonl",
-        "-o",
-        file.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "jsonl", &file);
     let text = String::from_utf8(read(&file)).unwrap();
     let tampered = text.replacen("lighthouse", "lamppost", 1);
     assert_ne!(tampered, text);
     let bad = env.path("bad.jsonl");
     std::fs::write(&bad, tampered).unwrap();
     let fresh = env.path("fresh.db");
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &fresh)
-        .args(["import", bad.to_str().unwrap()]);
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("does not match text_sha256"), "{stderr}");
-    let mut cmd = env.command();
-    cmd.env("REDLINE_DB", &fresh).args(["list", "--json"]);
-    assert!(cmd.output().unwrap().stdout.is_empty(), "nothing imported");
+    let out = env
+        .run_db(&fresh, &["import", bad.to_str().unwrap()])
+        .expect(1);
+    assert!(
+        out.stderr.contains("does not match text_sha256"),
+        "{}",
+        out.stderr
+    );
+    let listed = env.run_db(&fresh, &["list", "--json"]).expect(0);
+    assert!(listed.stdout.is_empty(), "nothing imported");
 
     let junk = env.path("junk.jsonl");
     std::fs::write(&junk, "{\"hello\": 1}\n").unwrap();
@@ -315,15 +304,7 @@ fn csv_reads_back_with_pythons_csv_module() {
     let env = Env::new();
     let tricky = history(&env);
     let dir = env.path("csv");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "csv",
-        "-o",
-        dir.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "csv", &dir);
     let script = r#"
 import csv, json, sys
 with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
@@ -363,15 +344,7 @@ fn atom_feed_parses_with_stable_ids_and_diffs() {
     history(&env);
     let file = env.path("changes.atom");
     let export = || {
-        env.run(&[
-            "export",
-            "--all",
-            "--format",
-            "atom",
-            "-o",
-            file.to_str().unwrap(),
-        ])
-        .expect(0);
+        export_all(&env, "atom", &file);
         feed_rs::parser::parse(&read(&file)[..]).expect("a valid Atom feed")
     };
     let feed = export();
@@ -435,15 +408,7 @@ fn git_export_has_one_commit_per_revision_and_adds_only_new_ones() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "git",
-        "-o",
-        repo.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "git", &repo);
     let revisions = all_revisions(&env);
     let dates = git(&["log", "--reverse", "--format=%aI"]);
     assert_eq!(dates.lines().count(), revisions.len());
@@ -466,15 +431,7 @@ fn git_export_has_one_commit_per_revision_and_adds_only_new_ones() {
     );
 
     // A second export adds nothing; a new revision adds one commit.
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "git",
-        "-o",
-        repo.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "git", &repo);
     assert_eq!(
         git(&["rev-list", "--count", "HEAD"]).trim(),
         revisions.len().to_string()
@@ -518,15 +475,7 @@ fn warc_reads_with_warcio_digests_checked_and_payloads_exact() {
     let env = Env::new();
     history(&env);
     let file = env.path("history.warc.gz");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "warc",
-        "-o",
-        file.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "warc", &file);
     let script = r#"
 import hashlib, json, sys
 from warcio.archiveiterator import ArchiveIterator
@@ -577,15 +526,7 @@ fn html_site_opens_in_headless_chromium_with_text_escaped_and_diff_visible() {
     let env = Env::new();
     let tricky = history(&env);
     let site = env.path("site");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "html",
-        "-o",
-        site.to_str().unwrap(),
-    ])
-    .expect(0);
+    export_all(&env, "html", &site);
     let html = String::from_utf8(read(&site.join("a").join(&tricky).join("2.html"))).unwrap();
     assert!(!html.contains("<script"), "no script element in the page");
     let out = Command::new(chromium)
