@@ -51,6 +51,14 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
                 .hint("name a file with -o PATH.warc.gz"),
         );
     }
+    if format.is_folder() && args.output.is_file() {
+        return Err(CliError::usage(format!(
+            "{} is a file; the {} export writes a folder",
+            args.output.display(),
+            format.as_str()
+        ))
+        .hint("name a folder (new or existing) with -o PATH"));
+    }
     if !format.is_folder() && args.output.is_dir() {
         return Err(CliError::usage(format!(
             "{} is a folder; the {} export is one file",
@@ -199,14 +207,14 @@ pub fn gc(
     )?;
     let freed = (report.bytes_before - report.bytes_after).max(0);
     ctx.status(&format!(
-        "{} the raw pages of {} revision{}, {} unused blob{}: {} KB of {} KB stored",
+        "{} the raw pages of {} revision{} and {} unused blob{}: stored blobs {} KB → {} KB",
         if dry_run { "would remove" } else { "removed" },
         report.pruned,
         plural(report.pruned),
         report.orphans,
         plural(report.orphans),
-        freed / 1024,
-        report.bytes_before / 1024
+        report.bytes_before / 1024,
+        report.bytes_after / 1024
     ));
     if vacuum && !dry_run {
         store.vacuum()?;

@@ -297,6 +297,28 @@ fn export_filters_by_class_and_time() {
         .run(&["export", "--all", "--format", "csv", "-o", "-"])
         .expect(2);
     assert!(folder.stderr.contains("folder"), "{}", folder.stderr);
+    let file = env.path("a-file.txt");
+    std::fs::write(&file, "x").unwrap();
+    let onto_file = env
+        .run(&[
+            "export",
+            "--all",
+            "--format",
+            "html",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .expect(2);
+    assert!(
+        onto_file.stderr.contains("is a file"),
+        "{}",
+        onto_file.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "x",
+        "left untouched"
+    );
 }
 
 #[test]
