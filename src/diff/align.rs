@@ -69,8 +69,10 @@ pub fn diff_body(
     // Whole-paragraph alignment is cheap and exact: it gets no deadline, so a
     // time limit can only make refinement coarser, never the alignment.
     let ops = capture_diff_slices(Algorithm::Patience, old, new);
-    let mut out = Vec::new();
-    let mut hunk: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
+    // The changed regions between runs of equal paragraphs, in order, each
+    // then paired and refined on its own.
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut hunk: Option<Hunk> = None;
     for op in ops {
         match op {
             DiffOp::Equal {
@@ -78,14 +80,12 @@ pub fn diff_body(
                 new_index,
                 len,
             } => {
-                if let Some((o, n)) = hunk.take() {
-                    pair_hunk(old, new, o, n, &mut ctx, &mut out);
-                }
-                out.push(BodyOp::Same {
+                segments.extend(hunk.take().map(Segment::Changed));
+                segments.push(Segment::Same(BodyOp::Same {
                     old_index,
                     new_index,
                     len,
-                });
+                }));
             }
             _ => {
                 let (o, n) = (op.old_range(), op.new_range());
@@ -96,8 +96,26 @@ pub fn diff_body(
             }
         }
     }
-    if let Some((o, n)) = hunk {
-        pair_hunk(old, new, o, n, &mut ctx, &mut out);
+    segments.extend(hunk.map(Segment::Changed));
+    let hunks: Vec<&Hunk> = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Changed(h) => Some(h),
+            Segment::Same(_) => None,
+        })
+        .collect();
+    let mut done = pair_hunks(old, new, &hunks, by, deadline).into_iter();
+    let mut out = Vec::new();
+    for segment in segments {
+        match segment {
+            Segment::Same(op) => out.push(op),
+            Segment::Changed(_) => {
+                let (ops, sentences, coarse) = done.next().expect("one result per hunk");
+                out.extend(ops);
+                ctx.sentences += sentences;
+                ctx.coarse |= coarse;
+            }
+        }
     }
     find_moves(&mut out, &mut ctx);
     for op in &out {
@@ -112,6 +130,82 @@ pub fn diff_body(
         .coarse
         .then(|| "time limit reached: some changes are shown by whole paragraph".to_owned());
     (out, ctx.sentences, note)
+}
+
+/// Old and new paragraph ranges of one changed region.
+type Hunk = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+enum Segment {
+    Same(BodyOp),
+    Changed(Hunk),
+}
+
+/// Above this many bytes of changed paragraphs, regions are paired on
+/// several threads (each region on its own: the result is the same).
+const PARALLEL_BYTES: usize = 40_000;
+
+/// Pairs and refines each region: its operations, sentences touched, and
+/// whether the time limit made it coarser. In region order.
+fn pair_hunks(
+    old: &[String],
+    new: &[String],
+    hunks: &[&Hunk],
+    by: Granularity,
+    deadline: Option<Instant>,
+) -> Vec<(Vec<BodyOp>, usize, bool)> {
+    let one = |h: &Hunk| {
+        let mut ctx = Ctx {
+            by,
+            deadline,
+            sentences: 0,
+            coarse: false,
+        };
+        let mut out = Vec::new();
+        pair_hunk(old, new, h.0.clone(), h.1.clone(), &mut ctx, &mut out);
+        (out, ctx.sentences, ctx.coarse)
+    };
+    let bytes: usize = hunks
+        .iter()
+        .map(|(o, n)| {
+            old[o.clone()].iter().map(String::len).sum::<usize>()
+                + new[n.clone()].iter().map(String::len).sum::<usize>()
+        })
+        .sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if bytes < PARALLEL_BYTES || threads < 2 || hunks.len() < 2 {
+        return hunks.iter().map(|h| one(h)).collect();
+    }
+    // Region k goes to thread k % threads: neighbouring regions are alike in
+    // size, so the threads get about the same work.
+    let mut results: Vec<Option<(Vec<BodyOp>, usize, bool)>> = hunks.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let one = &one;
+                scope.spawn(move || {
+                    hunks
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(k, h)| (k, one(h)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            let done = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (k, r) in done {
+                results[k] = Some(r);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every region is paired"))
+        .collect()
 }
 
 /// Pairs paragraphs within one changed region: one-to-one by best total

@@ -3,7 +3,7 @@
 /// Collapses every run of whitespace (including NBSP and other Unicode spaces)
 /// to one ASCII space, drops zero-width characters, and trims the ends.
 pub fn squash(s: &str) -> String {
-    if is_squashed(s.as_bytes()) {
+    if is_squashed(s) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len());
@@ -40,20 +40,32 @@ pub fn squash(s: &str) -> String {
     out
 }
 
-/// Already squashed: ASCII with single spaces between words and none at the
-/// ends (any other byte sends the text the long way).
-fn is_squashed(bytes: &[u8]) -> bool {
+/// Already squashed: single spaces between words, none at the ends, no
+/// other whitespace and no zero-width characters.
+fn is_squashed(s: &str) -> bool {
+    let bytes = s.as_bytes();
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
     let mut space = false;
-    for &b in bytes {
-        match b {
-            b' ' if space => return false,
-            b' ' => space = true,
-            0x80.. => return false,
-            b if b.is_ascii_whitespace() => return false,
-            _ => space = false,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b' ' if space => return false,
+                b' ' => space = true,
+                b if b.is_ascii_whitespace() => return false,
+                _ => space = false,
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            if c.is_whitespace() || is_zero_width(c) {
+                return false;
+            }
+            space = false;
+            i += c.len_utf8();
         }
     }
     true
@@ -96,6 +108,9 @@ mod tests {
         assert_eq!(squash("  a\u{a0}\u{a0}b\u{200b}c \n\t d  "), "a bc d");
         assert_eq!(squash(" \u{feff} "), "");
         assert_eq!(squash("already squashed"), "already squashed");
+        assert_eq!(squash("“curly” — dashes"), "“curly” — dashes");
+        assert_eq!(squash("a\u{2009}b"), "a b");
+        assert_eq!(squash("a\u{200b}b"), "ab");
         assert_eq!(squash("\u{200b}x\u{200b} y"), "x y");
         assert_eq!(squash("caf\u{e9}\u{2029}n\u{e9}"), "caf\u{e9} n\u{e9}");
     }
