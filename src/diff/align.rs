@@ -104,7 +104,8 @@ pub fn diff_body(
             Segment::Same(_) => None,
         })
         .collect();
-    let mut done = pair_hunks(old, new, &hunks, by, deadline).into_iter();
+    let parallel = hunks.len() > 1 && changed_bytes(old, new, &hunks) >= PARALLEL_BYTES;
+    let mut done = pair_hunks(old, new, &hunks, by, deadline, parallel).into_iter();
     let mut out = Vec::new();
     for segment in segments {
         match segment {
@@ -144,6 +145,17 @@ enum Segment {
 /// several threads (each region on its own: the result is the same).
 const PARALLEL_BYTES: usize = 40_000;
 
+/// Bytes of paragraphs in the changed regions.
+fn changed_bytes(old: &[String], new: &[String], hunks: &[&Hunk]) -> usize {
+    hunks
+        .iter()
+        .map(|(o, n)| {
+            old[o.clone()].iter().map(String::len).sum::<usize>()
+                + new[n.clone()].iter().map(String::len).sum::<usize>()
+        })
+        .sum()
+}
+
 /// Pairs and refines each region: its operations, sentences touched, and
 /// whether the time limit made it coarser. In region order.
 fn pair_hunks(
@@ -152,6 +164,7 @@ fn pair_hunks(
     hunks: &[&Hunk],
     by: Granularity,
     deadline: Option<Instant>,
+    parallel: bool,
 ) -> Vec<(Vec<BodyOp>, usize, bool)> {
     let one = |h: &Hunk| {
         let mut ctx = Ctx {
@@ -164,15 +177,8 @@ fn pair_hunks(
         pair_hunk(old, new, h.0.clone(), h.1.clone(), &mut ctx, &mut out);
         (out, ctx.sentences, ctx.coarse)
     };
-    let bytes: usize = hunks
-        .iter()
-        .map(|(o, n)| {
-            old[o.clone()].iter().map(String::len).sum::<usize>()
-                + new[n.clone()].iter().map(String::len).sum::<usize>()
-        })
-        .sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if bytes < PARALLEL_BYTES || threads < 2 || hunks.len() < 2 {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(2, 4));
+    if !parallel {
         return hunks.iter().map(|h| one(h)).collect();
     }
     // Region k goes to thread k % threads: neighbouring regions are alike in
@@ -430,4 +436,37 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
         k += 1;
         !drop[k - 1]
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_paired_on_threads_give_the_same_result_as_one_by_one() {
+        let para = |i: usize, v: usize| {
+            format!(
+                "Paragraph {i} of the council report, version {v}, says the budget for road {} \
+                 repairs rose by {} percent after the storm and the bridge closed for {} weeks.",
+                i % 7,
+                (i * v) % 13,
+                (i + v) % 5
+            )
+        };
+        let old: Vec<String> = (0..600).map(|i| para(i, 1)).collect();
+        let new: Vec<String> = (0..600)
+            .map(|i| if i % 3 == 0 { para(i, 2) } else { para(i, 1) })
+            .collect();
+        let ops = capture_diff_slices(Algorithm::Patience, &old, &new);
+        let hunks: Vec<Hunk> = ops
+            .iter()
+            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+            .map(|op| (op.old_range(), op.new_range()))
+            .collect();
+        let refs: Vec<&Hunk> = hunks.iter().collect();
+        assert!(refs.len() > 100);
+        let ones = pair_hunks(&old, &new, &refs, Granularity::Word, None, false);
+        let threads = pair_hunks(&old, &new, &refs, Granularity::Word, None, true);
+        assert_eq!(ones, threads);
+    }
 }
