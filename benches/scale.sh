@@ -33,8 +33,8 @@ measure() {
 }
 per() { awk '{ printf "%5.2f ms CPU per article", ($2 + $3) * 1000 / 1000 }' "$work/time"; }
 
-# The test server now and then leaves a request unanswered; a short timeout
-# keeps one such request from dominating the wall time (CPU time is unaffected).
+# A short timeout with retries, so that a lost request could never dominate the
+# wall time (CPU time is unaffected either way).
 export REDLINE_TIMEOUT=2 REDLINE_RETRIES=2
 printf '%-8s %-58s %s\n' "tracked" "what" "cost"
 for n in $SIZES; do
