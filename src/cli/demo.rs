@@ -162,6 +162,12 @@ pub async fn run(
             ""
         }
     ));
+    if !db.starts_with(tmp.path()) {
+        ctx.hint(&format!(
+            "explore it: redline --db {} export --all --format html -o site/ (or jsonl, csv, md, atom, git, warc)",
+            db.display()
+        ));
+    }
     Ok(Status::Success)
 }
 
