@@ -118,9 +118,8 @@ impl RevisionRecord {
                 .map_err(|_| damaged(format!("article of revision {} is not UTF-8", r.rev)))?,
         )
         .map_err(|e| damaged(format!("article of revision {} is not JSON: {e}", r.rev)))?;
-        let diff = r
-            .diff_json
-            .clone()
+        let diff = store
+            .revision_diff_json(r)?
             .map(RawValue::from_string)
             .transpose()
             .map_err(|e| damaged(format!("diff of revision {} is not JSON: {e}", r.rev)))?;

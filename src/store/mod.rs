@@ -210,9 +210,10 @@ pub struct RevisionRow {
     pub words_removed: i64,
     /// Change classes (`headline`, `substantive`, `revert`, …).
     pub classes: Vec<String>,
-    /// The stored diff against the revision before, as JSON: read it with
-    /// [`Store::revision_diff`] (listings never pay for parsing it).
-    pub diff_json: Option<String>,
+    /// The stored diff against the revision before, as stored: read it with
+    /// [`Store::revision_diff`] or [`Store::revision_diff_json`] (listings and
+    /// checks never pay for unpacking it).
+    pub diff: Option<StoredDiff>,
     /// Re-extraction found this revision equal to the one before it.
     pub technical: bool,
     pub reextracted_at: Option<String>,
@@ -843,9 +844,7 @@ impl Store {
             revert_of: r.get(12)?,
             words_added: r.get(13)?,
             words_removed: r.get(14)?,
-            diff_json: unpack_diff(r.get_ref(15)?).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(15, rusqlite::types::Type::Blob, e.into())
-            })?,
+            diff: StoredDiff::read(r.get_ref(15)?),
             technical: r.get(16)?,
             reextracted_at: r.get(17)?,
             classes: r
@@ -999,11 +998,19 @@ impl Store {
 
     /// The diff stored with a revision (against the one before it).
     pub fn revision_diff(&self, rev: &RevisionRow) -> Result<Option<ArticleDiff>> {
-        rev.diff_json
-            .as_deref()
-            .map(serde_json::from_str)
+        self.revision_diff_json(rev)?
+            .map(|json| serde_json::from_str(&json))
             .transpose()
             .map_err(|e| self.damaged(format!("diff of revision {} is not readable: {e}", rev.rev)))
+    }
+
+    /// The JSON of the diff stored with a revision, exactly as stored.
+    pub fn revision_diff_json(&self, rev: &RevisionRow) -> Result<Option<String>> {
+        rev.diff
+            .as_ref()
+            .map(StoredDiff::json)
+            .transpose()
+            .map_err(|e| self.damaged(format!("diff of revision {}: {e}", rev.rev)))
     }
 
     /// The article stored with a revision.
@@ -1261,7 +1268,7 @@ impl Store {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
-                    unpack_diff(r.get_ref(2)?),
+                    StoredDiff::read(r.get_ref(2)?),
                     r.get::<_, Option<String>>(3)?,
                 ))
             })
@@ -1274,9 +1281,9 @@ impl Store {
                     "#{article} rev {rev}: the extracted text is missing"
                 ));
             }
-            let parsed = diff.and_then(|d| {
-                d.map_or(Ok(()), |d| {
-                    serde_json::from_str::<ArticleDiff>(&d)
+            let parsed = diff.map_or(Ok(()), |d| {
+                d.json().and_then(|json| {
+                    serde_json::from_str::<ArticleDiff>(&json)
                         .map(drop)
                         .map_err(|e| e.to_string())
                 })
@@ -1582,20 +1589,33 @@ fn pack_diff(d: &ArticleDiff) -> Vec<u8> {
     zstd::bulk::compress(&json, 3).expect("compressing to memory cannot fail")
 }
 
-/// A stored diff's JSON: compressed (a BLOB), or plain JSON text as written
-/// by redline before diffs were compressed.
-fn unpack_diff(v: rusqlite::types::ValueRef<'_>) -> std::result::Result<Option<String>, String> {
-    use rusqlite::types::ValueRef;
-    match v {
-        ValueRef::Null => Ok(None),
-        ValueRef::Text(t) => String::from_utf8(t.to_vec())
-            .map(Some)
-            .map_err(|e| e.to_string()),
-        ValueRef::Blob(b) => {
-            let json = zstd::decode_all(b).map_err(|e| format!("does not decompress: {e}"))?;
-            String::from_utf8(json).map(Some).map_err(|e| e.to_string())
+/// A diff as the revision row holds it: its JSON compressed (a BLOB), or
+/// plain JSON text as written by redline before diffs were compressed.
+#[derive(Debug, Clone)]
+pub enum StoredDiff {
+    Packed(Vec<u8>),
+    Json(Vec<u8>),
+}
+
+impl StoredDiff {
+    fn read(v: rusqlite::types::ValueRef<'_>) -> Option<StoredDiff> {
+        use rusqlite::types::ValueRef;
+        match v {
+            ValueRef::Blob(b) => Some(StoredDiff::Packed(b.to_vec())),
+            ValueRef::Text(t) => Some(StoredDiff::Json(t.to_vec())),
+            _ => None,
         }
-        _ => Err("not a diff".into()),
+    }
+
+    /// The diff's JSON.
+    fn json(&self) -> std::result::Result<String, String> {
+        let bytes = match self {
+            StoredDiff::Packed(b) => {
+                zstd::decode_all(&b[..]).map_err(|e| format!("does not decompress: {e}"))?
+            }
+            StoredDiff::Json(t) => t.clone(),
+        };
+        String::from_utf8(bytes).map_err(|e| format!("is not UTF-8: {e}"))
     }
 }
 
