@@ -161,28 +161,30 @@ pub fn get(conn: &Connection, sha: &str) -> Result<Vec<u8>, BlobError> {
     }
     let mut content: Option<Vec<u8>> = None;
     for (s, r) in chain.into_iter().rev() {
-        let size = usize::try_from(r.size).unwrap_or(0);
-        let bytes = match (r.codec.as_str(), &content) {
-            ("zstd", None) => zstd::bulk::decompress(&r.data, size),
-            ("zstd-delta", Some(dict)) => {
-                decompress_against(dict, &r.data, size).map_err(std::io::Error::other)
-            }
-            ("pruned", _) => return Err(BlobError::Pruned(s)),
-            (other, _) => {
-                return Err(BlobError::Corrupt(format!(
-                    "blob {s} has unknown codec {other}"
-                )));
-            }
+        if r.codec == "pruned" {
+            return Err(BlobError::Pruned(s));
         }
-        .map_err(|e| BlobError::Corrupt(format!("blob {s} does not decompress: {e}")))?;
-        if sha256_hex(&bytes) != s {
-            return Err(BlobError::Corrupt(format!(
-                "blob {s} does not match its hash"
-            )));
-        }
+        let bytes = decode(&s, &r, content.as_deref())
+            .map_err(|what| BlobError::Corrupt(format!("blob {s} {what}")))?;
         content = Some(bytes);
     }
     content.ok_or_else(|| BlobError::Missing(sha.to_owned()))
+}
+
+/// One blob's content from its row and (for a delta) its base's content,
+/// checked against its hash; the error says what is wrong with it.
+fn decode(sha: &str, r: &Row, base: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    let size = usize::try_from(r.size).unwrap_or(0);
+    let bytes = match (r.codec.as_str(), base) {
+        ("zstd", None) => zstd::bulk::decompress(&r.data, size).map_err(|e| e.to_string()),
+        ("zstd-delta", Some(base)) => decompress_against(base, &r.data, size),
+        (codec, _) => return Err(format!("has an unexpected codec {codec}")),
+    }
+    .map_err(|e| format!("does not decompress: {e}"))?;
+    if sha256_hex(&bytes) != sha {
+        return Err("does not match its hash".into());
+    }
+    Ok(bytes)
 }
 
 fn compress(bytes: &[u8]) -> Vec<u8> {
@@ -292,24 +294,10 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
     while let Some((sha, dict)) = stack.pop() {
         visited += 1;
         let Some(r) = row(conn, &sha)? else { continue };
-        let size = usize::try_from(r.size).unwrap_or(0);
-        let decoded = match (r.codec.as_str(), &dict) {
-            ("zstd", None) => zstd::bulk::decompress(&r.data, size).map_err(|e| e.to_string()),
-            ("zstd-delta", Some(d)) => decompress_against(d, &r.data, size),
-            (codec, _) => Err(format!("unexpected codec {codec}")),
-        };
-        let bytes = match decoded {
-            Ok(b) if sha256_hex(&b) == sha => b,
-            Ok(_) => {
-                report
-                    .problems
-                    .push((sha.clone(), "content does not match its hash".into()));
-                continue;
-            }
-            Err(e) => {
-                report
-                    .problems
-                    .push((sha.clone(), format!("does not decompress: {e}")));
+        let bytes = match decode(&sha, &r, dict.as_deref().map(Vec::as_slice)) {
+            Ok(bytes) => bytes,
+            Err(what) => {
+                report.problems.push((sha.clone(), what));
                 continue;
             }
         };
