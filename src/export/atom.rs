@@ -7,9 +7,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{ExportError, Report, Selected};
+use super::{ExportError, Report, Selected, changes_html, what_changed, word_counts};
 use crate::fingerprint::sha256_hex;
-use crate::render::diff::{DiffInput, ViewOptions, escape, html_changes};
+use crate::render::diff::escape;
 use crate::store::{RevisionRow, Store, StoreError};
 
 fn entry_id(url: &str, rev: i64) -> String {
@@ -79,43 +79,17 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
 
 fn entry(store: &Store, url: &str, r: &RevisionRow) -> Result<String, StoreError> {
     let headline = r.title.as_deref().unwrap_or("(no headline)");
-    let what = if r.rev == 1 {
-        "first version".to_owned()
-    } else {
-        r.classes.join(", ")
-    };
-    let counts = if r.words_added + r.words_removed > 0 {
-        format!(" (+{} −{} words)", r.words_added, r.words_removed)
-    } else {
-        String::new()
-    };
-    let content = match (store.revision_diff(r)?, r.rev) {
-        (Some(diff), rev) if rev > 1 => {
-            let new = store.revision_article(r)?;
-            let old = match store.revision(r.article_id, rev - 1)? {
-                Some(prev) => store.revision_article(&prev)?,
-                None => Default::default(),
-            };
-            let input = DiffInput {
-                old: &old,
-                new: &new,
-                diff: &diff,
-                old_label: format!("revision {}", rev - 1),
-                new_label: format!("revision {rev}"),
-            };
-            let mut html = Vec::new();
-            html_changes(&mut html, &input, ViewOptions::default())
-                .expect("writing to memory cannot fail");
-            String::from_utf8_lossy(&html).into_owned()
-        }
-        _ => {
-            let a = store.revision_article(r)?;
-            a.body
-                .iter()
-                .map(|p| format!("<p>{}</p>", escape(p)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
+    let what = what_changed(r);
+    let counts = word_counts(r).map_or(String::new(), |c| format!(" ({c})"));
+    let article = store.revision_article(r)?;
+    let content = match changes_html(store, r, &article, false)? {
+        Some(html) => html,
+        None => article
+            .body
+            .iter()
+            .map(|p| format!("<p>{}</p>", escape(p)))
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     Ok(format!(
         "<entry>\n<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n\

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use super::{ExportError, Report, Selected, slug};
+use super::{ExportError, Report, Selected, slug, what_changed, word_counts};
 use crate::extract::Article;
 use crate::store::{RevisionRow, Store};
 
@@ -88,14 +88,13 @@ pub fn document(url: &str, r: &RevisionRow, a: &Article) -> String {
 }
 
 fn message(url: &str, r: &RevisionRow) -> String {
-    let what = if r.rev == 1 {
-        "first version".to_owned()
-    } else {
-        r.classes.join(", ")
-    };
-    let mut subject = format!("{}: {what}", r.title.as_deref().unwrap_or("(no headline)"));
-    if r.words_added + r.words_removed > 0 {
-        subject.push_str(&format!(" (+{} −{} words)", r.words_added, r.words_removed));
+    let mut subject = format!(
+        "{}: {}",
+        r.title.as_deref().unwrap_or("(no headline)"),
+        what_changed(r)
+    );
+    if let Some(counts) = word_counts(r) {
+        subject.push_str(&format!(" ({counts})"));
     }
     format!(
         "{subject}\n\nRevision {} of {url}, captured {}.\n\nRedline-Url: {url}\nRedline-Rev: {}\n",

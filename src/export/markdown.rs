@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{ExportError, Report, Selected};
+use super::{ExportError, Report, Selected, what_changed, word_counts};
 use crate::diff::{ArticleDiff, BodyOp};
 use crate::extract::Article;
 use crate::render::diff::{Marks, marked, moved_note};
@@ -94,20 +94,15 @@ fn write(store: &Store, selected: &[Selected], w: &mut dyn Write) -> Result<(), 
 }
 
 fn heading(w: &mut dyn Write, r: &RevisionRow) -> std::io::Result<()> {
-    let classes = if r.rev == 1 {
-        "first version".to_owned()
-    } else {
-        r.classes.join(", ")
-    };
     write!(
         w,
         "## Revision {} · {} · {}",
         r.rev,
         short_time(&r.captured_at),
-        classes
+        what_changed(r)
     )?;
-    if r.words_added + r.words_removed > 0 {
-        write!(w, " · +{} −{} words", r.words_added, r.words_removed)?;
+    if let Some(counts) = word_counts(r) {
+        write!(w, " · {counts}")?;
     }
     if let Some(n) = r.revert_of {
         write!(w, " · restores revision {n}")?;

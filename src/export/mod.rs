@@ -194,6 +194,59 @@ pub struct Options {
     pub with_raw: bool,
 }
 
+/// What a revision did, for headings, titles and commit messages: "first
+/// version", or its change classes.
+pub(crate) fn what_changed(r: &RevisionRow) -> String {
+    if r.rev == 1 {
+        "first version".to_owned()
+    } else {
+        r.classes.join(", ")
+    }
+}
+
+/// `+A −R words` when the revision added or removed words.
+pub(crate) fn word_counts(r: &RevisionRow) -> Option<String> {
+    (r.words_added + r.words_removed > 0)
+        .then(|| format!("+{} −{} words", r.words_added, r.words_removed))
+}
+
+/// A revision's stored changes against the revision before it, as HTML
+/// (with `side`, the side-by-side table after them); `None` for a first
+/// revision or one without a stored diff.
+pub(crate) fn changes_html(
+    store: &Store,
+    r: &RevisionRow,
+    new: &crate::extract::Article,
+    side: bool,
+) -> Result<Option<String>, StoreError> {
+    use crate::render::diff::{DiffInput, ViewOptions, html_changes, html_side};
+    let Some(diff) = store.revision_diff(r)? else {
+        return Ok(None);
+    };
+    let Some(before) = store.revision(r.article_id, r.rev - 1)? else {
+        return Ok(None);
+    };
+    let old = store.revision_article(&before)?;
+    let input = DiffInput {
+        old: &old,
+        new,
+        diff: &diff,
+        old_label: format!("revision {}", before.rev),
+        new_label: format!("revision {}", r.rev),
+    };
+    let mut html = Vec::new();
+    html_changes(&mut html, &input, ViewOptions::default())
+        .and_then(|()| {
+            if side {
+                html.extend_from_slice(b"<h2>Side by side</h2>\n");
+                html_side(&mut html, &input)?;
+            }
+            Ok(())
+        })
+        .expect("writing to memory cannot fail");
+    Ok(Some(String::from_utf8_lossy(&html).into_owned()))
+}
+
 /// Opens a file for writing, or stdout for `-`.
 pub(crate) fn create(path: &Path) -> Result<Box<dyn std::io::Write>, ExportError> {
     if path == Path::new("-") {

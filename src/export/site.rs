@@ -7,11 +7,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{ExportError, Report, Selected};
+use super::{ExportError, Report, Selected, changes_html, what_changed};
 use crate::extract::Article;
-use crate::render::diff::{CSS, DiffInput, ViewOptions, escape, html_changes, html_side};
+use crate::render::diff::{CSS, escape};
 use crate::render::text::short_time;
-use crate::store::{RevisionRow, Store, StoreError};
+use crate::store::{RevisionRow, Store};
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -28,14 +28,6 @@ fn page(title: &str, body: &str) -> String {
 
 fn save(path: &Path, html: &str) -> Result<(), ExportError> {
     std::fs::write(path, html).map_err(ExportError::write(path))
-}
-
-fn classes(r: &RevisionRow) -> String {
-    if r.rev == 1 {
-        "first version".to_owned()
-    } else {
-        r.classes.join(", ")
-    }
 }
 
 pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
@@ -62,7 +54,7 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
             escape(&s.article.url),
             s.revisions.len(),
             last.map(|r| short_time(&r.captured_at)).unwrap_or_default(),
-            last.map(|r| escape(&classes(r))).unwrap_or_default(),
+            last.map(|r| escape(&what_changed(r))).unwrap_or_default(),
         );
         timeline(dir, s, title)?;
         for (k, r) in s.revisions.iter().enumerate() {
@@ -93,7 +85,7 @@ fn timeline(dir: &Path, s: &Selected, title: &str) -> Result<(), ExportError> {
              <td>+{} −{}</td></tr>",
             short_time(&r.captured_at),
             escape(r.title.as_deref().unwrap_or("")),
-            escape(&classes(r)),
+            escape(&what_changed(r)),
             r.words_added,
             r.words_removed,
             rev = r.rev,
@@ -132,34 +124,13 @@ fn revision_page(
         escape(article.title.as_deref().unwrap_or(title)),
         r.rev,
         short_time(&r.captured_at),
-        escape(&classes(r)),
+        escape(&what_changed(r)),
         r.raw_sha256,
         url = escape(&s.article.url),
     );
-    if let Some(diff) = store.revision_diff(r)?
-        && let Some(before) = previous(store, r)?
-    {
-        let old = store.revision_article(&before)?;
-        let input = DiffInput {
-            old: &old,
-            new: &article,
-            diff: &diff,
-            old_label: format!("revision {}", before.rev),
-            new_label: format!("revision {}", r.rev),
-        };
-        let mut html = Vec::new();
-        let o = ViewOptions {
-            context: 1,
-            width: 100,
-        };
-        html_changes(&mut html, &input, o)
-            .and_then(|()| {
-                html.extend_from_slice(b"<h2>Side by side</h2>\n");
-                html_side(&mut html, &input)
-            })
-            .expect("writing to memory cannot fail");
+    if let Some(html) = changes_html(store, r, &article, true)? {
         body.push_str("<h2>Changes</h2>\n");
-        body.push_str(&String::from_utf8_lossy(&html));
+        body.push_str(&html);
     }
     body.push_str("<h2>Text</h2>\n");
     text(&mut body, &article);
@@ -168,14 +139,6 @@ fn revision_page(
         &path,
         &page(article.title.as_deref().unwrap_or(title), &body),
     )
-}
-
-/// The revision stored before `r` (whatever the selection holds).
-fn previous(store: &Store, r: &RevisionRow) -> Result<Option<RevisionRow>, StoreError> {
-    if r.rev <= 1 {
-        return Ok(None);
-    }
-    store.revision(r.article_id, r.rev - 1)
 }
 
 fn text(out: &mut String, a: &Article) {
