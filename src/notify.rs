@@ -161,28 +161,27 @@ impl Notifier {
 
     /// The deliveries that have finished so far, without waiting.
     pub fn finished(&mut self) -> Vec<Delivery> {
-        let mut done = Vec::new();
-        while let Some(joined) = self.tasks.try_join_next() {
-            match joined {
-                Ok(d) => done.push(d),
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => {}
-            }
-        }
-        done
+        std::iter::from_fn(|| self.tasks.try_join_next())
+            .filter_map(delivered)
+            .collect()
     }
 
     /// Waits for every delivery started and returns their outcomes.
     pub async fn settle(&mut self) -> Vec<Delivery> {
         let mut done = Vec::new();
         while let Some(joined) = self.tasks.join_next().await {
-            match joined {
-                Ok(d) => done.push(d),
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => {}
-            }
+            done.extend(delivered(joined));
         }
         done
+    }
+}
+
+/// A finished delivery task's outcome (a panic in it is passed on).
+fn delivered(joined: Result<Delivery, tokio::task::JoinError>) -> Option<Delivery> {
+    match joined {
+        Ok(d) => Some(d),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => None,
     }
 }
 

@@ -83,25 +83,26 @@ impl fmt::Display for CliError {
     }
 }
 
+impl CliError {
+    /// A library error: its message, its causes, and its hint if it has one.
+    fn from_error(kind: Kind, e: &dyn std::error::Error, hint: Option<&'static str>) -> Self {
+        let err = CliError::new(kind, e.to_string()).with_causes(e);
+        match hint {
+            Some(h) => err.hint(h),
+            None => err,
+        }
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        let hint = e.hint();
-        let mut err = CliError::runtime(e.to_string()).with_causes(&e);
-        if let Some(h) = hint {
-            err = err.hint(h);
-        }
-        err
+        CliError::from_error(Kind::Runtime, &e, e.hint())
     }
 }
 
 impl From<crate::export::ExportError> for CliError {
     fn from(e: crate::export::ExportError) -> Self {
-        let hint = e.hint();
-        let mut err = CliError::runtime(e.to_string()).with_causes(&e);
-        if let Some(h) = hint {
-            err = err.hint(h);
-        }
-        err
+        CliError::from_error(Kind::Runtime, &e, e.hint())
     }
 }
 
@@ -111,12 +112,7 @@ impl From<FetchError> for CliError {
             FetchError::BadUrl { .. } => Kind::Usage,
             _ => Kind::Runtime,
         };
-        let hint = e.hint();
-        let mut err = CliError::new(kind, e.to_string()).with_causes(&e);
-        if let Some(h) = hint {
-            err = err.hint(h);
-        }
-        err
+        CliError::from_error(kind, &e, e.hint())
     }
 }
 

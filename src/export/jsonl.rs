@@ -34,7 +34,9 @@ use crate::store::{ArticleRow, RevisionRow, Store, StoreError};
 pub const SCHEMA: &str = "redline-export/1";
 
 /// One line of the file.
-#[derive(Debug, Serialize, Deserialize)]
+/// (Written with serde; `import` reads each kind on its own, since serde
+/// cannot buffer the raw JSON values through an internally tagged enum.)
+#[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
     Export(Header),

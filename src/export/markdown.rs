@@ -10,7 +10,7 @@ use crate::diff::{ArticleDiff, BodyOp};
 use crate::extract::Article;
 use crate::render::diff::{Marks, marked, moved_note};
 use crate::render::text::short_time;
-use crate::store::{RevisionRow, Store};
+use crate::store::{RevisionRow, Store, StoreError};
 
 /// Escapes the characters Markdown would read as markup.
 pub fn escape(s: &str) -> String {
@@ -35,35 +35,20 @@ const MD_MARKS: Marks = Marks {
 
 pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Report, ExportError> {
     let mut w = super::create(path)?;
-    write(store, selected, &mut w).map_err(|e| match e {
-        Failure::Io(e) => ExportError::Write {
-            path: path.to_owned(),
-            source: e,
-        },
-        Failure::Store(e) => e.into(),
-    })?;
-    w.flush().map_err(ExportError::write(path))?;
+    // A store error travels inside the I/O error and comes out as itself.
+    write(store, selected, &mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| match e.downcast::<StoreError>() {
+            Ok(e) => ExportError::Store(e),
+            Err(e) => ExportError::Write {
+                path: path.to_owned(),
+                source: e,
+            },
+        })?;
     Ok(Report::of(selected))
 }
 
-enum Failure {
-    Io(std::io::Error),
-    Store(crate::store::StoreError),
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        Failure::Io(e)
-    }
-}
-
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Self {
-        Failure::Store(e)
-    }
-}
-
-fn write(store: &Store, selected: &[Selected], w: &mut dyn Write) -> Result<(), Failure> {
+fn write(store: &Store, selected: &[Selected], w: &mut dyn Write) -> std::io::Result<()> {
     for (i, s) in selected.iter().enumerate() {
         if i > 0 {
             writeln!(w, "\n---\n")?;
@@ -84,9 +69,12 @@ fn write(store: &Store, selected: &[Selected], w: &mut dyn Write) -> Result<(), 
         )?;
         for (k, r) in s.revisions.iter().enumerate() {
             heading(w, r)?;
-            match store.revision_diff(r)? {
+            match store.revision_diff(r).map_err(std::io::Error::other)? {
                 Some(d) if k > 0 => changes(w, &d)?,
-                _ => full_text(w, &store.revision_article(r)?)?,
+                _ => full_text(
+                    w,
+                    &store.revision_article(r).map_err(std::io::Error::other)?,
+                )?,
             }
         }
     }

@@ -454,7 +454,8 @@ impl Fetcher {
             sent.push(("if-modified-since".to_owned(), lm.clone()));
         }
         let mut request = self.client.get(url.clone());
-        for (name, value) in sent.iter().skip(1) {
+        // The client sends the User-Agent itself; the rest is set here.
+        for (name, value) in sent.iter().filter(|(n, _)| n != "user-agent") {
             request = request.header(name.as_str(), value.as_str());
         }
         let mut resp = request.send().await.map_err(|e| self.classify(&name, e))?;

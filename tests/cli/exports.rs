@@ -647,3 +647,29 @@ fn gc_removes_old_raw_pages_but_keeps_text_hashes_and_recent_pages() {
         .expect(0);
     assert!(warc.stderr.contains("left out"), "{}", warc.stderr);
 }
+
+#[test]
+fn markdown_history_has_a_heading_per_revision_and_marked_changes() {
+    let env = Env::new();
+    let tricky = history(&env);
+    let out = env
+        .run(&["export", "--all", "--format", "md", "-o", "-"])
+        .expect(0)
+        .stdout;
+    let revisions = all_revisions(&env);
+    assert_eq!(
+        out.matches("\n## Revision ").count(),
+        revisions.len(),
+        "{out}"
+    );
+    assert!(out.contains("first version"));
+    assert!(out.contains("**entirely**"), "the added word is in bold");
+    // Markup in article text is escaped, never passed through.
+    assert!(out.contains("\\<script\\>"), "{out}");
+    assert!(!out.contains("<script>"));
+    let one = env
+        .run(&["export", &tricky, "--format", "md", "-o", "-"])
+        .expect(0)
+        .stdout;
+    assert!(one.starts_with("# Markup, \"quotes\" & more"), "{one}");
+}
