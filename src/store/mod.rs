@@ -1178,36 +1178,29 @@ impl Store {
                 None => blobs::put_absent(&tx, r.raw_sha256, r.raw_size).map_err(map)?,
             }
             let text_sha = blobs::put(&tx, r.text, prev_text.as_deref()).map_err(map)?;
-            tx.execute(
-                "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
-                     text_sha256, final_url, http_status, headers, encoding, title, revert_of,
-                     words_added, words_removed, diff, classes, request_headers, technical,
-                     reextracted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19)",
-                params![
+            insert_revision(
+                &tx,
+                &RevisionColumns {
                     article_id,
-                    r.rev,
-                    r.captured_at,
-                    r.fingerprint,
-                    r.raw_sha256,
-                    text_sha,
-                    r.final_url,
-                    r.http_status,
-                    serde_json::to_string(r.headers).expect("headers always serialise"),
-                    r.encoding,
-                    r.title,
-                    r.revert_of,
-                    r.words_added,
-                    r.words_removed,
-                    r.diff.map(|d| zstd::bulk::compress(d.as_bytes(), 3)
-                        .expect("compressing to memory cannot fail")),
-                    r.classes.join(","),
-                    r.request_headers
-                        .map(|h| serde_json::to_string(h).expect("headers always serialise")),
-                    r.technical,
-                    r.reextracted_at,
-                ],
+                    rev: r.rev,
+                    captured_at: r.captured_at,
+                    fingerprint: r.fingerprint,
+                    raw_sha256: r.raw_sha256,
+                    text_sha256: &text_sha,
+                    final_url: r.final_url,
+                    http_status: r.http_status,
+                    headers: r.headers,
+                    request_headers: r.request_headers,
+                    encoding: r.encoding,
+                    title: r.title,
+                    revert_of: r.revert_of,
+                    words_added: r.words_added,
+                    words_removed: r.words_removed,
+                    diff: r.diff.map(|d| pack_json(d.as_bytes())),
+                    classes: r.classes,
+                    technical: r.technical,
+                    reextracted_at: r.reextracted_at,
+                },
             )
             .map_err(map)?;
             counts.revisions += 1;
@@ -1510,9 +1503,6 @@ impl Store {
         let path = self.path.clone();
         let map = |e| Self::err_at(&path, e);
         let article_json = serde_json::to_vec(rev.article).expect("an Article always serialises");
-        let headers = serde_json::to_string(rev.headers).expect("headers always serialise");
-        let request_headers =
-            serde_json::to_string(rev.request_headers).expect("headers always serialise");
         let diff = rev.diff.map(pack_diff);
         let (added, removed) = rev.diff.map_or((0, 0), |d| {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
@@ -1550,33 +1540,31 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(map)?;
-        tx.execute(
-            "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
-                 text_sha256, final_url, http_status, headers, encoding, title, revert_of,
-                 words_added, words_removed, diff, classes, request_headers)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                check.article_id,
-                number,
-                rev.captured_at,
-                rev.fingerprint,
-                raw_sha,
-                text_sha,
-                rev.final_url,
-                rev.http_status,
-                headers,
-                rev.encoding,
-                rev.article.title,
-                rev.revert_of,
-                added,
-                removed,
+        let revision_id = insert_revision(
+            &tx,
+            &RevisionColumns {
+                article_id: check.article_id,
+                rev: number,
+                captured_at: &rev.captured_at,
+                fingerprint: &rev.fingerprint,
+                raw_sha256: &raw_sha,
+                text_sha256: &text_sha,
+                final_url: &rev.final_url,
+                http_status: rev.http_status,
+                headers: rev.headers,
+                request_headers: Some(rev.request_headers),
+                encoding: rev.encoding,
+                title: rev.article.title.as_deref(),
+                revert_of: rev.revert_of,
+                words_added: added,
+                words_removed: removed,
                 diff,
-                rev.classes.join(","),
-                request_headers,
-            ],
+                classes: rev.classes,
+                technical: false,
+                reextracted_at: None,
+            },
         )
         .map_err(map)?;
-        let revision_id = tx.last_insert_rowid();
         insert_check(&tx, check, Some(revision_id)).map_err(map)?;
         tx.commit().map_err(map)?;
         Ok(Some(number))
@@ -1585,8 +1573,70 @@ impl Store {
 
 /// A diff as stored: its JSON compressed with zstd (a BLOB).
 fn pack_diff(d: &ArticleDiff) -> Vec<u8> {
-    let json = serde_json::to_vec(d).expect("a diff always serialises");
-    zstd::bulk::compress(&json, 3).expect("compressing to memory cannot fail")
+    pack_json(&serde_json::to_vec(d).expect("a diff always serialises"))
+}
+
+/// A diff's JSON as stored: compressed with zstd.
+fn pack_json(json: &[u8]) -> Vec<u8> {
+    zstd::bulk::compress(json, 3).expect("compressing to memory cannot fail")
+}
+
+/// Every column of a revision row, for the one place that inserts them.
+struct RevisionColumns<'a> {
+    article_id: i64,
+    rev: i64,
+    captured_at: &'a str,
+    fingerprint: &'a str,
+    raw_sha256: &'a str,
+    text_sha256: &'a str,
+    final_url: &'a str,
+    http_status: u16,
+    headers: &'a [(String, String)],
+    request_headers: Option<&'a [(String, String)]>,
+    encoding: &'a str,
+    title: Option<&'a str>,
+    revert_of: Option<i64>,
+    words_added: i64,
+    words_removed: i64,
+    diff: Option<Vec<u8>>,
+    classes: &'a [String],
+    technical: bool,
+    reextracted_at: Option<&'a str>,
+}
+
+/// Inserts a revision row; returns its id.
+fn insert_revision(tx: &Transaction<'_>, c: &RevisionColumns<'_>) -> rusqlite::Result<i64> {
+    let json = |h: &[(String, String)]| serde_json::to_string(h).expect("headers always serialise");
+    tx.execute(
+        "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
+             text_sha256, final_url, http_status, headers, encoding, title, revert_of,
+             words_added, words_removed, diff, classes, request_headers, technical,
+             reextracted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+             ?17, ?18, ?19)",
+        params![
+            c.article_id,
+            c.rev,
+            c.captured_at,
+            c.fingerprint,
+            c.raw_sha256,
+            c.text_sha256,
+            c.final_url,
+            c.http_status,
+            json(c.headers),
+            c.encoding,
+            c.title,
+            c.revert_of,
+            c.words_added,
+            c.words_removed,
+            c.diff,
+            c.classes.join(","),
+            c.request_headers.map(json),
+            c.technical,
+            c.reextracted_at,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// A diff as the revision row holds it: its JSON compressed (a BLOB), or
