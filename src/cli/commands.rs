@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{CliError, Context, Status};
+use super::{CliError, Context, Status, plural};
 use crate::diff::{DiffOptions, Granularity, diff_articles};
 use crate::extract::Article;
 use crate::fetch::parse_url;
@@ -884,7 +884,7 @@ pub fn reextract(
             "#{}: {} revision{}, {} re-derived, {} technical",
             a.id,
             r.revisions,
-            if r.revisions == 1 { "" } else { "s" },
+            plural(r.revisions),
             r.changed,
             r.technical
         )?;
@@ -898,7 +898,7 @@ pub fn reextract(
         "re-extracted {} article{}, {changed} revision{} changed",
         articles.len(),
         if articles.len() == 1 { "" } else { "s" },
-        if changed == 1 { "" } else { "s" }
+        plural(changed)
     ));
     Ok(Status::failed_if(failed))
 }
@@ -1048,7 +1048,7 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
                 i.id,
                 text::short_time(i.since),
                 i.checks,
-                if i.checks == 1 { "" } else { "s" },
+                plural(i.checks),
                 i.error.unwrap_or("")
             )?;
         }
@@ -1064,7 +1064,7 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
             "last pass: {}, {} article{} in {secs:.1} s ({:.0}/s), {} changed, {} failed",
             text::short_time(&pass.started_at),
             pass.articles,
-            if pass.articles == 1 { "" } else { "s" },
+            plural(pass.articles),
             pass.articles as f64 / secs.max(0.001),
             pass.changed,
             pass.failed
@@ -1120,7 +1120,7 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
                 d.rev,
                 text::short_time(&d.attempted_at),
                 d.attempts,
-                if d.attempts == 1 { "" } else { "s" },
+                plural(d.attempts),
                 d.error.as_deref().unwrap_or("")
             )?;
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::args::FormatArg;
 use super::commands::{json_line, parse_date, resolve};
-use super::{CliError, Context, Status};
+use super::{CliError, Context, Status, plural};
 use crate::diff::Class;
 use crate::export::{self, Filter, Format, Options};
 use crate::store::GcRules;
@@ -108,10 +108,6 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
         ctx.status(&line);
     }
     Ok(Status::Success)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 pub fn import(ctx: &Context, file: &Path) -> Result<Status, CliError> {

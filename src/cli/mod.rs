@@ -47,6 +47,11 @@ impl Status {
     }
 }
 
+/// "s" unless there is exactly one.
+pub(crate) fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
 /// Resolved settings every command may use.
 pub struct Context {
     db: Option<PathBuf>,
