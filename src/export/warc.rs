@@ -84,14 +84,13 @@ impl Record<'_> {
 
 /// The HTTP request line and headers for `url`.
 fn request_block(url: &str, headers: Option<&[(String, String)]>) -> Vec<u8> {
+    use url::Position;
     let parsed = url::Url::parse(url).ok();
-    let target = parsed.as_ref().map_or("/".to_owned(), |u| match u.query() {
-        Some(q) => format!("{}?{q}", u.path()),
-        None => u.path().to_owned(),
-    });
-    let host = parsed.as_ref().map_or(String::new(), |u| match u.port() {
-        Some(p) => format!("{}:{p}", u.host_str().unwrap_or("")),
-        None => u.host_str().unwrap_or("").to_owned(),
+    let (target, host) = parsed.as_ref().map_or(("/", ""), |u| {
+        (
+            &u[Position::BeforePath..Position::AfterQuery],
+            &u[Position::BeforeHost..Position::AfterPort],
+        )
     });
     let mut out = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n");
     for (name, value) in headers.unwrap_or_default() {

@@ -385,10 +385,7 @@ impl Fetcher {
         let key = host_key(url);
         let crawl_delay = if self.policy.robots && matches!(url.scheme(), "http" | "https") {
             let rules = self.robots_for(url).await;
-            let path = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_owned(),
-            };
+            let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
             if !rules.allows(&path) {
                 return Err(FetchError::Robots {
                     url: url.to_string(),
