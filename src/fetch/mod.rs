@@ -386,7 +386,7 @@ impl Fetcher {
         let crawl_delay = if self.policy.robots && matches!(url.scheme(), "http" | "https") {
             let rules = self.robots_for(url).await;
             let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
-            if !rules.allows(&path) {
+            if !rules.allows(path) {
                 return Err(FetchError::Robots {
                     url: url.to_string(),
                 });
