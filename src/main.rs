@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use redline::cli::{self, Cli, Status};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     init_logging(cli.global.verbose);
     match cli::run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
@@ -18,6 +18,21 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// [`Cli::parse`], except that the command tree is not freed: built with
+/// every subcommand and the global options copied into each, freeing it
+/// would cost more than a whole `redline diff` of two short texts. It lives
+/// until the process ends, as it would have with a short command anyway.
+fn parse_args() -> Cli {
+    let mut command = Cli::command();
+    let mut matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|e| e.exit());
+    let cli =
+        Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut command).exit());
+    std::mem::forget(command);
+    cli
 }
 
 /// Logs go to stderr, filtered by `REDLINE_LOG`, else by `-v` (info) / `-vv`

@@ -474,7 +474,7 @@ fn read_article(path: &str) -> Result<Article, CliError> {
     let bytes = std::fs::read(path).map_err(|e| {
         CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
     })?;
-    let (text, _) = crate::fetch::charset::decode(&bytes, None);
+    let (text, _) = crate::fetch::charset::decode_owned(bytes, None);
     if looks_like_html(&text) {
         return Ok(crate::extract::extract(&text));
     }

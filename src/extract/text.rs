@@ -13,7 +13,7 @@ pub fn squash(s: &str) -> String {
     let mut run_start: Option<usize> = None;
     for (i, c) in s.char_indices() {
         let special = if c.is_ascii() {
-            c.is_ascii_whitespace()
+            c.is_whitespace()
         } else {
             c.is_whitespace() || is_zero_width(c)
         };
@@ -47,6 +47,15 @@ fn is_squashed(s: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
+    // The common case, printable ASCII: its only whitespace is the space, so
+    // no double space is all there is to check. Both scans run over whole
+    // machine words.
+    if bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b' '..0x7f).contains(&b))
+    {
+        return !s.contains("  ");
+    }
     let mut space = false;
     let mut i = 0;
     while i < bytes.len() {
@@ -55,7 +64,7 @@ fn is_squashed(s: &str) -> bool {
             match b {
                 b' ' if space => return false,
                 b' ' => space = true,
-                b if b.is_ascii_whitespace() => return false,
+                b if (b as char).is_whitespace() => return false,
                 _ => space = false,
             }
             i += 1;
@@ -113,6 +122,17 @@ mod tests {
         assert_eq!(squash("a\u{200b}b"), "ab");
         assert_eq!(squash("\u{200b}x\u{200b} y"), "x y");
         assert_eq!(squash("caf\u{e9}\u{2029}n\u{e9}"), "caf\u{e9} n\u{e9}");
+    }
+
+    #[test]
+    fn printable_ascii_is_squashed_unless_spaces_are_doubled_or_at_the_ends() {
+        assert!(is_squashed("plain words, one space."));
+        assert!(!is_squashed("two  spaces"));
+        assert!(!is_squashed(" lead"));
+        assert!(!is_squashed("tab\there"));
+        assert!(!is_squashed("line\nbreak"));
+        assert!(is_squashed("del\x7fete"), "a control character is not a space");
+        assert_eq!(squash("a\x0bb"), "a b");
     }
 
     #[test]

@@ -17,6 +17,18 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Enco
     (text.into_owned(), used)
 }
 
+/// [`decode`], taking the bytes: UTF-8 without a byte order mark is kept
+/// as it is rather than copied.
+pub fn decode_owned(body: Vec<u8>, content_type: Option<&str>) -> (String, &'static Encoding) {
+    if detect(&body, content_type) == UTF_8 && Encoding::for_bom(&body).is_none() {
+        match String::from_utf8(body) {
+            Ok(text) => return (text, UTF_8),
+            Err(e) => return decode(e.as_bytes(), content_type),
+        }
+    }
+    decode(&body, content_type)
+}
+
 /// Picks the encoding for `body`, in the order the module documents.
 pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(body) {
@@ -213,5 +225,20 @@ mod tests {
         let (text, _) = decode(b"ok \xff\xfe\xfd end", Some("text/html; charset=utf-8"));
         assert!(text.starts_with("ok ") && text.ends_with(" end"));
         assert!(text.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn owned_utf8_is_kept_and_other_encodings_decoded() {
+        let utf8 = "Zürich – 東京".as_bytes().to_vec();
+        let ptr = utf8.as_ptr();
+        let (text, enc) = decode_owned(utf8, None);
+        assert_eq!((text.as_str(), enc.name()), ("Zürich – 東京", "UTF-8"));
+        assert_eq!(text.as_ptr(), ptr, "valid UTF-8 is not copied");
+        let (text, enc) = decode_owned(b"\xef\xbb\xbfcaf\xc3\xa9".to_vec(), None);
+        assert_eq!((text.as_str(), enc.name()), ("café", "UTF-8"));
+        let (text, enc) = decode_owned(b"caf\xe9".to_vec(), None);
+        assert_eq!((text.as_str(), enc.name()), ("café", "windows-1252"));
+        let (text, _) = decode_owned(b"ok \xff end".to_vec(), Some("text/plain; charset=utf-8"));
+        assert_eq!(text, "ok \u{fffd} end");
     }
 }
