@@ -3,6 +3,7 @@
 //! whole body.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -105,7 +106,8 @@ pub fn diff_body(
         })
         .collect();
     let parallel = hunks.len() > 1 && changed_bytes(old, new, &hunks) >= PARALLEL_BYTES;
-    let mut done = pair_hunks(old, new, &hunks, by, deadline, parallel).into_iter();
+    let sigs = signatures(old, new, &hunks, parallel);
+    let mut done = pair_hunks(old, new, &sigs, &hunks, by, deadline, parallel).into_iter();
     let mut out = Vec::new();
     for segment in segments {
         match segment {
@@ -118,7 +120,7 @@ pub fn diff_body(
             }
         }
     }
-    find_moves(&mut out, &mut ctx);
+    find_moves(&mut out, &sigs, &mut ctx);
     for op in &out {
         match op {
             BodyOp::Added { text, .. } | BodyOp::Removed { text, .. } => {
@@ -156,11 +158,48 @@ fn changed_bytes(old: &[String], new: &[String], hunks: &[&Hunk]) -> usize {
         .sum()
 }
 
+/// Word signatures of the old and new paragraphs in changed regions (others
+/// are left empty), computed once for pairing and for finding moves.
+struct Signatures {
+    old: Vec<Signature>,
+    new: Vec<Signature>,
+}
+
+fn signatures(old: &[String], new: &[String], hunks: &[&Hunk], parallel: bool) -> Signatures {
+    fn side(
+        texts: &[String],
+        ranges: impl Iterator<Item = std::ops::Range<usize>>,
+    ) -> Vec<Signature> {
+        let mut sigs = vec![Signature::new(); texts.len()];
+        for k in ranges.flatten() {
+            sigs[k] = signature(&texts[k]);
+        }
+        sigs
+    }
+    let olds = || side(old, hunks.iter().map(|h| h.0.clone()));
+    let news = || side(new, hunks.iter().map(|h| h.1.clone()));
+    if !parallel {
+        return Signatures {
+            old: olds(),
+            new: news(),
+        };
+    }
+    std::thread::scope(|scope| {
+        let old = scope.spawn(olds);
+        let new = news();
+        Signatures {
+            old: old.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            new,
+        }
+    })
+}
+
 /// Pairs and refines each region: its operations, sentences touched, and
 /// whether the time limit made it coarser. In region order.
 fn pair_hunks(
     old: &[String],
     new: &[String],
+    sigs: &Signatures,
     hunks: &[&Hunk],
     by: Granularity,
     deadline: Option<Instant>,
@@ -174,7 +213,7 @@ fn pair_hunks(
             coarse: false,
         };
         let mut out = Vec::new();
-        pair_hunk(old, new, h.0.clone(), h.1.clone(), &mut ctx, &mut out);
+        pair_hunk(old, new, sigs, h.0.clone(), h.1.clone(), &mut ctx, &mut out);
         (out, ctx.sentences, ctx.coarse)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(2, 4));
@@ -220,6 +259,7 @@ fn pair_hunks(
 fn pair_hunk(
     old: &[String],
     new: &[String],
+    sigs: &Signatures,
     o: std::ops::Range<usize>,
     n: std::ops::Range<usize>,
     ctx: &mut Ctx,
@@ -227,9 +267,8 @@ fn pair_hunk(
 ) {
     let olds: Vec<&str> = old[o.clone()].iter().map(String::as_str).collect();
     let news: Vec<&str> = new[n.clone()].iter().map(String::as_str).collect();
-    let sig_old: Vec<Signature> = olds.iter().map(|s| signature(s)).collect();
-    let sig_new: Vec<Signature> = news.iter().map(|s| signature(s)).collect();
-    let pairs = words::pair_signatures(&sig_old, &sig_new, PARAGRAPH_SIMILARITY);
+    let (sig_old, sig_new) = (&sigs.old[o.clone()], &sigs.new[n.clone()]);
+    let pairs = words::pair_signatures(sig_old, sig_new, PARAGRAPH_SIMILARITY);
     // Grow each pair over unpaired neighbours: (old start, old count, new start, new count).
     let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut taken_old = vec![false; olds.len()];
@@ -240,7 +279,11 @@ fn pair_hunk(
     }
     for &(i, j) in &pairs {
         let (mut oc, mut nc) = (1, 1);
-        let (mut a, mut b) = (sig_old[i].clone(), sig_new[j].clone());
+        // Borrowed until a neighbour is merged in.
+        let (mut a, mut b) = (
+            Cow::Borrowed(&sig_old[i][..]),
+            Cow::Borrowed(&sig_new[j][..]),
+        );
         let mut best = dice(&a, &b);
         loop {
             let mut grew = false;
@@ -249,7 +292,7 @@ fn pair_hunk(
                 let d = dice(&a, &wider);
                 if d > best + 0.05 {
                     best = d;
-                    b = wider;
+                    b = Cow::Owned(wider);
                     taken_new[j + nc] = true;
                     nc += 1;
                     grew = true;
@@ -260,7 +303,7 @@ fn pair_hunk(
                 let d = dice(&wider, &b);
                 if d > best + 0.05 {
                     best = d;
-                    a = wider;
+                    a = Cow::Owned(wider);
                     taken_old[i + oc] = true;
                     oc += 1;
                     grew = true;
@@ -305,7 +348,7 @@ fn pair_hunk(
 
 /// Turns a removed paragraph and an added one that are the same or nearly into
 /// one move, placed where the paragraph now stands.
-fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
+fn find_moves(out: &mut Vec<BodyOp>, sigs: &Signatures, ctx: &mut Ctx) {
     let removed: Vec<usize> = (0..out.len())
         .filter(|&k| matches!(out[k], BodyOp::Removed { .. }))
         .collect();
@@ -341,16 +384,23 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
     if !ctx.expired() {
         let open_r: Vec<usize> = removed.iter().copied().filter(|&r| !used_r[r]).collect();
         let open_a: Vec<usize> = added.iter().copied().filter(|&a| !used_a[a]).collect();
-        let sig_r: Vec<Signature> = open_r.iter().map(|&k| signature(text(&out[k]))).collect();
-        let sig_a: Vec<Signature> = open_a.iter().map(|&k| signature(text(&out[k]))).collect();
+        let sig = |k: usize| match out[k] {
+            BodyOp::Removed { old_index, .. } => &sigs.old[old_index][..],
+            BodyOp::Added { new_index, .. } => &sigs.new[new_index][..],
+            _ => &[],
+        };
+        let sig_r: Vec<&[u64]> = open_r.iter().map(|&k| sig(k)).collect();
+        let sig_a: Vec<&[u64]> = open_a.iter().map(|&k| sig(k)).collect();
         // Candidates share words: an index from word to the added paragraphs
         // holding it (by position in `open_a`), leaving out words too common
         // to tell paragraphs apart.
         let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut words: Vec<u64> = Vec::new();
         for (ai, sig) in sig_a.iter().enumerate() {
-            let mut words = sig.clone();
+            words.clear();
+            words.extend_from_slice(sig);
             words.dedup();
-            for w in words {
+            for &w in &words {
                 index.entry(w).or_default().push(ai);
             }
         }
@@ -362,7 +412,8 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
         let mut shared = vec![0usize; open_a.len()];
         let mut seen: Vec<usize> = Vec::new();
         for (ri, &r) in open_r.iter().enumerate() {
-            let mut words = sig_r[ri].clone();
+            words.clear();
+            words.extend_from_slice(sig_r[ri]);
             words.dedup();
             for w in &words {
                 if let Some(list) = index.get(w).filter(|l| l.len() <= common) {
@@ -380,7 +431,7 @@ fn find_moves(out: &mut Vec<BodyOp>, ctx: &mut Ctx) {
                     continue;
                 }
                 pairs_checked += 1;
-                let d = dice(&sig_r[ri], &sig_a[ai]);
+                let d = dice(sig_r[ri], sig_a[ai]);
                 if d >= MOVE_SIMILARITY {
                     candidates.push((d, r, open_a[ai]));
                 }
@@ -465,8 +516,10 @@ mod tests {
             .collect();
         let refs: Vec<&Hunk> = hunks.iter().collect();
         assert!(refs.len() > 100);
-        let ones = pair_hunks(&old, &new, &refs, Granularity::Word, None, false);
-        let threads = pair_hunks(&old, &new, &refs, Granularity::Word, None, true);
+        let sigs = signatures(&old, &new, &refs, false);
+        assert_eq!(sigs.old, signatures(&old, &new, &refs, true).old);
+        let ones = pair_hunks(&old, &new, &sigs, &refs, Granularity::Word, None, false);
+        let threads = pair_hunks(&old, &new, &sigs, &refs, Granularity::Word, None, true);
         assert_eq!(ones, threads);
     }
 }

@@ -131,7 +131,10 @@ mod tests {
         assert!(!is_squashed(" lead"));
         assert!(!is_squashed("tab\there"));
         assert!(!is_squashed("line\nbreak"));
-        assert!(is_squashed("del\x7fete"), "a control character is not a space");
+        assert!(
+            is_squashed("del\x7fete"),
+            "a control character is not a space"
+        );
         assert_eq!(squash("a\x0bb"), "a b");
     }
 
