@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::words::{self, Signature, dice, merged, signature};
+use super::words::{self, Signature, dice, merged};
 use super::{BodyOp, Granularity, PARA_BREAK};
 
 /// Paragraphs at least this alike are the same paragraph, edited.
@@ -161,20 +161,20 @@ fn changed_bytes(old: &[String], new: &[String], hunks: &[&Hunk]) -> usize {
 /// Word signatures of the old and new paragraphs in changed regions (others
 /// are left empty), computed once for pairing and for finding moves.
 struct Signatures {
-    old: Vec<Signature>,
-    new: Vec<Signature>,
+    old: words::Signatures,
+    new: words::Signatures,
 }
 
 fn signatures(old: &[String], new: &[String], hunks: &[&Hunk], parallel: bool) -> Signatures {
     fn side(
         texts: &[String],
         ranges: impl Iterator<Item = std::ops::Range<usize>>,
-    ) -> Vec<Signature> {
-        let mut sigs = vec![Signature::new(); texts.len()];
+    ) -> words::Signatures {
+        let mut wanted = vec![false; texts.len()];
         for k in ranges.flatten() {
-            sigs[k] = signature(&texts[k]);
+            wanted[k] = true;
         }
-        sigs
+        words::Signatures::of(texts, |k| wanted[k])
     }
     let olds = || side(old, hunks.iter().map(|h| h.0.clone()));
     let news = || side(new, hunks.iter().map(|h| h.1.clone()));
@@ -267,8 +267,8 @@ fn pair_hunk(
 ) {
     let olds: Vec<&str> = old[o.clone()].iter().map(String::as_str).collect();
     let news: Vec<&str> = new[n.clone()].iter().map(String::as_str).collect();
-    let (sig_old, sig_new) = (&sigs.old[o.clone()], &sigs.new[n.clone()]);
-    let pairs = words::pair_signatures(sig_old, sig_new, PARAGRAPH_SIMILARITY);
+    let (sig_old, sig_new) = (sigs.old.slices(o.clone()), sigs.new.slices(n.clone()));
+    let pairs = words::pair_signatures(&sig_old, &sig_new, PARAGRAPH_SIMILARITY);
     // Grow each pair over unpaired neighbours: (old start, old count, new start, new count).
     let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut taken_old = vec![false; olds.len()];
@@ -280,15 +280,12 @@ fn pair_hunk(
     for &(i, j) in &pairs {
         let (mut oc, mut nc) = (1, 1);
         // Borrowed until a neighbour is merged in.
-        let (mut a, mut b) = (
-            Cow::Borrowed(&sig_old[i][..]),
-            Cow::Borrowed(&sig_new[j][..]),
-        );
+        let (mut a, mut b) = (Cow::Borrowed(sig_old[i]), Cow::Borrowed(sig_new[j]));
         let mut best = dice(&a, &b);
         loop {
             let mut grew = false;
             if j + nc < news.len() && !taken_new[j + nc] {
-                let wider = merged(&b, &sig_new[j + nc]);
+                let wider = merged(&b, sig_new[j + nc]);
                 let d = dice(&a, &wider);
                 if d > best + 0.05 {
                     best = d;
@@ -299,7 +296,7 @@ fn pair_hunk(
                 }
             }
             if i + oc < olds.len() && !taken_old[i + oc] {
-                let wider = merged(&a, &sig_old[i + oc]);
+                let wider = merged(&a, sig_old[i + oc]);
                 let d = dice(&wider, &b);
                 if d > best + 0.05 {
                     best = d;
@@ -385,17 +382,17 @@ fn find_moves(out: &mut Vec<BodyOp>, sigs: &Signatures, ctx: &mut Ctx) {
         let open_r: Vec<usize> = removed.iter().copied().filter(|&r| !used_r[r]).collect();
         let open_a: Vec<usize> = added.iter().copied().filter(|&a| !used_a[a]).collect();
         let sig = |k: usize| match out[k] {
-            BodyOp::Removed { old_index, .. } => &sigs.old[old_index][..],
-            BodyOp::Added { new_index, .. } => &sigs.new[new_index][..],
+            BodyOp::Removed { old_index, .. } => sigs.old.get(old_index),
+            BodyOp::Added { new_index, .. } => sigs.new.get(new_index),
             _ => &[],
         };
-        let sig_r: Vec<&[u64]> = open_r.iter().map(|&k| sig(k)).collect();
-        let sig_a: Vec<&[u64]> = open_a.iter().map(|&k| sig(k)).collect();
+        let sig_r: Vec<&Signature> = open_r.iter().map(|&k| sig(k)).collect();
+        let sig_a: Vec<&Signature> = open_a.iter().map(|&k| sig(k)).collect();
         // Candidates share words: an index from word to the added paragraphs
         // holding it (by position in `open_a`), leaving out words too common
         // to tell paragraphs apart.
-        let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        let mut words: Vec<u64> = Vec::new();
+        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        let mut words: Vec<u32> = Vec::new();
         for (ai, sig) in sig_a.iter().enumerate() {
             words.clear();
             words.extend_from_slice(sig);
@@ -517,7 +514,9 @@ mod tests {
         let refs: Vec<&Hunk> = hunks.iter().collect();
         assert!(refs.len() > 100);
         let sigs = signatures(&old, &new, &refs, false);
-        assert_eq!(sigs.old, signatures(&old, &new, &refs, true).old);
+        let threaded = signatures(&old, &new, &refs, true);
+        assert!((0..old.len()).all(|k| sigs.old.get(k) == threaded.old.get(k)));
+        assert!((0..new.len()).all(|k| sigs.new.get(k) == threaded.new.get(k)));
         let ones = pair_hunks(&old, &new, &sigs, &refs, Granularity::Word, None, false);
         let threads = pair_hunks(&old, &new, &sigs, &refs, Granularity::Word, None, true);
         assert_eq!(ones, threads);

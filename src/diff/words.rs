@@ -69,13 +69,9 @@ pub fn tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
-/// A multiset of words as sorted 64-bit word hashes: cheap to build once and
-/// to compare by merging.
-pub type Signature = Vec<u64>;
-
-/// An FxHash-style word hash, eight bytes at a time: fast, and a collision
-/// between two words only blurs a similarity score.
-fn hash(word: &[u8]) -> u64 {
+/// An FxHash-style word hash, eight bytes at a time, kept to 32 bits: fast,
+/// compact, and a collision between two words only blurs a similarity score.
+fn hash(word: &[u8]) -> u32 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h: u64 = word.len() as u64;
     let mut chunks = word.chunks_exact(8);
@@ -86,26 +82,65 @@ fn hash(word: &[u8]) -> u64 {
     let mut tail = [0u8; 8];
     let rest = chunks.remainder();
     tail[..rest.len()].copy_from_slice(rest);
-    (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K)
+    // The multiply mixes upwards: the high half is the well-mixed one.
+    ((h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K) >> 32) as u32
 }
 
-/// The signature of squashed text (words separated by single spaces).
-pub fn signature(s: &str) -> Signature {
-    // Words are short: a plain byte loop finds the spaces faster than a
-    // substring search, and the estimate saves growing the vector.
-    let mut sig = Vec::with_capacity(s.len() / 5 + 1);
-    sig.extend(
-        s.as_bytes()
-            .split(|&b| b == b' ')
-            .filter(|w| !w.is_empty())
-            .map(hash),
-    );
-    sig.sort_unstable();
-    sig
+/// A multiset of words as sorted word hashes: cheap to build once and to
+/// compare by merging.
+pub type Signature = [u32];
+
+/// The signatures of many texts (squashed: words separated by single
+/// spaces) in one buffer.
+pub struct Signatures {
+    words: Vec<u32>,
+    start: Vec<usize>,
+}
+
+impl Signatures {
+    /// The signatures of the `texts` for which `wanted` holds; the others
+    /// are left empty.
+    pub fn of<T: AsRef<str>>(texts: &[T], wanted: impl Fn(usize) -> bool) -> Self {
+        let bytes: usize = (0..texts.len())
+            .filter(|&k| wanted(k))
+            .map(|k| texts[k].as_ref().len())
+            .sum();
+        // Words and their spaces average well over five bytes.
+        let mut words = Vec::with_capacity(bytes / 5 + 1);
+        let mut start = Vec::with_capacity(texts.len() + 1);
+        start.push(0);
+        for (k, text) in texts.iter().enumerate() {
+            if wanted(k) {
+                // Words are short: a plain byte loop finds the spaces faster
+                // than a substring search.
+                let from = words.len();
+                words.extend(
+                    text.as_ref()
+                        .as_bytes()
+                        .split(|&b| b == b' ')
+                        .filter(|w| !w.is_empty())
+                        .map(hash),
+                );
+                words[from..].sort_unstable();
+            }
+            start.push(words.len());
+        }
+        Signatures { words, start }
+    }
+
+    /// The signature of text `k`.
+    pub fn get(&self, k: usize) -> &Signature {
+        &self.words[self.start[k]..self.start[k + 1]]
+    }
+
+    /// The signatures of texts `range`, one slice each.
+    pub fn slices(&self, range: std::ops::Range<usize>) -> Vec<&Signature> {
+        range.map(|k| self.get(k)).collect()
+    }
 }
 
 /// The signature of two texts joined.
-pub fn merged(a: &[u64], b: &[u64]) -> Signature {
+pub fn merged(a: &Signature, b: &Signature) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -123,13 +158,13 @@ pub fn merged(a: &[u64], b: &[u64]) -> Signature {
 }
 
 /// Dice coefficient of two word multisets, in 0..=1.
-pub fn dice(a: &[u64], b: &[u64]) -> f32 {
+pub fn dice(a: &Signature, b: &Signature) -> f32 {
     dice_at_least(a, b, 0.0)
 }
 
 /// [`dice`], except that once the coefficient can no longer reach `min`
 /// some value below `min` is returned early.
-pub fn dice_at_least(a: &[u64], b: &[u64], min: f32) -> f32 {
+pub fn dice_at_least(a: &Signature, b: &Signature, min: f32) -> f32 {
     let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
@@ -141,15 +176,12 @@ pub fn dice_at_least(a: &[u64], b: &[u64], min: f32) -> f32 {
         if (i & 31) == 0 && common + (a.len() - i).min(b.len() - j) < needed {
             return 0.0;
         }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        // Without branches: which side moves on is data, not a guess the
+        // processor gets wrong half the time.
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     2.0 * common as f32 / total as f32
 }
@@ -158,20 +190,19 @@ pub fn dice_at_least(a: &[u64], b: &[u64], min: f32) -> f32 {
 /// similarity of pairs (each at least `min`) is as large as possible. Returns
 /// index pairs. Regions too large to match exhaustively are paired by position.
 pub fn pair(old: &[&str], new: &[&str], min: f32) -> Vec<(usize, usize)> {
-    let a: Vec<Signature> = old.iter().map(|s| signature(s)).collect();
-    let b: Vec<Signature> = new.iter().map(|s| signature(s)).collect();
-    pair_signatures(&a, &b, min)
+    let (a, b) = (Signatures::of(old, |_| true), Signatures::of(new, |_| true));
+    pair_signatures(&a.slices(0..old.len()), &b.slices(0..new.len()), min)
 }
 
 /// [`pair`] over precomputed signatures.
-pub fn pair_signatures(old: &[Signature], new: &[Signature], min: f32) -> Vec<(usize, usize)> {
+pub fn pair_signatures(old: &[&Signature], new: &[&Signature], min: f32) -> Vec<(usize, usize)> {
     let (m, k) = (old.len(), new.len());
     if m == 0 || k == 0 {
         return Vec::new();
     }
     if m * k > 10_000 {
         return (0..m.min(k))
-            .filter(|&i| dice(&old[i], &new[i]) >= min)
+            .filter(|&i| dice(old[i], new[i]) >= min)
             .map(|i| (i, i))
             .collect();
     }
@@ -398,7 +429,7 @@ mod tests {
 
     #[test]
     fn dice_at_least_agrees_with_dice_wherever_it_matters() {
-        let sig = |n: u64, step: u64| -> Vec<u64> { (0..n).map(|x| x * step).collect() };
+        let sig = |n: u32, step: u32| -> Vec<u32> { (0..n).map(|x| x * step).collect() };
         for (a, b) in [
             (sig(200, 1), sig(200, 2)),
             (sig(100, 3), sig(90, 3)),
