@@ -165,7 +165,9 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Each subcommand's own arguments are built only when it is the one run.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Start tracking URLs and fetch their first version now
     Track {
