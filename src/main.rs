@@ -8,7 +8,7 @@ use redline::cli::{self, Cli, Status};
 
 fn main() -> ExitCode {
     let cli = parse_args();
-    init_logging(cli.global.verbose);
+    init_logging(cli.globals().verbose);
     match cli::run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Failure) => ExitCode::from(1),

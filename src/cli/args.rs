@@ -15,13 +15,18 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+// Options every command takes, before or after its name. They are declared
+// on the top level and again on each subcommand rather than as clap `global`
+// options: clap copies a global option into every subcommand at each start,
+// which cost more than a whole `redline diff` of two short texts.
+// `Cli::globals` merges the two. (Not a doc comment: clap would show it as
+// each subcommand's description.)
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The database file
     #[arg(
         long,
-        global = true,
-        env = "REDLINE_DB",
         value_name = "PATH",
         long_help = "The SQLite database file. Created, with its folder, on first use.\n\
                      Default: redline/redline.db in the user's data directory\n\
@@ -32,33 +37,29 @@ pub struct GlobalArgs {
     /// When to use colour: auto, always or never
     #[arg(
         long,
-        global = true,
         value_enum,
-        default_value_t = ColorChoice::Auto,
         value_name = "WHEN",
         long_help = "When to use colour. auto (the default): when stdout is a terminal,\n\
                      TERM is not \"dumb\" and NO_COLOR is not set. With colour off, word\n\
                      changes are marked [-removed-]{+added+}."
     )]
-    pub color: ColorChoice,
+    pub color: Option<ColorChoice>,
 
     /// Print only data: no progress or summaries on stderr
     #[arg(
         short,
         long,
-        global = true,
         long_help = "Print only data: status lines, summaries and hints on stderr are silenced. Errors are still reported. Default: off."
     )]
     pub quiet: bool,
 
     /// Log more (repeat for more detail)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, long_help = "Log more on stderr: -v for info, -vv for debug. REDLINE_LOG (a tracing filter such as redline=debug) overrides. Default: warnings only.")]
+    #[arg(short, long, action = clap::ArgAction::Count, long_help = "Log more on stderr: -v for info, -vv for debug. REDLINE_LOG (a tracing filter such as redline=debug) overrides. Default: warnings only.")]
     pub verbose: u8,
 
     /// Seconds to wait for a page before giving up
     #[arg(
         long,
-        global = true,
         value_name = "SECS",
         long_help = "Seconds allowed for one page fetch, body included (connecting is\n\
                      allowed at most 10 of them). Default: 30, or [fetch] timeout in the\n\
@@ -69,7 +70,6 @@ pub struct GlobalArgs {
     /// The config file
     #[arg(
         long,
-        global = true,
         value_name = "PATH",
         long_help = "The TOML config file (fetch settings, per-site extraction rules).\n\
                      Default: $XDG_CONFIG_HOME/redline/config.toml, if it exists.\n\
@@ -80,7 +80,6 @@ pub struct GlobalArgs {
     /// Requests in flight at once, over all hosts
     #[arg(
         long,
-        global = true,
         value_name = "N",
         long_help = "Requests in flight at once, over all hosts. Default: 16, or [fetch]\n\
                      concurrency in the config file."
@@ -90,7 +89,6 @@ pub struct GlobalArgs {
     /// Requests in flight at once to one host
     #[arg(
         long,
-        global = true,
         value_name = "N",
         long_help = "Requests in flight at once to one host. Default: 1, or [fetch]\n\
                      host_concurrency in the config file."
@@ -100,7 +98,6 @@ pub struct GlobalArgs {
     /// Time between two requests to one host (e.g. 2s, 0s)
     #[arg(
         long,
-        global = true,
         value_name = "DURATION",
         long_help = "Time between the starts of two requests to one host; a longer\n\
                      Crawl-delay in the host's robots.txt wins. Default: 2s, or [fetch]\n\
@@ -111,11 +108,79 @@ pub struct GlobalArgs {
     /// Never page long output
     #[arg(
         long,
-        global = true,
         long_help = "Never page. By default `log`, `show`, `diff` and `blame` on a terminal go\n\
                      through REDLINE_PAGER, else PAGER, else `less -FRX`."
     )]
     pub no_pager: bool,
+}
+
+impl GlobalArgs {
+    /// These options with `later` ones (given after a subcommand's name)
+    /// taking precedence.
+    fn then(self, later: &GlobalArgs) -> GlobalArgs {
+        let later = later.clone();
+        GlobalArgs {
+            db: later.db.or(self.db),
+            color: later.color.or(self.color),
+            quiet: self.quiet || later.quiet,
+            verbose: self.verbose.saturating_add(later.verbose),
+            timeout: later.timeout.or(self.timeout),
+            config: later.config.or(self.config),
+            concurrency: later.concurrency.or(self.concurrency),
+            host_concurrency: later.host_concurrency.or(self.host_concurrency),
+            host_delay: later.host_delay.or(self.host_delay),
+            no_pager: self.no_pager || later.no_pager,
+        }
+    }
+}
+
+impl Cli {
+    /// The global options wherever they were given, the last place winning;
+    /// the database from `REDLINE_DB` when no `--db` was given.
+    pub fn globals(&self) -> GlobalArgs {
+        let mut g = self.global.clone().then(self.command.global());
+        if let Command::Config {
+            action: ConfigAction::Show { global },
+            ..
+        } = &self.command
+        {
+            g = g.then(global);
+        }
+        if g.db.is_none() {
+            g.db = std::env::var_os("REDLINE_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+        }
+        g
+    }
+}
+
+impl Command {
+    /// The global options given after this subcommand's name.
+    fn global(&self) -> &GlobalArgs {
+        match self {
+            Command::Track { global, .. }
+            | Command::Check { global, .. }
+            | Command::Feeds { global, .. }
+            | Command::Untrack { global, .. }
+            | Command::Watch { global, .. }
+            | Command::Resume { global, .. }
+            | Command::List { global, .. }
+            | Command::Log { global, .. }
+            | Command::Show { global, .. }
+            | Command::Diff { global, .. }
+            | Command::Blame { global, .. }
+            | Command::Extract { global, .. }
+            | Command::Reextract { global, .. }
+            | Command::Status { global, .. }
+            | Command::Config { global, .. }
+            | Command::Export { global, .. }
+            | Command::Import { global, .. }
+            | Command::Verify { global, .. }
+            | Command::Gc { global, .. }
+            | Command::Demo { global, .. } => global,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,7 +220,10 @@ pub enum BlameBy {
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print every effective setting and where it came from
-    Show,
+    Show {
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,6 +277,8 @@ pub enum Command {
         /// Stop checking after this date (RFC 3339 or YYYY-MM-DD, UTC)
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Check tracked articles now and record what changed
     Check {
@@ -218,12 +288,16 @@ pub enum Command {
         /// Only the articles whose next check is due (for cron and timers)
         #[arg(long)]
         due: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// List the feeds and sitemaps being followed
     Feeds {
         /// JSON Lines output, one object per feed
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Stop tracking articles (their history stays; `resume` undoes it)
     Untrack {
@@ -236,24 +310,32 @@ pub enum Command {
         /// Delete the articles and all their revisions instead
         #[arg(long)]
         delete: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Run the schedule until stopped (SIGINT/SIGTERM finish the pass, then exit)
     Watch {
         /// Seconds to wait at most between looks at the schedule
         #[arg(long, value_name = "SECS", default_value_t = 60)]
         poll: u64,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Bring retired articles back to being checked
     Resume {
         /// Articles by id or URL
         #[arg(required = true, value_name = "ID|URL")]
         targets: Vec<String>,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// List tracked articles
     List {
         /// JSON Lines output, one object per article
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Show an article's revisions, oldest first
     Log {
@@ -263,6 +345,8 @@ pub enum Command {
         /// JSON Lines output, one object per revision
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Show one revision of an article (default: the latest)
     Show {
@@ -278,6 +362,8 @@ pub enum Command {
         /// One JSON object with the revision and its fields
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Show what changed between two revisions, or between two files
     #[command(long_about = "Show what changed, word by word.\n\n\
@@ -319,6 +405,8 @@ pub enum Command {
         /// Only the changes, no unchanged paragraphs (same as --context 0)
         #[arg(long)]
         changes_only: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Each paragraph with the revision that last changed it
     Blame {
@@ -334,6 +422,8 @@ pub enum Command {
         /// JSON Lines output, one object per paragraph (or sentence)
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Extract the article from HTML files (no database)
     Extract {
@@ -346,6 +436,8 @@ pub enum Command {
         /// CSS selector of the article body (instead of the generic extractor)
         #[arg(long, value_name = "CSS")]
         selector: Option<String>,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Re-derive stored revisions from their raw pages with the current extractor
     #[command(
@@ -362,17 +454,23 @@ pub enum Command {
         /// Every tracked article
         #[arg(long, conflicts_with = "targets")]
         all: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Is the tracker working? Failing articles, extraction alarms, last check
     Status {
         /// One JSON object
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Show the effective configuration
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Export the history: jsonl, csv, md, html, atom, git or warc
     #[command(
@@ -414,18 +512,24 @@ pub enum Command {
         /// jsonl: include each raw page (base64), for a backup `import` restores in full
         #[arg(long)]
         with_raw: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Restore a jsonl export into the database
     Import {
         /// A file written by `redline export --format jsonl`
         #[arg(value_name = "FILE.jsonl")]
         file: PathBuf,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Check the database: integrity, foreign keys, every blob re-hashed, every diff readable
     Verify {
         /// One JSON object
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Remove old raw pages by retention rules (text and diffs are always kept)
     #[command(
@@ -448,11 +552,56 @@ pub enum Command {
         /// Say what would go, change nothing
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
     /// Run the whole pipeline on the bundled sample articles, offline
     Demo {
         /// Keep the demo database at PATH (must not exist yet)
         #[arg(long, value_name = "PATH")]
         keep: Option<PathBuf>,
+        #[command(flatten)]
+        global: GlobalArgs,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_merge_with_the_later_place_winning() {
+        let cli = Cli::try_parse_from([
+            "redline",
+            "--db",
+            "a.db",
+            "-v",
+            "--timeout",
+            "9",
+            "diff",
+            "x",
+            "y",
+            "--db",
+            "b.db",
+            "-v",
+            "--no-pager",
+            "--color",
+            "never",
+        ])
+        .expect("parses");
+        let g = cli.globals();
+        assert_eq!(g.db, Some(PathBuf::from("b.db")));
+        assert_eq!((g.verbose, g.timeout, g.no_pager), (2, Some(9), true));
+        assert_eq!((g.color, g.quiet), (Some(ColorChoice::Never), false));
+        let cli = Cli::try_parse_from(["redline", "-q", "config", "show", "--config", "c.toml"])
+            .expect("parses");
+        let g = cli.globals();
+        assert_eq!((g.quiet, g.config), (true, Some(PathBuf::from("c.toml"))));
+    }
 }

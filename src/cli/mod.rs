@@ -166,7 +166,7 @@ fn fetch_policy(config: &Config) -> FetchPolicy {
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<Status, CliError> {
-    let g = &cli.global;
+    let g = cli.globals();
     let overrides = Overrides {
         path: g.config.clone(),
         timeout: g.timeout,
@@ -188,7 +188,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     let config = Config::load(&overrides, |k| std::env::var(k).ok())?;
     let ctx = Context {
         db: g.db.clone(),
-        painter: Painter::new(use_color(g.color)),
+        painter: Painter::new(use_color(g.color.unwrap_or(ColorChoice::Auto))),
         quiet: g.quiet,
         clock: clock()?,
         policy: fetch_policy(&config),
@@ -248,23 +248,25 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             mut targets,
             from_file,
             delete,
+            ..
         } => {
             if let Some(file) = &from_file {
                 targets.extend(commands::read_list(file)?);
             }
             commands::untrack(&ctx, out, &targets, delete)
         }
-        Command::Watch { poll } => block_on(commands::watch(&ctx, out, poll)),
-        Command::Feeds { json } => commands::feeds(&ctx, out, json),
-        Command::Check { targets, due } => block_on(commands::check(&ctx, out, &targets, due)),
-        Command::Resume { targets } => commands::resume(&ctx, out, &targets),
-        Command::List { json } => commands::list(&ctx, out, json),
-        Command::Log { target, json } => commands::log(&ctx, out, &target, json),
+        Command::Watch { poll, .. } => block_on(commands::watch(&ctx, out, poll)),
+        Command::Feeds { json, .. } => commands::feeds(&ctx, out, json),
+        Command::Check { targets, due, .. } => block_on(commands::check(&ctx, out, &targets, due)),
+        Command::Resume { targets, .. } => commands::resume(&ctx, out, &targets),
+        Command::List { json, .. } => commands::list(&ctx, out, json),
+        Command::Log { target, json, .. } => commands::log(&ctx, out, &target, json),
         Command::Show {
             target,
             rev,
             raw,
             json,
+            ..
         } => commands::show(&ctx, out, &target, rev, raw, json),
         Command::Diff {
             args,
@@ -273,6 +275,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             by,
             context,
             changes_only,
+            ..
         } => {
             let view = if json { args::ViewArg::Json } else { view };
             let v = commands::DiffView {
@@ -297,18 +300,21 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             files,
             json,
             selector,
+            ..
         } => commands::extract(&ctx, out, &files, json, selector),
         Command::Config {
-            action: ConfigAction::Show,
+            action: ConfigAction::Show { .. },
+            ..
         } => commands::config_show(&ctx, out),
-        Command::Status { json } => commands::status(&ctx, out, json),
+        Command::Status { json, .. } => commands::status(&ctx, out, json),
         Command::Blame {
             target,
             rev,
             by,
             json,
+            ..
         } => commands::blame(&ctx, out, &target, rev, by == args::BlameBy::Sentence, json),
-        Command::Reextract { targets, all } => commands::reextract(&ctx, out, &targets, all),
+        Command::Reextract { targets, all, .. } => commands::reextract(&ctx, out, &targets, all),
         Command::Export {
             targets,
             all: _,
@@ -318,6 +324,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             until,
             class,
             with_raw,
+            ..
         } => history::export(
             &ctx,
             &targets,
@@ -330,15 +337,16 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
                 with_raw,
             },
         ),
-        Command::Import { file } => history::import(&ctx, &file),
-        Command::Verify { json } => history::verify(&ctx, out, json),
+        Command::Import { file, .. } => history::import(&ctx, &file),
+        Command::Verify { json, .. } => history::verify(&ctx, out, json),
         Command::Gc {
             keep_last,
             keep_younger,
             vacuum,
             dry_run,
+            ..
         } => history::gc(&ctx, keep_last, keep_younger.as_deref(), vacuum, dry_run),
-        Command::Demo { keep } => block_on(demo::run(&ctx, out, keep)),
+        Command::Demo { keep, .. } => block_on(demo::run(&ctx, out, keep)),
     };
     output.finish()?;
     status

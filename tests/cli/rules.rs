@@ -107,6 +107,19 @@ fn config_site_rules_apply_by_host_and_show_with_their_source() {
         flagged.contains("timeout      = 4  # flag --timeout"),
         "{flagged}"
     );
+    // Global options go before or after the command's name (or both: the
+    // later one wins).
+    for args in [
+        &["config", "show", "--timeout", "4"][..],
+        &["config", "--timeout", "4", "show"],
+        &["--timeout", "9", "config", "show", "--timeout", "4"],
+    ] {
+        let shown = env.run(args).expect(0).stdout;
+        assert!(
+            shown.contains("timeout      = 4  # flag --timeout"),
+            "{args:?}: {shown}"
+        );
+    }
 }
 
 #[test]
