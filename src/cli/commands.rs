@@ -380,7 +380,7 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
     if let [a, b] = args
         && std::path::Path::new(a).is_file()
     {
-        let (old, new) = (read_article(a)?, read_article(b)?);
+        let (old, new) = read_articles(a, b)?;
         let d = diff_articles(&old, &new, &opts);
         let input = DiffInput {
             old: &old,
@@ -468,6 +468,23 @@ fn write_diff(
     Ok(Status::Success)
 }
 
+/// Two local files as articles; large ones read and split at the same time.
+fn read_articles(a: &str, b: &str) -> Result<(Article, Article), CliError> {
+    const LARGE: u64 = 128 * 1024;
+    let large = |p: &str| std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE);
+    if !(large(a) && large(b)) {
+        return Ok((read_article(a)?, read_article(b)?));
+    }
+    std::thread::scope(|scope| {
+        let new = scope.spawn(|| read_article(b));
+        let old = read_article(a)?;
+        let new = new
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        Ok((old, new))
+    })
+}
+
 /// A local file as an article: HTML is extracted; plain text is split into
 /// paragraphs at blank lines.
 fn read_article(path: &str) -> Result<Article, CliError> {
@@ -488,23 +505,24 @@ fn read_article(path: &str) -> Result<Article, CliError> {
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(1024)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    [
-        "<!doctype html",
-        "<html",
-        "<head",
-        "<body",
-        "<p>",
-        "<p ",
-        "<div",
-        "<article",
-    ]
-    .iter()
-    .any(|t| head.contains(t))
+    const TAGS: [&[u8]; 8] = [
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<p>",
+        b"<p ",
+        b"<div",
+        b"<article",
+    ];
+    let head = &text.as_bytes()[..text.len().min(1024)];
+    (0..head.len()).filter(|&i| head[i] == b'<').any(|i| {
+        TAGS.iter().any(|t| {
+            head[i..]
+                .get(..t.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(t))
+        })
+    })
 }
 
 pub fn extract(

@@ -16,29 +16,37 @@ pub const SENTENCE_SIMILARITY: f32 = 0.34;
 /// `s`, trimmed.
 pub fn sentences(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut start = 0;
     let bytes = s.as_bytes();
-    let mut iter = s.char_indices().peekable();
-    while let Some((pos, c)) = iter.next() {
-        if c == '\u{2029}' {
-            push_trimmed(&mut out, &s[start..pos]);
-            out.push(PARA_BREAK);
-            start = pos + c.len_utf8();
-            continue;
-        }
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
-        // Skip closing quotes and brackets.
-        let mut end = pos + c.len_utf8();
-        while let Some(&(p, q)) = iter.peek() {
-            if matches!(q, '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
-                end = p + q.len_utf8();
-                iter.next();
-            } else {
-                break;
+    let (mut start, mut i) = (0, 0);
+    // Bytes, not characters: every character that matters here is ASCII or
+    // starts with 0xE2, and the rest are passed over one compare each.
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            b'.' | b'!' | b'?' => 1,
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA6]) => 3, // …
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA9]) => {
+                // U+2029, a paragraph break.
+                push_trimmed(&mut out, &s[start..i]);
+                out.push(PARA_BREAK);
+                i += 3;
+                start = i;
+                continue;
             }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // Skip closing quotes and brackets.
+        let mut end = i + len;
+        while let Some(q) = s[end..]
+            .chars()
+            .next()
+            .filter(|q| matches!(q, '"' | '\'' | '”' | '’' | ')' | ']' | '»'))
+        {
+            end += q.len_utf8();
         }
+        i = end;
         if bytes.get(end) != Some(&b' ') {
             continue;
         }
@@ -465,6 +473,22 @@ mod tests {
             sentences("e.g. this and 3.5 percent"),
             ["e.g. this and 3.5 percent"]
         );
+        // Multi-byte stops, closers and openers, and the paragraph break.
+        assert_eq!(
+            sentences("Wait… “Really?” she asked.» (Yes.) ‘No’ end\u{2029}Née. Ça va?"),
+            [
+                "Wait…",
+                "“Really?” she asked.»",
+                "(Yes.)",
+                "‘No’ end",
+                PARA_BREAK,
+                "Née.",
+                "Ça va?"
+            ]
+        );
+        assert_eq!(sentences("Ends in a stop."), ["Ends in a stop."]);
+        assert_eq!(sentences("Stop.\u{2029}"), ["Stop.", PARA_BREAK]);
+        assert_eq!(sentences("A… b"), ["A… b"]);
     }
 
     #[test]
