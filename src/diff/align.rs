@@ -69,7 +69,11 @@ pub fn diff_body(
     };
     // Whole-paragraph alignment is cheap and exact: it gets no deadline, so a
     // time limit can only make refinement coarser, never the alignment.
-    let ops = capture_diff_slices(Algorithm::Patience, old, new);
+    let ops = capture_diff_slices(
+        Algorithm::Patience,
+        &words::Hashed::all(old),
+        &words::Hashed::all(new),
+    );
     // The changed regions between runs of equal paragraphs, in order, each
     // then paired and refined on its own.
     let mut segments: Vec<Segment> = Vec::new();

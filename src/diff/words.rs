@@ -77,12 +77,48 @@ pub fn tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
-/// An FxHash-style word hash, eight bytes at a time, kept to 32 bits: fast,
-/// compact, and a collision between two words only blurs a similarity score.
-fn hash(word: &[u8]) -> u32 {
+/// Text with its hash computed once, to be compared many times: by hash
+/// first, then (only when the hashes agree) by its bytes. Diffing sequences
+/// of these instead of strings gives the same result, faster.
+#[derive(Debug, Clone, Copy)]
+pub struct Hashed<'a> {
+    hash: u64,
+    pub text: &'a str,
+}
+
+impl<'a> Hashed<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Hashed {
+            hash: hash64(text.as_bytes()),
+            text,
+        }
+    }
+
+    /// Each of `texts`, hashed.
+    pub fn all<T: AsRef<str>>(texts: &'a [T]) -> Vec<Self> {
+        texts.iter().map(|t| Hashed::new(t.as_ref())).collect()
+    }
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// An FxHash-style hash, eight bytes at a time.
+fn hash64(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = word.len() as u64;
-    let mut chunks = word.chunks_exact(8);
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
         h = (h.rotate_left(5) ^ v).wrapping_mul(K);
@@ -90,8 +126,14 @@ fn hash(word: &[u8]) -> u32 {
     let mut tail = [0u8; 8];
     let rest = chunks.remainder();
     tail[..rest.len()].copy_from_slice(rest);
+    (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K)
+}
+
+/// A word's hash kept to 32 bits: compact, and a collision between two words
+/// only blurs a similarity score.
+fn hash(word: &[u8]) -> u32 {
     // The multiply mixes upwards: the high half is the well-mixed one.
-    ((h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K) >> 32) as u32
+    (hash64(word) >> 32) as u32
 }
 
 /// A multiset of words as sorted word hashes: cheap to build once and to
@@ -319,7 +361,8 @@ pub fn diff_text(
         return (pieces, touched);
     }
     let (sa, sb) = (sentences(old), sentences(new));
-    let ops = capture_diff_slices_deadline(Algorithm::Patience, &sa, &sb, deadline);
+    let (ha, hb) = (Hashed::all(&sa), Hashed::all(&sb));
+    let ops = capture_diff_slices_deadline(Algorithm::Patience, &ha, &hb, deadline);
     let mut pieces = Vec::new();
     let mut touched = 0;
     for op in ops {
