@@ -500,6 +500,15 @@ mod tests {
     }
 
     #[test]
+    fn hashed_text_is_equal_only_when_the_text_is() {
+        assert_eq!(Hashed::new("same words"), Hashed::new("same words"));
+        assert_ne!(Hashed::new("same words"), Hashed::new("same word"));
+        // Were two texts ever to share a hash, their bytes still tell them apart.
+        let (a, b) = (Hashed { hash: 7, text: "a" }, Hashed { hash: 7, text: "b" });
+        assert_ne!(a, b);
+    }
+
+    #[test]
     fn sentence_splitting() {
         assert_eq!(
             sentences("Mr. Smith said \"no.\" Then he left! Why? 3 people saw it."),
