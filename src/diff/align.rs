@@ -109,8 +109,9 @@ pub fn diff_body(
             Segment::Same(_) => None,
         })
         .collect();
-    let parallel = hunks.len() > 1 && changed_bytes(old, new, &hunks) >= PARALLEL_BYTES;
-    let sigs = signatures(old, new, &hunks, parallel);
+    let changed = changed_bytes(old, new, &hunks);
+    let parallel = hunks.len() > 1 && changed >= PARALLEL_BYTES;
+    let sigs = signatures(old, new, &hunks, changed >= PARALLEL_SIGNATURE_BYTES);
     let mut done = pair_hunks(old, new, &sigs, &hunks, by, deadline, parallel).into_iter();
     let mut out = Vec::new();
     for segment in segments {
@@ -150,6 +151,9 @@ enum Segment {
 /// Above this many bytes of changed paragraphs, regions are paired on
 /// several threads (each region on its own: the result is the same).
 const PARALLEL_BYTES: usize = 40_000;
+/// Signatures are quick to compute: above this many bytes of changed
+/// paragraphs, the old and new sides are hashed on two threads.
+const PARALLEL_SIGNATURE_BYTES: usize = 400_000;
 
 /// Bytes of paragraphs in the changed regions.
 fn changed_bytes(old: &[String], new: &[String], hunks: &[&Hunk]) -> usize {
