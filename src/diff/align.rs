@@ -2,7 +2,7 @@
 //! changed regions (with splits and merges), then move detection across the
 //! whole body.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::time::Instant;
 
@@ -69,39 +69,24 @@ pub fn diff_body(
     };
     // Whole-paragraph alignment is cheap and exact: it gets no deadline, so a
     // time limit can only make refinement coarser, never the alignment.
-    let ops = capture_diff_slices(
-        Algorithm::Patience,
-        &words::Hashed::all(old),
-        &words::Hashed::all(new),
-    );
-    // The changed regions between runs of equal paragraphs, in order, each
-    // then paired and refined on its own.
+    // The changed regions between runs of equal paragraphs, in order, are
+    // then paired and refined each on its own.
     let mut segments: Vec<Segment> = Vec::new();
-    let mut hunk: Option<Hunk> = None;
-    for op in ops {
-        match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                segments.extend(hunk.take().map(Segment::Changed));
-                segments.push(Segment::Same(BodyOp::Same {
-                    old_index,
-                    new_index,
-                    len,
-                }));
-            }
-            _ => {
-                let (o, n) = (op.old_range(), op.new_range());
-                hunk = Some(match hunk {
-                    Some((ho, hn)) => (ho.start..o.end, hn.start..n.end),
-                    None => (o, n),
-                });
-            }
+    let (mut i, mut j) = (0, 0);
+    for (oi, ni, len) in equal_runs(old, new) {
+        if oi > i || ni > j {
+            segments.push(Segment::Changed((i..oi, j..ni)));
         }
+        segments.push(Segment::Same(BodyOp::Same {
+            old_index: oi,
+            new_index: ni,
+            len,
+        }));
+        (i, j) = (oi + len, ni + len);
     }
-    segments.extend(hunk.map(Segment::Changed));
+    if i < old.len() || j < new.len() {
+        segments.push(Segment::Changed((i..old.len(), j..new.len())));
+    }
     let hunks: Vec<&Hunk> = segments
         .iter()
         .filter_map(|s| match s {
@@ -138,6 +123,42 @@ pub fn diff_body(
         .coarse
         .then(|| "time limit reached: some changes are shown by whole paragraph".to_owned());
     (out, ctx.sentences, note)
+}
+
+/// Runs of equal paragraphs, (old index, new index, length), in order: the
+/// patience alignment of the paragraphs that occur on both sides at all. A
+/// paragraph found only on one side can never be part of a run; leaving
+/// those out first (as git's xdiff does with lines) keeps a heavy rewrite
+/// from costing a quadratic search through paragraphs that match nothing.
+fn equal_runs(old: &[String], new: &[String]) -> Vec<(usize, usize, usize)> {
+    let (ho, hn) = (words::Hashed::all(old), words::Hashed::all(new));
+    let in_old: FxHashSet<&words::Hashed> = ho.iter().collect();
+    let in_new: FxHashSet<&words::Hashed> = hn.iter().collect();
+    let keep_old: Vec<usize> = (0..ho.len()).filter(|&k| in_new.contains(&ho[k])).collect();
+    let keep_new: Vec<usize> = (0..hn.len()).filter(|&k| in_old.contains(&hn[k])).collect();
+    let fo: Vec<words::Hashed> = keep_old.iter().map(|&k| ho[k]).collect();
+    let fn_: Vec<words::Hashed> = keep_new.iter().map(|&k| hn[k]).collect();
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &fo, &fn_) {
+        let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        else {
+            continue;
+        };
+        // Back to positions in the whole bodies, where a run of kept
+        // paragraphs may have been interrupted by left-out ones.
+        for k in 0..len {
+            let (o, n) = (keep_old[old_index + k], keep_new[new_index + k]);
+            match runs.last_mut() {
+                Some((lo, ln, len)) if *lo + *len == o && *ln + *len == n => *len += 1,
+                _ => runs.push((o, n, 1)),
+            }
+        }
+    }
+    runs
 }
 
 /// Old and new paragraph ranges of one changed region.
