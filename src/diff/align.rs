@@ -520,6 +520,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn equal_runs_skip_paragraphs_found_on_one_side_only() {
+        let body = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(equal_runs(&body("a b c"), &body("a b c")), [(0, 0, 3)]);
+        assert_eq!(
+            equal_runs(&body("a x b c y d"), &body("a b z c d")),
+            // b and c are neighbours once x, y and z are left out, but not in
+            // the bodies: two runs.
+            [(0, 0, 1), (2, 1, 1), (3, 3, 1), (5, 4, 1)]
+        );
+        // Repeated paragraphs still align in order.
+        assert_eq!(
+            equal_runs(&body("ad p ad q ad"), &body("ad q2 ad p2 ad")),
+            [(0, 0, 1), (2, 2, 1), (4, 4, 1)]
+        );
+        assert!(equal_runs(&body("x y"), &body("z w")).is_empty());
+    }
+
+    #[test]
     fn regions_paired_on_threads_give_the_same_result_as_one_by_one() {
         let para = |i: usize, v: usize| {
             format!(
