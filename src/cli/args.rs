@@ -156,6 +156,18 @@ impl Cli {
 }
 
 impl Command {
+    /// Fetches pages (and so may run hooks and log): `track`, `check`,
+    /// `watch` and `demo`. The others never reach the network.
+    pub fn fetches(&self) -> bool {
+        matches!(
+            self,
+            Command::Track { .. }
+                | Command::Check { .. }
+                | Command::Watch { .. }
+                | Command::Demo { .. }
+        )
+    }
+
     /// The global options given after this subcommand's name.
     fn global(&self) -> &GlobalArgs {
         match self {
