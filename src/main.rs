@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::Parser;
 use redline::cli::{self, Cli, Status};
 
 fn main() -> ExitCode {
-    let cli = parse_args();
+    let cli = Cli::parse();
     let verbose = cli.globals().verbose;
     // Only the commands that fetch pages (and run hooks) log anything; the
     // others start without the logging machinery, which costs a short
@@ -24,20 +24,6 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
-}
-
-/// [`Cli::parse`], except that the command tree (every subcommand) is not
-/// freed: it lives until the process ends, which saves a short command the
-/// time of taking it apart.
-fn parse_args() -> Cli {
-    let mut command = Cli::command();
-    let mut matches = command
-        .try_get_matches_from_mut(std::env::args_os())
-        .unwrap_or_else(|e| e.exit());
-    let cli =
-        Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut command).exit());
-    std::mem::forget(command);
-    cli
 }
 
 /// Logs go to stderr, filtered by `REDLINE_LOG`, else by `-v` (info) / `-vv`
