@@ -455,7 +455,8 @@ fn write_diff(
 ) -> Result<Status, CliError> {
     let o = ViewOptions {
         context: v.context,
-        width: ctx.width,
+        // Only the side-by-side view is laid out to the terminal.
+        width: if v.view == View::Side { ctx.width() } else { 0 },
     };
     let p = &ctx.painter;
     match v.view {

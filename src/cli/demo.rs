@@ -146,7 +146,7 @@ pub async fn run(
             };
             let view = ViewOptions {
                 context: 0,
-                width: ctx.width,
+                width: ctx.width(),
             };
             crate::render::diff::inline(out, p, &input, view)?;
         }

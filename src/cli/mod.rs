@@ -60,11 +60,15 @@ pub struct Context {
     pub clock: Clock,
     pub policy: FetchPolicy,
     pub config: Config,
-    /// Terminal width for laid-out views (`COLUMNS`, else the terminal's, else 100).
-    pub width: usize,
 }
 
 impl Context {
+    /// Terminal width for laid-out views (`COLUMNS`, else the terminal's,
+    /// else 100), asked when a view needs it.
+    pub fn width(&self) -> usize {
+        terminal_width()
+    }
+
     /// Opens the database named by `--db`/`REDLINE_DB`, or the default one.
     pub fn store(&self) -> Result<Store, CliError> {
         let path = match &self.db {
@@ -193,7 +197,6 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         clock: clock()?,
         policy: fetch_policy(&config),
         config,
-        width: terminal_width(),
     };
     let page = !g.no_pager
         && matches!(

@@ -245,10 +245,11 @@ fn pair_hunks(
         pair_hunk(old, new, sigs, h.0.clone(), h.1.clone(), &mut ctx, &mut out);
         (out, ctx.sentences, ctx.coarse)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(2, 4));
     if !parallel {
         return hunks.iter().map(|h| one(h)).collect();
     }
+    // Asked only now: finding out reads several files under /proc and /sys.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(2, 4));
     // Region k goes to thread k % threads: neighbouring regions are alike in
     // size, so the threads get about the same work.
     let mut results: Vec<Option<(Vec<BodyOp>, usize, bool)>> = hunks.iter().map(|_| None).collect();
