@@ -131,15 +131,20 @@ pub fn diff_body(
 /// those out first (as git's xdiff does with lines) keeps a heavy rewrite
 /// from costing a quadratic search through paragraphs that match nothing.
 fn equal_runs(old: &[String], new: &[String]) -> Vec<(usize, usize, usize)> {
-    let (ho, hn) = (words::Hashed::all(old), words::Hashed::all(new));
-    let in_old: FxHashSet<&words::Hashed> = ho.iter().collect();
-    let in_new: FxHashSet<&words::Hashed> = hn.iter().collect();
-    let keep_old: Vec<usize> = (0..ho.len()).filter(|&k| in_new.contains(&ho[k])).collect();
-    let keep_new: Vec<usize> = (0..hn.len()).filter(|&k| in_old.contains(&hn[k])).collect();
-    let fo: Vec<words::Hashed> = keep_old.iter().map(|&k| ho[k]).collect();
-    let fn_: Vec<words::Hashed> = keep_new.iter().map(|&k| hn[k]).collect();
+    let (old, new) = (words::Hashed::all(old), words::Hashed::all(new));
+    let in_old: FxHashSet<&words::Hashed> = old.iter().collect();
+    let in_new: FxHashSet<&words::Hashed> = new.iter().collect();
+    // Positions of the paragraphs kept on each side, and the paragraphs.
+    let keep_old: Vec<usize> = (0..old.len())
+        .filter(|&k| in_new.contains(&old[k]))
+        .collect();
+    let keep_new: Vec<usize> = (0..new.len())
+        .filter(|&k| in_old.contains(&new[k]))
+        .collect();
+    let kept_old: Vec<words::Hashed> = keep_old.iter().map(|&k| old[k]).collect();
+    let kept_new: Vec<words::Hashed> = keep_new.iter().map(|&k| new[k]).collect();
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &fo, &fn_) {
+    for op in capture_diff_slices(Algorithm::Patience, &kept_old, &kept_new) {
         let DiffOp::Equal {
             old_index,
             new_index,
