@@ -497,12 +497,25 @@ fn read_article(path: &str) -> Result<Article, CliError> {
         return Ok(crate::extract::extract(&text));
     }
     Ok(Article {
-        body: text
-            .split("\n\n")
-            .filter_map(crate::extract::text::non_empty)
-            .collect(),
+        body: paragraphs(&text),
         ..Article::default()
     })
+}
+
+/// The paragraphs of plain text: runs of lines parted by blank lines (lines
+/// of nothing but whitespace), whatever the line ends; each squashed.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            out.extend(crate::extract::text::non_empty(&text[start..pos]));
+            start = pos + line.len();
+        }
+        pos += line.len();
+    }
+    out.extend(crate::extract::text::non_empty(&text[start..]));
+    out
 }
 
 fn looks_like_html(text: &str) -> bool {

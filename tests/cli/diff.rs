@@ -131,6 +131,21 @@ fn diff_two_local_files_html_and_text() {
         out,
         "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
     );
+    // Windows line ends, and blank lines holding spaces, still part paragraphs.
+    std::fs::write(&x, "First paragraph stays.\r\n\r\nThe fee is 12 euros.\r\n").unwrap();
+    std::fs::write(
+        &y,
+        "First paragraph stays.\r\n  \r\nThe fee is 13 euros.\r\n",
+    )
+    .unwrap();
+    let out = env
+        .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
+        .expect(0)
+        .stdout;
+    assert_eq!(
+        out,
+        "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
+    );
 }
 
 #[test]
