@@ -505,16 +505,19 @@ fn read_article(path: &str) -> Result<Article, CliError> {
 /// The paragraphs of plain text: runs of lines parted by blank lines (lines
 /// of nothing but whitespace), whatever the line ends; each squashed.
 fn paragraphs(text: &str) -> Vec<String> {
+    // Without its last line end a one-line paragraph is squashed already,
+    // and is then copied as it is.
+    let para = |s: &str| crate::extract::text::non_empty(s.trim_end());
     let mut out = Vec::new();
     let (mut start, mut pos) = (0, 0);
     for line in text.split_inclusive('\n') {
         if line.trim().is_empty() {
-            out.extend(crate::extract::text::non_empty(&text[start..pos]));
+            out.extend(para(&text[start..pos]));
             start = pos + line.len();
         }
         pos += line.len();
     }
-    out.extend(crate::extract::text::non_empty(&text[start..]));
+    out.extend(para(&text[start..]));
     out
 }
 
