@@ -15,9 +15,12 @@ use super::{BodyOp, Granularity, PARA_BREAK};
 const PARAGRAPH_SIMILARITY: f32 = 0.4;
 /// A removed and an added paragraph at least this alike are a move.
 const MOVE_SIMILARITY: f32 = 0.6;
-/// At most this many near-move candidates are scored (beyond, only exact
-/// moves are found).
+/// At most this many near-move candidates are scored, and at most this many
+/// entries of the word index visited to find them (beyond, only exact moves
+/// are found): a rewrite of every word of a long article would otherwise
+/// spend most of its time looking for moves it cannot have.
 const MOVE_PAIRS_LIMIT: usize = 50_000;
+const MOVE_VISITS_LIMIT: usize = 4_000_000;
 
 struct Ctx {
     by: Granularity,
@@ -443,12 +446,17 @@ fn find_moves(out: &mut Vec<BodyOp>, sigs: &Signatures, ctx: &mut Ctx) {
         // after each removed one.
         let mut shared = vec![0usize; open_a.len()];
         let mut seen: Vec<usize> = Vec::new();
+        let mut visits = 0usize;
         for (ri, &r) in open_r.iter().enumerate() {
+            if pairs_checked > MOVE_PAIRS_LIMIT || visits > MOVE_VISITS_LIMIT {
+                break;
+            }
             words.clear();
             words.extend_from_slice(sig_r[ri]);
             words.dedup();
             for w in &words {
                 if let Some(list) = index.get(w).filter(|l| l.len() <= common) {
+                    visits += list.len();
                     for &ai in list {
                         if shared[ai] == 0 {
                             seen.push(ai);
