@@ -121,31 +121,28 @@ fn diff_two_local_files_html_and_text() {
     assert!(!out.contains("title:"), "{out}");
 
     let (x, y) = (env.path("old.txt"), env.path("new.txt"));
-    std::fs::write(&x, "First paragraph stays.\n\nThe fee is 12 euros.\n").unwrap();
-    std::fs::write(&y, "First paragraph stays.\n\nThe fee is 13 euros.\n").unwrap();
-    let out = env
-        .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
-        .expect(0)
-        .stdout;
-    assert_eq!(
-        out,
-        "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
-    );
-    // Windows line ends, and blank lines holding spaces, still part paragraphs.
-    std::fs::write(&x, "First paragraph stays.\r\n\r\nThe fee is 12 euros.\r\n").unwrap();
-    std::fs::write(
-        &y,
-        "First paragraph stays.\r\n  \r\nThe fee is 13 euros.\r\n",
-    )
-    .unwrap();
-    let out = env
-        .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
-        .expect(0)
-        .stdout;
-    assert_eq!(
-        out,
-        "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n"
-    );
+    // Unix or Windows line ends; a blank line may hold spaces.
+    for (old, new) in [
+        (
+            "First paragraph stays.\n\nThe fee is 12 euros.\n",
+            "First paragraph stays.\n\nThe fee is 13 euros.\n",
+        ),
+        (
+            "First paragraph stays.\r\n\r\nThe fee is 12 euros.\r\n",
+            "First paragraph stays.\r\n  \r\nThe fee is 13 euros.\r\n",
+        ),
+    ] {
+        std::fs::write(&x, old).unwrap();
+        std::fs::write(&y, new).unwrap();
+        let out = env
+            .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
+            .expect(0)
+            .stdout;
+        assert_eq!(
+            out, "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n",
+            "{old:?}"
+        );
+    }
 }
 
 #[test]
