@@ -11,22 +11,28 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// Decodes `body` and returns the text with the encoding that was used.
 pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
-    let encoding = detect(body, content_type);
+    decode_as(body, detect(body, content_type))
+}
+
+fn decode_as(body: &[u8], encoding: &'static Encoding) -> (String, &'static Encoding) {
     // `decode` also strips a BOM matching the encoding (and honours any BOM).
     let (text, used, _had_errors) = encoding.decode(body);
     (text.into_owned(), used)
 }
 
 /// [`decode`], taking the bytes: UTF-8 without a byte order mark is kept
-/// as it is rather than copied.
+/// as it is rather than copied, and checked for validity once.
 pub fn decode_owned(body: Vec<u8>, content_type: Option<&str>) -> (String, &'static Encoding) {
-    if detect(&body, content_type) == UTF_8 && Encoding::for_bom(&body).is_none() {
-        match String::from_utf8(body) {
-            Ok(text) => return (text, UTF_8),
-            Err(e) => return decode(e.as_bytes(), content_type),
-        }
+    if Encoding::for_bom(&body).is_some() {
+        return decode(&body, content_type);
     }
-    decode(&body, content_type)
+    match String::from_utf8(body) {
+        Ok(text) => match choose(text.as_bytes(), content_type, || true) {
+            enc if enc == UTF_8 => (text, UTF_8),
+            other => decode_as(text.as_bytes(), other),
+        },
+        Err(e) => decode_as(e.as_bytes(), choose(e.as_bytes(), content_type, || false)),
+    }
 }
 
 /// Picks the encoding for `body`, in the order the module documents.
@@ -34,6 +40,16 @@ pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(body) {
         return enc;
     }
+    choose(body, content_type, || std::str::from_utf8(body).is_ok())
+}
+
+/// [`detect`] after the byte order mark: `valid_utf8` is asked only when the
+/// declarations leave the choice to the bytes.
+fn choose(
+    body: &[u8],
+    content_type: Option<&str>,
+    valid_utf8: impl FnOnce() -> bool,
+) -> &'static Encoding {
     let header = content_type
         .and_then(charset_param)
         .and_then(|l| Encoding::for_label(l.trim().as_bytes()));
@@ -42,20 +58,12 @@ pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     match (header, meta) {
         (Some(h), Some(m)) if h != m && (h == UTF_8 || m == UTF_8) => {
             let other = if h == UTF_8 { m } else { h };
-            return if std::str::from_utf8(body).is_ok() {
-                UTF_8
-            } else {
-                other
-            };
+            if valid_utf8() { UTF_8 } else { other }
         }
-        (Some(h), _) => return h,
-        (None, Some(m)) => return m,
-        (None, None) => {}
-    }
-    if std::str::from_utf8(body).is_ok() {
-        UTF_8
-    } else {
-        WINDOWS_1252
+        (Some(h), _) => h,
+        (None, Some(m)) => m,
+        (None, None) if valid_utf8() => UTF_8,
+        (None, None) => WINDOWS_1252,
     }
 }
 
@@ -238,6 +246,12 @@ mod tests {
         assert_eq!((text.as_str(), enc.name()), ("café", "UTF-8"));
         let (text, enc) = decode_owned(b"caf\xe9".to_vec(), None);
         assert_eq!((text.as_str(), enc.name()), ("café", "windows-1252"));
+        // A declaration still wins over bytes that happen to be valid UTF-8.
+        let (text, enc) = decode_owned(
+            "café".as_bytes().to_vec(),
+            Some("text/html; charset=windows-1252"),
+        );
+        assert_eq!((text.as_str(), enc.name()), ("cafÃ©", "windows-1252"));
         let (text, _) = decode_owned(b"ok \xff end".to_vec(), Some("text/plain; charset=utf-8"));
         assert_eq!(text, "ok \u{fffd} end");
     }
