@@ -469,37 +469,40 @@ fn write_diff(
     Ok(Status::Success)
 }
 
-/// Two local files as articles; large ones read and split at the same time.
+/// Two local files as articles; large ones decoded and split at the same
+/// time.
 fn read_articles(a: &str, b: &str) -> Result<(Article, Article), CliError> {
-    const LARGE: u64 = 128 * 1024;
-    let large = |p: &str| std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE);
-    if !(large(a) && large(b)) {
-        return Ok((read_article(a)?, read_article(b)?));
+    const LARGE: usize = 128 * 1024;
+    let read = |path: &str| {
+        std::fs::read(path).map_err(|e| {
+            CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
+        })
+    };
+    let (a, b) = (read(a)?, read(b)?);
+    if a.len() < LARGE || b.len() < LARGE {
+        return Ok((parse_article(a), parse_article(b)));
     }
-    std::thread::scope(|scope| {
-        let new = scope.spawn(|| read_article(b));
-        let old = read_article(a)?;
-        let new = new
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
-        Ok((old, new))
-    })
+    Ok(std::thread::scope(|scope| {
+        let new = scope.spawn(|| parse_article(b));
+        let old = parse_article(a);
+        (
+            old,
+            new.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    }))
 }
 
-/// A local file as an article: HTML is extracted; plain text is split into
-/// paragraphs at blank lines.
-fn read_article(path: &str) -> Result<Article, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
-    })?;
+/// A local file's bytes as an article: HTML is extracted; plain text is
+/// split into paragraphs at blank lines.
+fn parse_article(bytes: Vec<u8>) -> Article {
     let (text, _) = crate::fetch::charset::decode_owned(bytes, None);
     if looks_like_html(&text) {
-        return Ok(crate::extract::extract(&text));
+        return crate::extract::extract(&text);
     }
-    Ok(Article {
+    Article {
         body: paragraphs(&text),
         ..Article::default()
-    })
+    }
 }
 
 /// The paragraphs of plain text: runs of lines parted by blank lines (lines
