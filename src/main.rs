@@ -8,14 +8,14 @@ use redline::cli::{self, Cli, Status};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let verbose = cli.globals().verbose;
+    let globals = cli.globals();
     // Only the commands that fetch pages (and run hooks) log anything; the
     // others start without the logging machinery, which costs a short
     // `redline diff` about 4% of its time. Asked for, it is always on.
-    if cli.command.fetches() || verbose > 0 || std::env::var_os("REDLINE_LOG").is_some() {
-        init_logging(verbose);
+    if cli.command.fetches() || globals.verbose > 0 || std::env::var_os("REDLINE_LOG").is_some() {
+        init_logging(globals.verbose);
     }
-    match cli::run(cli) {
+    match cli::run(cli.command, &globals) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Failure) => ExitCode::from(1),
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,

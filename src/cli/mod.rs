@@ -17,8 +17,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use args::Cli;
-use args::{ColorChoice, Command, ConfigAction};
+pub use args::{Cli, Command, GlobalArgs};
+use args::{ColorChoice, ConfigAction};
 pub use error::CliError;
 
 use crate::clock::Clock;
@@ -168,9 +168,9 @@ fn fetch_policy(config: &Config) -> FetchPolicy {
     policy
 }
 
-/// Runs one command line.
-pub fn run(cli: Cli) -> Result<Status, CliError> {
-    let g = cli.globals();
+/// Runs one command line: its command, with the global options as
+/// [`Cli::globals`] merged them.
+pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
     let overrides = Overrides {
         path: g.config.clone(),
         timeout: g.timeout,
@@ -200,7 +200,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     };
     let page = !g.no_pager
         && matches!(
-            cli.command,
+            command,
             Command::Log { .. }
                 | Command::Show { raw: false, .. }
                 | Command::Diff { .. }
@@ -208,7 +208,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         );
     let mut output = pager::Output::new(page);
     let out = output.writer();
-    let status = match cli.command {
+    let status = match command {
         Command::Track {
             ref urls,
             feed: Some(ref feed),
