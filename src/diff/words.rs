@@ -114,25 +114,17 @@ impl std::hash::Hash for Hashed<'_> {
     }
 }
 
-/// An FxHash-style hash, eight bytes at a time.
+/// A fast hash of bytes (rustc-hash's, also behind the diff's hash maps).
 fn hash64(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-    }
-    let mut tail = [0u8; 8];
-    let rest = chunks.remainder();
-    tail[..rest.len()].copy_from_slice(rest);
-    (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K)
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 /// A word's hash kept to 32 bits: compact, and a collision between two words
 /// only blurs a similarity score.
 fn hash(word: &[u8]) -> u32 {
-    // The multiply mixes upwards: the high half is the well-mixed one.
     (hash64(word) >> 32) as u32
 }
 
