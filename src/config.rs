@@ -13,6 +13,7 @@
 //! concurrency = 16                  # requests in flight over all hosts
 //! host_concurrency = 1              # requests in flight to one host
 //! host_delay = 2                    # seconds between requests to one host
+//! extract_budget = 10               # seconds allowed to extract one page
 //! retries = 2                       # retries of timeouts, 429 and 5xx
 //! robots = true                     # honour robots.txt
 //!
@@ -100,6 +101,8 @@ pub struct Config {
     pub retries: Sourced<u32>,
     /// Honour robots.txt.
     pub robots: Sourced<bool>,
+    /// Seconds allowed to extract one page; past it the check fails.
+    pub extract_budget: Sourced<f64>,
     /// Extraction rules by host.
     pub sites: BTreeMap<String, SiteRule>,
     /// Notification hooks, run when a revision is recorded.
@@ -166,6 +169,8 @@ struct FetchFile {
     host_delay: Option<f64>,
     retries: Option<u32>,
     robots: Option<bool>,
+    /// Seconds.
+    extract_budget: Option<f64>,
 }
 
 /// What the command line said about configuration.
@@ -196,6 +201,7 @@ impl Config {
             concurrency: Sourced::default(16),
             host_concurrency: Sourced::default(1),
             host_delay: Sourced::default(2.0),
+            extract_budget: Sourced::default(10.0),
             retries: Sourced::default(2),
             robots: Sourced::default(true),
             sites: BTreeMap::new(),
@@ -240,6 +246,11 @@ impl Config {
         };
         if let Some(d) = num("REDLINE_HOST_DELAY")? {
             config.host_delay.set(d, Source::Env("REDLINE_HOST_DELAY"));
+        }
+        if let Some(b) = num("REDLINE_EXTRACT_BUDGET")? {
+            config
+                .extract_budget
+                .set(b, Source::Env("REDLINE_EXTRACT_BUDGET"));
         }
         if let Some(r) = num("REDLINE_RETRIES")? {
             config.retries.set(r as u32, Source::Env("REDLINE_RETRIES"));
@@ -297,6 +308,9 @@ impl Config {
         }
         if let Some(n) = file.fetch.host_concurrency {
             self.host_concurrency.set(n, source.clone());
+        }
+        if let Some(b) = file.fetch.extract_budget {
+            self.extract_budget.set(b.max(0.0), source.clone());
         }
         if let Some(d) = file.fetch.host_delay {
             self.host_delay.set(d.max(0.0), source.clone());

@@ -133,7 +133,11 @@ pub static ARTICLES: &[SnapshotArticle] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::extract;
+    use crate::extract::Article;
+
+    fn extract(html: &str) -> Article {
+        crate::extract::extract(html).expect("a sample article extracts")
+    }
     use crate::fingerprint::fingerprint;
 
     /// Replays each article's versions through extract + fingerprint and

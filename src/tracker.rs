@@ -35,6 +35,9 @@ pub struct TrackerOptions {
     pub policy: Policy,
     /// Notification hooks, run for recorded revisions.
     pub hooks: Arc<Vec<Hook>>,
+    /// Time allowed to extract one page. A page that takes longer is a
+    /// failed check, and the pass goes on without waiting for it.
+    pub extract_budget: Duration,
 }
 
 impl Default for TrackerOptions {
@@ -45,6 +48,7 @@ impl Default for TrackerOptions {
             sites: Arc::default(),
             policy: Policy::default(),
             hooks: Arc::default(),
+            extract_budget: Duration::from_secs(10),
         }
     }
 }
@@ -278,11 +282,11 @@ impl<'s> Tracker<'s> {
                 };
                 let opts = self.opts.extract_options(a);
                 let extracting = extracting.clone();
+                let budget = self.opts.extract_budget;
                 tasks.spawn(async move {
-                    (
-                        i,
-                        fetch_and_extract(&fetcher, &url, &validators, opts, &extracting).await,
-                    )
+                    let f =
+                        fetch_and_extract(&fetcher, &url, &validators, opts, &extracting, budget);
+                    (i, f.await)
                 });
             }
             let Some(joined) = tasks.join_next().await else {
@@ -648,6 +652,7 @@ async fn fetch_and_extract(
     validators: &Validators,
     opts: ExtractOptions,
     extracting: &tokio::sync::Semaphore,
+    budget: Duration,
 ) -> Fetch {
     let started = Instant::now();
     let elapsed_ms = || started.elapsed().as_millis() as u64;
@@ -681,14 +686,29 @@ async fn fetch_and_extract(
             // Extraction is CPU work: keep it off the I/O threads. The page
             // travels there and back rather than being copied.
             let _turn = extracting.acquire().await.expect("never closed");
-            let extracted = tokio::task::spawn_blocking(move || {
+            let status = page.response.status;
+            let extracting = tokio::task::spawn_blocking(move || {
                 let article = extract_with(&page.html, &opts);
                 (page, article)
-            })
-            .await;
-            let (page, extracted) = match extracted {
-                Ok(done) => done,
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            });
+            // A page that cannot be extracted in time fails its check; the
+            // work left running is abandoned, its result dropped.
+            let (page, extracted) = match tokio::time::timeout(budget, extracting).await {
+                Ok(Ok(done)) => done,
+                Ok(Err(e)) => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => {
+                    return Fetch::Failed(Failure {
+                        status: Some(status),
+                        error: format!(
+                            "{url}: extraction did not finish within {}s",
+                            budget.as_secs_f64()
+                        ),
+                        hint: Some(
+                            "the page is too large or too intricate to read as an article; redline will try again at the next check",
+                        ),
+                        elapsed_ms: elapsed_ms(),
+                    });
+                }
             };
             match extracted {
                 Ok(article) => Fetch::Page {
@@ -698,7 +718,7 @@ async fn fetch_and_extract(
                 Err(e) => Fetch::Failed(Failure {
                     status: Some(page.response.status),
                     error: format!("{url}: {}", one_line(&e)),
-                    hint: None,
+                    hint: e.hint(),
                     elapsed_ms: elapsed_ms(),
                 }),
             }

@@ -36,7 +36,7 @@ fn render(view: &str, old: &Article, new: &Article, d: &ArticleDiff, context: us
 
 fn herald(a: usize, b: usize) -> (Article, Article) {
     let v = ARTICLES[0].versions;
-    (extract(v[a].html), extract(v[b].html))
+    (extract(v[a].html).unwrap(), extract(v[b].html).unwrap())
 }
 
 fn moved() -> (Article, Article) {

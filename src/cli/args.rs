@@ -57,13 +57,15 @@ pub struct GlobalArgs {
     #[arg(short, long, action = clap::ArgAction::Count, long_help = "Log more on stderr: -v for info, -vv for debug. REDLINE_LOG (a tracing filter such as redline=debug) overrides. Default: warnings only.")]
     pub verbose: u8,
 
-    /// Seconds to wait for a page before giving up
+    /// Seconds allowed for the whole check of one page, retries included
     #[arg(
         long,
         value_name = "SECS",
-        long_help = "Seconds allowed for one page fetch, body included (connecting is\n\
-                     allowed at most 10 of them). Default: 30, or [fetch] timeout in the\n\
-                     config file. Environment: REDLINE_TIMEOUT."
+        long_help = "Seconds allowed for the whole check of one page: robots.txt, every\n\
+                     attempt with its body, and the waits between retries (connecting is\n\
+                     allowed at most 10 of them; waiting for the host's turn is not\n\
+                     counted). Default: 30, or [fetch] timeout in the config file.\n\
+                     Environment: REDLINE_TIMEOUT."
     )]
     pub timeout: Option<u64>,
 

@@ -30,6 +30,7 @@ pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
         sites: std::sync::Arc::new(ctx.config.sites.clone()),
         hooks: std::sync::Arc::new(ctx.config.hooks.clone()),
         policy: ctx.config.schedule.value,
+        extract_budget: std::time::Duration::from_secs_f64(ctx.config.extract_budget.value),
         ..TrackerOptions::default()
     }
 }
@@ -478,31 +479,38 @@ fn read_articles(a: &str, b: &str) -> Result<(Article, Article), CliError> {
             CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
         })
     };
-    let (a, b) = (read(a)?, read(b)?);
-    if a.len() < LARGE || b.len() < LARGE {
-        return Ok((parse_article(a), parse_article(b)));
+    let (a_bytes, b_bytes) = (read(a)?, read(b)?);
+    let parse = |bytes, path: &str| {
+        parse_article(bytes).map_err(|e| {
+            let hint = e.hint().unwrap_or("check the file");
+            CliError::runtime(format!("{path}: {e}")).hint(hint)
+        })
+    };
+    if a_bytes.len() < LARGE || b_bytes.len() < LARGE {
+        return Ok((parse(a_bytes, a)?, parse(b_bytes, b)?));
     }
-    Ok(std::thread::scope(|scope| {
-        let new = scope.spawn(|| parse_article(b));
-        let old = parse_article(a);
-        (
-            old,
-            new.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        )
-    }))
+    std::thread::scope(|scope| {
+        let new = scope.spawn(|| parse(b_bytes, b));
+        let old = parse(a_bytes, a);
+        Ok((
+            old?,
+            new.join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))?,
+        ))
+    })
 }
 
 /// A local file's bytes as an article: HTML is extracted; plain text is
 /// split into paragraphs at blank lines.
-fn parse_article(bytes: Vec<u8>) -> Article {
+fn parse_article(bytes: Vec<u8>) -> Result<Article, crate::extract::ExtractError> {
     let (text, _) = crate::fetch::charset::decode_owned(bytes, None);
     if looks_like_html(&text) {
         return crate::extract::extract(&text);
     }
-    Article {
+    Ok(Article {
         body: paragraphs(&text),
         ..Article::default()
-    }
+    })
 }
 
 /// The paragraphs of plain text: runs of lines parted by blank lines (lines
@@ -1193,7 +1201,7 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
         "timeout      = {}  # {}",
         c.timeout.value, c.timeout.source
     )?;
-    let settings: [(&str, String, &crate::config::Source); 5] = [
+    let settings: [(&str, String, &crate::config::Source); 6] = [
         (
             "concurrency",
             c.concurrency.value.to_string(),
@@ -1211,9 +1219,14 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
         ),
         ("retries", c.retries.value.to_string(), &c.retries.source),
         ("robots", c.robots.value.to_string(), &c.robots.source),
+        (
+            "extract_budget",
+            format!("{}s", c.extract_budget.value),
+            &c.extract_budget.source,
+        ),
     ];
     for (name, value, source) in settings {
-        writeln!(out, "{name:<12} = {value}  # {source}")?;
+        writeln!(out, "{name:<14} = {value}  # {source}")?;
     }
     writeln!(
         out,

@@ -356,9 +356,13 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("the async runtime starts")
-        .block_on(f)
+        .expect("the async runtime starts");
+    let output = runtime.block_on(f);
+    // Everything the command waits for is done; what may still run is an
+    // extraction abandoned past its budget, which must not hold up the exit.
+    runtime.shutdown_background();
+    output
 }

@@ -8,6 +8,7 @@
 //! This module depends on no other part of redline. It parses the document once.
 
 pub mod body;
+pub mod depth;
 pub mod jsonld;
 pub mod text;
 
@@ -107,11 +108,29 @@ pub enum ExtractError {
     Selector { selector: String },
     #[error("the site rule's selector {selector:?} matched nothing on the page")]
     SelectorMissed { selector: String },
+    #[error("the page nests elements more than {limit} deep, which no article page does")]
+    TooDeep { limit: usize },
 }
 
-/// Extracts the article from an HTML document with default options.
-pub fn extract(html: &str) -> Article {
-    extract_with(html, &ExtractOptions::default()).expect("default options cannot fail")
+impl ExtractError {
+    /// One line saying what the user can do, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ExtractError::TooDeep { .. } => {
+                Some("the page is broken or hostile; redline will try again at the next check")
+            }
+            ExtractError::SelectorMissed { .. } => {
+                Some("the site may have changed its layout; fix the rule's selector")
+            }
+            ExtractError::Selector { .. } => None,
+        }
+    }
+}
+
+/// Extracts the article from an HTML document with default options. Fails
+/// only on a page nested too deep to parse in bounded time.
+pub fn extract(html: &str) -> Result<Article, ExtractError> {
+    extract_with(html, &ExtractOptions::default())
 }
 
 fn selector(css: &str) -> Result<Selector, ExtractError> {
@@ -130,6 +149,8 @@ pub fn validate_rule(rule: &SiteRule) -> Result<(), ExtractError> {
 
 /// Extracts the article from an HTML document.
 pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, ExtractError> {
+    // Parsing time grows with the square of the nesting: measure it first.
+    depth::check(html, depth::MAX_DEPTH).map_err(|limit| ExtractError::TooDeep { limit })?;
     let doc = Html::parse_document(html);
     let meta = Meta::collect(&doc);
     let ld = jsonld::parse(meta.ld_blocks.iter().map(String::as_str));
@@ -498,6 +519,10 @@ fn strip_by(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn extract(html: &str) -> Article {
+        super::extract(html).expect("a test page extracts")
+    }
 
     #[test]
     fn json_ld_beats_meta_and_title_suffix_is_stripped() {

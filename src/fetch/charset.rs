@@ -35,6 +35,36 @@ pub fn decode_owned(body: Vec<u8>, content_type: Option<&str>) -> (String, &'sta
     }
 }
 
+/// What a body is when it is not text, judged from its bytes as browsers do
+/// (the WHATWG MIME Sniffing rules), never from the `Content-Type` alone:
+/// a known file signature, or a "binary data byte" (a control character
+/// that no text holds) in the first 1445 bytes. UTF-16 text (a byte order
+/// mark or a declared UTF-16 charset) holds zero bytes and is not judged.
+pub fn binary(body: &[u8], content_type: Option<&str>) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF document"),
+        (b"%!PS-Adobe-", "a PostScript document"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"RIFF", "a RIFF file (image, audio or video)"),
+        (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+        (b"\x1f\x8b\x08", "gzip-compressed data"),
+        (b"\x7fELF", "a program"),
+    ];
+    if let Some((_, what)) = SIGNATURES.iter().find(|(magic, _)| body.starts_with(magic)) {
+        return Some(what);
+    }
+    let utf16 = Encoding::for_bom(body).is_some_and(|(e, _)| e != UTF_8)
+        || content_type
+            .and_then(charset_param)
+            .is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("utf-16"));
+    let head = &body[..body.len().min(1445)];
+    let binary_byte = |b: &u8| matches!(b, 0x00..=0x08 | 0x0b | 0x0e..=0x1a | 0x1c..=0x1f);
+    (!utf16 && head.iter().any(binary_byte)).then_some("binary data, not text")
+}
+
 /// Picks the encoding for `body`, in the order the module documents.
 pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(body) {
@@ -132,6 +162,35 @@ fn trim_start(b: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_bodies_are_told_from_text_by_their_bytes() {
+        let html = "<!doctype html><p>caf\u{e9} \t text</p>\r\n";
+        assert_eq!(binary(html.as_bytes(), Some("text/html")), None);
+        assert_eq!(binary(b"", Some("text/html")), None);
+        assert_eq!(
+            binary(b"%PDF-1.7\n...", Some("text/html")),
+            Some("a PDF document")
+        );
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert_eq!(
+            binary(&noise, Some("text/html")),
+            Some("binary data, not text")
+        );
+        // UTF-16 text is full of zero bytes and is still text.
+        let utf16: Vec<u8> = "\u{feff}<p>hi</p>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(binary(&utf16, None), None);
+        assert_eq!(
+            binary(&utf16[2..], Some("text/html; charset=UTF-16LE")),
+            None
+        );
+        assert!(binary(&utf16[2..], Some("text/html")).is_some());
+    }
 
     #[test]
     fn header_charset_wins_over_sniffing() {

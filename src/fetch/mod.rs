@@ -24,7 +24,9 @@ pub struct FetchPolicy {
     pub user_agent: String,
     /// Time allowed to open a connection.
     pub connect_timeout: Duration,
-    /// Time allowed for the whole request, body included.
+    /// Time allowed for the whole check of one URL: robots.txt, every
+    /// attempt with its body, and the waits between retries. Only the wait
+    /// for the host's turn (politeness) is not counted.
     pub timeout: Duration,
     /// Largest body accepted, after decompression.
     pub max_body_bytes: u64,
@@ -179,8 +181,16 @@ pub fn parse_url(input: &str) -> Result<Url, FetchError> {
 pub enum FetchError {
     #[error("{url:?} is not a valid URL: {why}")]
     BadUrl { url: String, why: String },
-    #[error("{url}: timed out after {secs}s")]
+    #[error("{url}: no complete answer within {secs}s (retries included)")]
     Timeout { url: String, secs: u64 },
+    #[error("{url}: DNS lookup failed for {host}")]
+    Dns { url: String, host: String },
+    #[error("{url}: the server's TLS certificate was refused")]
+    Tls {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("{url}: could not connect")]
     Connect {
         url: String,
@@ -189,6 +199,8 @@ pub enum FetchError {
     },
     #[error("{url}: too many redirects (more than {limit})")]
     Redirects { url: String, limit: usize },
+    #[error("{url}: {why}")]
+    Redirect { url: String, why: String },
     #[error("{url}: HTTP {status}{}", reason(*status))]
     Status {
         url: String,
@@ -202,11 +214,19 @@ pub enum FetchError {
     TooLarge { url: String, limit: u64 },
     #[error("{url}: not an HTML page (Content-Type: {content_type})")]
     NotHtml { url: String, content_type: String },
-    #[error("{url}: request failed")]
+    #[error("{url}: served as {content_type} but the body is {what}")]
+    Binary {
+        url: String,
+        content_type: String,
+        what: &'static str,
+    },
+    /// The exchange broke off: `what` says where, `cause` is the deepest
+    /// reason the network stack gave.
+    #[error("{url}: {what}: {cause}")]
     Request {
         url: String,
-        #[source]
-        source: reqwest::Error,
+        what: &'static str,
+        cause: String,
     },
     #[error("could not start the HTTP client")]
     Client(#[source] reqwest::Error),
@@ -244,8 +264,15 @@ impl FetchError {
             FetchError::Timeout { .. } => {
                 "the server is slow or unreachable; try again later or raise the timeout"
             }
+            FetchError::Dns { .. } => "check the host name for typos; is the machine online?",
+            FetchError::Tls { .. } => {
+                "the certificate is invalid, expired, self-signed or for another host; redline never skips the check"
+            }
             FetchError::Connect { .. } => {
-                "check the host name and that the server is up (DNS, port, TLS)"
+                "check the host name and that the server is up (port, firewall)"
+            }
+            FetchError::Redirects { .. } | FetchError::Redirect { .. } => {
+                "the site redirects in circles or away from the web; open the URL in a browser to see where it leads"
             }
             FetchError::Status {
                 status: 403 | 429, ..
@@ -260,7 +287,9 @@ impl FetchError {
             FetchError::Robots { .. } => {
                 "the site asks robots not to fetch this page; redline honours robots.txt"
             }
-            FetchError::NotHtml { .. } => "redline tracks HTML pages; check the URL",
+            FetchError::NotHtml { .. } | FetchError::Binary { .. } => {
+                "redline tracks HTML pages; check the URL"
+            }
             _ => return None,
         })
     }
@@ -312,7 +341,7 @@ impl Fetcher {
             .user_agent(policy.user_agent.clone())
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.timeout)
-            .redirect(reqwest::redirect::Policy::limited(policy.max_redirects))
+            .redirect(redirect_policy(policy.max_redirects))
             .build()
             .map_err(FetchError::Client)?;
         let gate = Arc::new(polite::Gate::new(
@@ -348,13 +377,21 @@ impl Fetcher {
                 .next()
                 .unwrap_or("redline")
                 .to_owned();
-            match self.client.get(robots_url).send().await {
-                Ok(r) if r.status().is_success() => match r.text().await {
-                    Ok(text) if text.len() < 512 * 1024 => robots::Robots::parse(&text, &agent),
-                    _ => robots::Robots::default(),
-                },
-                _ => robots::Robots::default(),
-            }
+            // A robots.txt that does not come in time allows everything,
+            // as a missing one does; the page's own request then decides.
+            let read = async {
+                let r = self.client.get(robots_url).send().await.ok()?;
+                if !r.status().is_success() {
+                    return None;
+                }
+                let text = r.text().await.ok()?;
+                (text.len() < 512 * 1024).then(|| robots::Robots::parse(&text, &agent))
+            };
+            tokio::time::timeout(self.policy.timeout, read)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default()
         })
         .await
         .clone()
@@ -383,8 +420,17 @@ impl Fetcher {
         html_only: bool,
     ) -> Result<Fetched, FetchError> {
         let key = host_key(url);
+        let timed_out = || FetchError::Timeout {
+            url: url.to_string(),
+            secs: self.policy.timeout.as_secs(),
+        };
+        // One deadline for the whole check. Waiting for the host's turn is
+        // politeness, not the server's slowness: the deadline moves by it.
+        let mut deadline = tokio::time::Instant::now() + self.policy.timeout;
         let crawl_delay = if self.policy.robots && matches!(url.scheme(), "http" | "https") {
-            let rules = self.robots_for(url).await;
+            let rules = tokio::time::timeout_at(deadline, self.robots_for(url))
+                .await
+                .map_err(|_| timed_out())?;
             let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
             if !rules.allows(path) {
                 return Err(FetchError::Robots {
@@ -396,9 +442,21 @@ impl Fetcher {
             None
         };
         let mut attempt = 0;
+        let mut backoff = Duration::ZERO;
         loop {
+            let asked_at = tokio::time::Instant::now();
             let pass = self.gate.enter(&key, crawl_delay).await;
-            let result = self.fetch_once(url, validators, html_only).await;
+            // A retry's back-off is part of the check; the rest of the wait is not.
+            deadline += asked_at.elapsed().saturating_sub(backoff);
+            let result = match tokio::time::timeout_at(
+                deadline,
+                self.fetch_once(url, validators, html_only, deadline),
+            )
+            .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(timed_out()),
+            };
             drop(pass);
             match result {
                 Err(e) if e.transient() && attempt < self.policy.retries => {
@@ -409,10 +467,19 @@ impl Fetcher {
                     let wait = asked
                         .filter(|d| *d <= Duration::from_secs(60))
                         .unwrap_or(self.policy.retry_backoff * 2u32.pow(attempt));
+                    if tokio::time::Instant::now() + wait >= deadline {
+                        // No time left for another attempt: the last answer stands.
+                        return Err(match e {
+                            FetchError::Timeout { .. } => timed_out(),
+                            other => other,
+                        });
+                    }
                     tracing::debug!(%url, attempt, ?wait, "retrying: {e}");
                     self.gate.hold_off(&key, wait).await;
+                    backoff = wait;
                     attempt += 1;
                 }
+                Err(FetchError::Timeout { .. }) => return Err(timed_out()),
                 other => return other,
             }
         }
@@ -428,6 +495,7 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
         html_only: bool,
+        deadline: tokio::time::Instant,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let name = url.as_str().to_owned();
@@ -450,7 +518,10 @@ impl Fetcher {
         if let Some(lm) = &validators.last_modified {
             sent.push(("if-modified-since".to_owned(), lm.clone()));
         }
-        let mut request = self.client.get(url.clone());
+        let mut request = self
+            .client
+            .get(url.clone())
+            .timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
         // The client sends the User-Agent itself; the rest is set here.
         for (name, value) in sent.iter().filter(|(n, _)| n != "user-agent") {
             request = request.header(name.as_str(), value.as_str());
@@ -468,6 +539,23 @@ impl Fetcher {
         };
         if status == 304 {
             return Ok(Fetched::NotModified(response(started.elapsed())));
+        }
+        if resp.status().is_redirection() {
+            // The redirect policy follows every redirect it may; one that
+            // reaches here leads nowhere redline goes.
+            let why = match resp.headers().get(header::LOCATION) {
+                None => format!("HTTP {status} redirect without a Location"),
+                Some(loc) => {
+                    let loc = String::from_utf8_lossy(loc.as_bytes());
+                    match final_url.join(&loc) {
+                        Ok(to) if !matches!(to.scheme(), "http" | "https") => {
+                            RedirectRefused::Scheme(to.to_string()).to_string()
+                        }
+                        _ => format!("HTTP {status} redirect to {loc:?} not followed"),
+                    }
+                }
+            };
+            return Err(FetchError::Redirect { url: name, why });
         }
         let gone = matches!(status, 404 | 410);
         if !resp.status().is_success() && !gone {
@@ -503,6 +591,13 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
+        if !gone && let Some(what) = charset::binary(&body, content_type.as_deref()) {
+            return Err(FetchError::Binary {
+                url: name,
+                content_type: content_type.unwrap_or_else(|| "no Content-Type".into()),
+                what,
+            });
+        }
         let (html, encoding) = charset::decode(&body, content_type.as_deref());
         let page = Page {
             response: response(started.elapsed()),
@@ -520,21 +615,95 @@ impl Fetcher {
     fn classify(&self, url: &str, e: reqwest::Error) -> FetchError {
         let url = url.to_owned();
         if e.is_timeout() {
-            FetchError::Timeout {
+            return FetchError::Timeout {
                 url,
                 secs: self.policy.timeout.as_secs(),
-            }
-        } else if e.is_redirect() {
-            FetchError::Redirects {
-                url,
-                limit: self.policy.max_redirects,
-            }
-        } else if e.is_connect() {
-            FetchError::Connect { url, source: e }
-        } else {
-            FetchError::Request { url, source: e }
+            };
         }
+        if e.is_redirect() {
+            let refused = std::iter::successors(std::error::Error::source(&e), |c| c.source())
+                .find_map(|c| c.downcast_ref::<RedirectRefused>());
+            return match refused {
+                Some(RedirectRefused::TooMany) | None => FetchError::Redirects {
+                    url,
+                    limit: self.policy.max_redirects,
+                },
+                Some(why) => FetchError::Redirect {
+                    url,
+                    why: why.to_string(),
+                },
+            };
+        }
+        if e.is_connect() {
+            let chain = crate_free_chain(&e);
+            if chain.contains("dns error") || chain.contains("failed to lookup address") {
+                let host = e
+                    .url()
+                    .and_then(Url::host_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                return FetchError::Dns { url, host };
+            }
+            if chain.contains("certificate") {
+                return FetchError::Tls { url, source: e };
+            }
+            return FetchError::Connect { url, source: e };
+        }
+        let cause = std::iter::successors(Some(&e as &dyn std::error::Error), |c| c.source())
+            .last()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let what = if e.is_body() || e.is_decode() {
+            "the body broke off"
+        } else {
+            "the request failed"
+        };
+        FetchError::Request { url, what, cause }
     }
+}
+
+/// The text of an error and all its causes, lower-case, to tell kinds of
+/// connection failure apart (the HTTP library does not type them).
+fn crate_free_chain(e: &reqwest::Error) -> String {
+    std::iter::successors(Some(e as &dyn std::error::Error), |c| c.source())
+        .map(|c| c.to_string().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, Error)]
+enum RedirectRefused {
+    #[error("too many redirects")]
+    TooMany,
+    #[error("redirect loop: {0} redirects back to an address already visited")]
+    Loop(String),
+    #[error("redirected to {0}, which is not an http or https URL")]
+    Scheme(String),
+}
+
+/// Follows at most `max` redirects, only to http and https URLs, and never
+/// in a circle.
+fn redirect_policy(max: usize) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let next = attempt.url();
+        if !matches!(next.scheme(), "http" | "https") {
+            let target = next.as_str().to_owned();
+            return attempt.error(RedirectRefused::Scheme(target));
+        }
+        if attempt.previous().contains(next) {
+            let from = attempt
+                .previous()
+                .last()
+                .map(Url::to_string)
+                .unwrap_or_default();
+            return attempt.error(RedirectRefused::Loop(from));
+        }
+        if attempt.previous().len() > max {
+            return attempt.error(RedirectRefused::TooMany);
+        }
+        attempt.follow()
+    })
 }
 
 /// HTML or XHTML. A response with no `Content-Type` is given the benefit of the

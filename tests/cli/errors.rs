@@ -150,7 +150,7 @@ fn timeout_is_a_failed_check() {
     let mut env = Env::new();
     env.timeout_secs = 1;
     let slow = Route::html(page("Title", PARAS, "y")).with_delay(Duration::from_secs(4));
-    fails_after_first_version(&env, Some(slow), "timed out after 1s");
+    fails_after_first_version(&env, Some(slow), "no complete answer within 1s");
 }
 
 #[test]

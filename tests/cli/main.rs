@@ -12,6 +12,7 @@ mod exports;
 mod extract;
 mod feeds;
 mod hooks;
+mod hostile;
 mod many;
 mod polite;
 mod real_page;

@@ -30,7 +30,7 @@ fn one_word_edit_is_a_revision_and_boilerplate_is_not() {
 
     // A word of a body paragraph, replaced where the paragraph stands in the
     // markup (the page also carries a copy of its text in a state script).
-    let article = redline::extract::extract(&html);
+    let article = redline::extract::extract(&html).expect("the bench page extracts");
     assert!(article.body.len() >= 10, "{:#?}", article.body);
     assert!(
         !article.corrections.is_empty(),

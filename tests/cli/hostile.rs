@@ -1,0 +1,511 @@
+//! Hostile and broken servers: a fault server on 127.0.0.1 that speaks raw
+//! TCP, so it can misbehave as no well-made HTTP library would. Every case
+//! ends within the fetch timeout plus a few seconds in a failed check that
+//! names the URL and the cause; the pass goes on and nothing stored changes.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::common::{Env, PARAS, page};
+
+/// Seconds the tests allow one check (`REDLINE_TIMEOUT`).
+const TIMEOUT: u64 = 2;
+/// What a check may take beyond the timeout: start-up, extraction, writing.
+const SLACK: Duration = Duration::from_secs(6);
+
+/// A response the fault server gives.
+#[derive(Clone)]
+enum Fault {
+    /// Well-formed: status, extra headers, body.
+    Answer(u16, Vec<(&'static str, String)>, Vec<u8>),
+    /// Accepts, reads the request, then says nothing.
+    Silent,
+    /// Promises `Content-Length` bytes and sends one a second.
+    Trickle,
+    /// Sends part of a body, then resets the connection.
+    Reset,
+    /// A chunked body cut off before its last chunk.
+    CutChunked,
+    /// Promises more bytes than it sends, then closes.
+    LyingLength,
+    /// Not HTTP at all.
+    Garbage,
+    /// A chunked body of zeros that never ends (until the client leaves).
+    Endless,
+    /// Claims a 2 GB body and starts sending it.
+    Huge,
+}
+
+/// The fault server: a path → fault table, served on 127.0.0.1.
+struct FaultServer {
+    port: u16,
+    routes: Arc<Mutex<HashMap<String, Fault>>>,
+}
+
+impl FaultServer {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Fault>>> = Arc::default();
+        let table = routes.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let table = table.clone();
+                thread::spawn(move || serve(stream, &table));
+            }
+        });
+        FaultServer { port, routes }
+    }
+
+    fn set(&self, path: &str, fault: Fault) -> String {
+        self.routes.lock().unwrap().insert(path.to_owned(), fault);
+        self.url(path)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Fault>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let fault = routes.lock().unwrap().get(&path).cloned();
+    let fault = fault.unwrap_or(Fault::Answer(404, vec![], b"not here".to_vec()));
+    let _ = respond(&mut stream, fault);
+}
+
+fn respond(stream: &mut TcpStream, fault: Fault) -> std::io::Result<()> {
+    match fault {
+        Fault::Answer(status, headers, body) => {
+            let mut out = format!("HTTP/1.1 {status} Whatever\r\nConnection: close\r\n");
+            if !headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            {
+                out.push_str("Content-Type: text/html; charset=utf-8\r\n");
+            }
+            for (name, value) in headers {
+                out.push_str(&format!("{name}: {value}\r\n"));
+            }
+            out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+            stream.write_all(out.as_bytes())?;
+            stream.write_all(&body)
+        }
+        Fault::Silent => {
+            thread::sleep(Duration::from_secs(30));
+            Ok(())
+        }
+        Fault::Trickle => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<html>",
+            )?;
+            for _ in 0..30 {
+                thread::sleep(Duration::from_secs(1));
+                stream.write_all(b" ")?;
+            }
+            Ok(())
+        }
+        Fault::Reset => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n",
+            )?;
+            stream.write_all(&[b'x'; 2000])?;
+            stream.flush()?;
+            // A zero linger turns the close into a reset.
+            socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO))?;
+            Ok(())
+        }
+        Fault::CutChunked => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+            )?;
+            stream.write_all(b"10\r\n<html><p>abcdefg\r\n")?;
+            stream.write_all(b"400\r\nonly part of it")
+        }
+        Fault::LyingLength => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n",
+            )?;
+            stream.write_all(&[b'y'; 100])
+        }
+        Fault::Garbage => stream.write_all(b"HELLO THERE, THIS IS NOT HTTP\r\n\r\n"),
+        Fault::Huge => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2147483648\r\n\r\n",
+            )?;
+            let zeros = vec![b'0'; 65536];
+            for _ in 0..(2u64 << 30) / 65536 {
+                stream.write_all(&zeros)?;
+            }
+            Ok(())
+        }
+        Fault::Endless => {
+            stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+            )?;
+            let chunk = format!("{:x}\r\n{}\r\n", 65536, "0".repeat(65536));
+            // 2 GB at most; the client leaves long before.
+            for _ in 0..(2u64 << 30) / 65536 {
+                stream.write_all(chunk.as_bytes())?;
+            }
+            stream.write_all(b"0\r\n\r\n")
+        }
+    }
+}
+
+fn redirect(to: &str) -> Fault {
+    Fault::Answer(302, vec![("Location", to.to_owned())], vec![])
+}
+
+fn html(body: impl Into<Vec<u8>>) -> Fault {
+    Fault::Answer(200, vec![], body.into())
+}
+
+fn typed(content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
+    Fault::Answer(
+        200,
+        vec![("Content-Type", content_type.to_owned())],
+        body.into(),
+    )
+}
+
+fn compressed(encoding: &str, body: Vec<u8>) -> Fault {
+    Fault::Answer(
+        200,
+        vec![
+            ("Content-Encoding", encoding.to_owned()),
+            ("Content-Type", "text/html".to_owned()),
+        ],
+        body,
+    )
+}
+
+/// 64 MiB of zeros, compressed: a few hundred kilobytes on the wire.
+fn gzip_bomb() -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    enc.finish().unwrap()
+}
+
+fn brotli_bomb() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 1, 22);
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            enc.write_all(&zeros).unwrap();
+        }
+    }
+    out
+}
+
+/// Bytes no text holds, served as HTML.
+fn binary_noise(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9e37_79b9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn nested(depth: usize) -> String {
+    format!(
+        "<html><head><title>Deep</title></head><body>{}<p>{}</p>{}</body></html>",
+        "<div>".repeat(depth),
+        PARAS[0],
+        "</div>".repeat(depth)
+    )
+}
+
+/// Every hostile case: a path, the fault, and words its error must hold.
+fn cases(server: &FaultServer) -> Vec<(&'static str, Fault, &'static str)> {
+    server.set("/loop-a", redirect("/loop-b"));
+    server.set("/loop-b", redirect("/loop-a"));
+    for n in 0..30 {
+        server.set(
+            &format!("/chain/{n}"),
+            redirect(&format!("/chain/{}", n + 1)),
+        );
+    }
+    let timed_out = "no complete answer within 2s";
+    vec![
+        ("/silent", Fault::Silent, timed_out),
+        ("/trickle", Fault::Trickle, timed_out),
+        (
+            "/reset",
+            Fault::Reset,
+            "the body broke off: Connection reset",
+        ),
+        ("/cut-chunked", Fault::CutChunked, "the body broke off"),
+        ("/lying-length", Fault::LyingLength, "the body broke off"),
+        (
+            "/garbage",
+            Fault::Garbage,
+            "the request failed: invalid HTTP",
+        ),
+        (
+            "/two-gigabytes",
+            Fault::Huge,
+            "larger than the 10485760 byte cap",
+        ),
+        (
+            "/endless",
+            Fault::Endless,
+            "larger than the 10485760 byte cap",
+        ),
+        (
+            "/gzip-bomb",
+            compressed("gzip", gzip_bomb()),
+            "larger than the 10485760 byte cap",
+        ),
+        (
+            "/brotli-bomb",
+            compressed("br", brotli_bomb()),
+            "larger than the 10485760 byte cap",
+        ),
+        ("/loop-a", redirect("/loop-b"), "redirect loop"),
+        ("/chain/0", redirect("/chain/1"), "too many redirects"),
+        (
+            "/to-file",
+            redirect("file:///etc/passwd"),
+            "not an http or https URL",
+        ),
+        (
+            "/to-ftp",
+            redirect("ftp://127.0.0.1/x"),
+            "not an http or https URL",
+        ),
+        (
+            "/binary",
+            html(binary_noise(100 * 1024)),
+            "the body is binary data",
+        ),
+        (
+            "/pdf-as-html",
+            html(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec()),
+            "the body is a PDF document",
+        ),
+        (
+            "/pdf",
+            typed("application/pdf", b"%PDF-1.7\n".to_vec()),
+            "not an HTML page",
+        ),
+        (
+            "/deep",
+            html(nested(100_000)),
+            "nests elements more than 4096 deep",
+        ),
+        (
+            "/too-long-line",
+            html(format!("<p>{}</p>", "word ".repeat(4 << 20))),
+            "larger than the 10485760 byte cap",
+        ),
+    ]
+}
+
+fn env() -> Env {
+    let mut env = Env::new();
+    env.timeout_secs = TIMEOUT;
+    env
+}
+
+/// Runs `redline ARGS…` with retries on (the timeout must bound them too).
+fn run_timed(env: &Env, args: &[&str]) -> (crate::common::Run, Duration) {
+    let started = Instant::now();
+    let mut cmd = env.command();
+    cmd.env("REDLINE_RETRIES", "2").args(args);
+    let out = cmd.output().expect("run redline");
+    let run = crate::common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        raw_stdout: out.stdout,
+    };
+    (run, started.elapsed())
+}
+
+#[test]
+fn one_pass_over_every_hostile_server_fails_each_alone_and_records_the_good_one() {
+    let env = env();
+    // Each case on a host of its own (politeness spaces one host's pages).
+    let cases: Vec<_> = cases(&FaultServer::start())
+        .into_iter()
+        .map(|(path, fault, expected)| {
+            let server = FaultServer::start();
+            cases(&server);
+            server.set(path, fault);
+            (server, path, expected)
+        })
+        .collect();
+    let good = env.serve("/good", &page("A good article", PARAS, "x"));
+    let mut urls = vec![good.clone()];
+    urls.extend(cases.iter().map(|(server, path, _)| server.url(path)));
+    let mut args = vec!["track"];
+    args.extend(urls.iter().map(String::as_str));
+    let (out, took) = run_timed(&env, &args);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    // Hostile hosts are checked side by side: the whole pass is bounded by
+    // one timeout, not one per case.
+    assert!(
+        took < Duration::from_secs(TIMEOUT) + SLACK,
+        "the pass took {took:?}\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("#1 tracking: A good article"),
+        "{}",
+        out.stdout
+    );
+    for (i, (server, path, expected)) in cases.iter().enumerate() {
+        let id = i + 2;
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("#{id} failed: ")))
+            .unwrap_or_else(|| panic!("no failure line for {path}:\n{}", out.stdout));
+        assert!(line.contains(&server.url(path)), "{path}: {line}");
+        assert!(line.contains(expected), "{path}: {line}");
+        assert!(!line.contains('\n'));
+    }
+    assert_eq!(env.revisions("1"), 1);
+}
+
+#[test]
+fn a_tracked_article_served_by_a_hostile_server_keeps_its_history() {
+    let env = env();
+    let server = FaultServer::start();
+    let first = page("Steady", PARAS, "x");
+    let url = server.set("/story", html(first.clone()));
+    env.run(&["track", &url]).expect(0);
+    let mut faults = cases(&server);
+    faults.push((
+        "/story",
+        Fault::Answer(503, vec![("Retry-After", "1".into())], b"busy".to_vec()),
+        "HTTP 503",
+    ));
+    faults.push((
+        "/story",
+        Fault::Answer(429, vec![], b"slow down".to_vec()),
+        "HTTP 429",
+    ));
+    faults.push((
+        "/story",
+        Fault::Answer(429, vec![("Retry-After", "120".into())], vec![]),
+        "HTTP 429",
+    ));
+    for status in [400, 401, 403, 405, 451, 500, 502, 504] {
+        faults.push(("/story", Fault::Answer(status, vec![], vec![]), "HTTP"));
+    }
+    for (path, fault, expected) in faults {
+        server.set("/story", fault);
+        let (out, took) = run_timed(&env, &["check"]);
+        assert_eq!(out.code, 1, "{path}: {}\n{}", out.stdout, out.stderr);
+        assert!(
+            took < Duration::from_secs(TIMEOUT) + SLACK,
+            "{path}: {took:?}"
+        );
+        assert!(
+            out.stdout.contains("#1 failed: ") && out.stdout.contains(expected),
+            "{path}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains(&url), "{path}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("checked 1, changed 0, failed 1"),
+            "{path}: {}",
+            out.stderr
+        );
+        assert_eq!(env.revisions("1"), 1, "{path}");
+        assert_eq!(
+            env.run(&["show", "1", "--raw"]).expect(0).raw_stdout,
+            first.as_bytes(),
+            "{path}"
+        );
+    }
+    env.run(&["verify"]).expect(0);
+}
+
+#[test]
+fn odd_but_readable_pages_are_read() {
+    let env = env();
+    let server = FaultServer::start();
+    let mut invalid = page("Broken bytes", PARAS, "x").into_bytes();
+    let at = invalid.len() / 2;
+    invalid.splice(at..at, [0xff, 0xfe, 0xc3]);
+    let a = server.set("/invalid-utf8", html(invalid));
+    let b = server.set(
+        "/unknown-charset",
+        typed(
+            "text/html; charset=x-klingon",
+            page("Unknown charset", PARAS, "x"),
+        ),
+    );
+    let out = env.run(&["track", &a, &b]).expect(0);
+    assert!(
+        out.stdout.contains("#1 tracking: Broken bytes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("#2 tracking: Unknown charset"),
+        "{}",
+        out.stdout
+    );
+    let shown = env.run(&["show", "2"]).expect(0);
+    assert!(shown.stdout.contains(PARAS[1]), "{}", shown.stdout);
+}
+
+#[test]
+fn a_page_of_scripts_only_is_no_article() {
+    let env = env();
+    let server = FaultServer::start();
+    let scripts = "<html><head><script>var a = 1;</script></head><body>\
+                   <script>document.write('<p>' + 'x'.repeat(100) + '</p>')</script></body></html>";
+    let url = server.set("/scripts", html(scripts));
+    let out = env.run(&["track", &url]);
+    assert_eq!(env.listed(1)["revisions"], 0, "{}", out.stdout);
+}
+
+#[test]
+fn extraction_past_its_budget_fails_the_check_and_the_pass_goes_on() {
+    let env = env();
+    let server = FaultServer::start();
+    // Deep, but under the depth limit: slow to parse, not refused outright.
+    let slow = server.set("/slow", html(nested(4000)));
+    let good = env.serve("/good", &page("Quick", PARAS, "x"));
+    let mut cmd = env.command();
+    cmd.env("REDLINE_EXTRACT_BUDGET", "0.001")
+        .args(["track", &slow, &good]);
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("#1 failed: ")
+            && stdout.contains("extraction did not finish within 0.001s"),
+        "{stdout}"
+    );
+    // With a budget that fits the page, the same page is read.
+    env.run(&["check", "1"]).expect(0);
+    assert_eq!(env.listed(1)["revisions"], 1);
+}
