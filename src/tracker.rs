@@ -234,7 +234,7 @@ impl<'s> Tracker<'s> {
         let Some(row) = self.store.article(check.article_id)? else {
             return Ok(TrackResult::Added(check));
         };
-        let mut urls = vec![row.url.as_str()];
+        let mut urls = vec![row.fetch_url.as_str()];
         urls.extend(row.final_url.as_deref());
         urls.extend(row.canonical_url.as_deref());
         let Some(first) = self.store.same_article(row.id, &urls)? else {
@@ -273,7 +273,7 @@ impl<'s> Tracker<'s> {
             while tasks.len() < window {
                 let Some((i, a)) = pending.next() else { break };
                 let fetcher = self.fetcher.clone();
-                let url = a.url.clone();
+                let url = a.fetch_url.clone();
                 // Validators are stored only by checks that leave a revision
                 // to compare with (and cleared by a takedown).
                 let validators = Validators {
@@ -813,7 +813,7 @@ impl Tracker<'_> {
         &self,
         feed: &crate::store::FeedRow,
     ) -> Result<(Option<Vec<String>>, Validators), String> {
-        let url = Url::parse(&feed.url).map_err(|e| format!("{}: {e}", feed.url))?;
+        let url = Url::parse(&feed.fetch_url).map_err(|e| format!("{}: {e}", feed.url))?;
         let validators = Validators {
             etag: feed.etag.clone(),
             last_modified: feed.last_modified.clone(),
@@ -1008,6 +1008,7 @@ mod tests {
         ArticleRow {
             id,
             url: url.to_owned(),
+            fetch_url: url.to_owned(),
             added_at: String::new(),
             selector: None,
             final_url: None,

@@ -176,6 +176,24 @@ pub fn parse_url(input: &str) -> Result<Url, FetchError> {
     Ok(url)
 }
 
+/// A URL fit to show: a password in it becomes `***` (`user:***@host`), and
+/// so does a user name given alone (it is often a token). Text that is not
+/// a URL is returned as it is. Credentials are used to fetch, never shown,
+/// logged or exported.
+pub fn redact(url: &str) -> std::borrow::Cow<'_, str> {
+    let Ok(mut parsed) = Url::parse(url) else {
+        return url.into();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    } else if !parsed.username().is_empty() {
+        let _ = parsed.set_username("***");
+    } else {
+        return url.into();
+    }
+    parsed.to_string().into()
+}
+
 /// Why a fetch failed. Every variant names the URL.
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -421,7 +439,7 @@ impl Fetcher {
     ) -> Result<Fetched, FetchError> {
         let key = host_key(url);
         let timed_out = || FetchError::Timeout {
-            url: url.to_string(),
+            url: redact(url.as_str()).into_owned(),
             secs: self.policy.timeout.as_secs(),
         };
         // One deadline for the whole check. Waiting for the host's turn is
@@ -434,7 +452,7 @@ impl Fetcher {
             let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
             if !rules.allows(path) {
                 return Err(FetchError::Robots {
-                    url: url.to_string(),
+                    url: redact(url.as_str()).into_owned(),
                 });
             }
             rules.crawl_delay
@@ -498,7 +516,7 @@ impl Fetcher {
         deadline: tokio::time::Instant,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
-        let name = url.as_str().to_owned();
+        let name = redact(url.as_str()).into_owned();
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::BadUrl {
                 url: name,
@@ -614,6 +632,13 @@ impl Fetcher {
 
     fn classify(&self, url: &str, e: reqwest::Error) -> FetchError {
         let url = url.to_owned();
+        let host = e
+            .url()
+            .and_then(Url::host_str)
+            .unwrap_or_default()
+            .to_owned();
+        // The library's own message repeats the URL, credentials and all.
+        let e = e.without_url();
         if e.is_timeout() {
             return FetchError::Timeout {
                 url,
@@ -637,11 +662,6 @@ impl Fetcher {
         if e.is_connect() {
             let chain = crate_free_chain(&e);
             if chain.contains("dns error") || chain.contains("failed to lookup address") {
-                let host = e
-                    .url()
-                    .and_then(Url::host_str)
-                    .unwrap_or_default()
-                    .to_owned();
                 return FetchError::Dns { url, host };
             }
             if chain.contains("certificate") {
@@ -754,6 +774,20 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn credentials_are_never_shown() {
+        assert_eq!(
+            redact("https://ann:s3cret@example.com/a?b=1"),
+            "https://ann:***@example.com/a?b=1"
+        );
+        assert_eq!(
+            redact("https://tok3n@example.com/a"),
+            "https://***@example.com/a"
+        );
+        assert_eq!(redact("https://example.com/a"), "https://example.com/a");
+        assert_eq!(redact("not a url"), "not a url");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use crate::diff::ArticleDiff;
 use crate::extract::Article;
+use crate::fetch::redact;
 
 pub mod blobs;
 
@@ -94,7 +95,11 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct ArticleRow {
     pub id: i64,
+    /// The URL to show: credentials in it redacted (`user:***@`).
     pub url: String,
+    /// The URL as tracked, credentials included: for fetching only, never
+    /// to be shown or exported.
+    pub fetch_url: String,
     pub added_at: String,
     pub selector: Option<String>,
     pub final_url: Option<String>,
@@ -133,7 +138,10 @@ pub struct Pace {
 #[derive(Debug, Clone)]
 pub struct FeedRow {
     pub id: i64,
+    /// The URL to show: credentials in it redacted (`user:***@`).
     pub url: String,
+    /// The URL as tracked, credentials included: for fetching only.
+    pub fetch_url: String,
     pub added_at: String,
     pub match_regex: Option<String>,
     pub etag: Option<String>,
@@ -529,11 +537,14 @@ impl Store {
     const N: usize = 16;
 
     fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+        let fetch_url: String = r.get(1)?;
+        let final_url: Option<String> = r.get(3)?;
         Ok(ArticleRow {
             id: r.get(0)?,
-            url: r.get(1)?,
+            url: redact(&fetch_url).into_owned(),
+            fetch_url,
             added_at: r.get(2)?,
-            final_url: r.get(3)?,
+            final_url: final_url.map(|u| redact(&u).into_owned()),
             etag: r.get(4)?,
             last_modified: r.get(5)?,
             last_checked_at: r.get(6)?,
@@ -668,9 +679,11 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
+            let fetch_url: String = r.get(1)?;
             Ok(FeedRow {
                 id: r.get(0)?,
-                url: r.get(1)?,
+                url: redact(&fetch_url).into_owned(),
+                fetch_url,
                 added_at: r.get(2)?,
                 match_regex: r.get(3)?,
                 etag: r.get(4)?,
@@ -831,7 +844,7 @@ impl Store {
             fingerprint: r.get(4)?,
             raw_sha256: r.get(5)?,
             text_sha256: r.get(6)?,
-            final_url: r.get(7)?,
+            final_url: redact(&r.get::<_, String>(7)?).into_owned(),
             http_status: r.get(8)?,
             headers: serde_json::from_str(&headers).map_err(|e| json_err(9, e))?,
             request_headers: r

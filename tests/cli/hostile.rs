@@ -44,6 +44,8 @@ enum Fault {
 struct FaultServer {
     port: u16,
     routes: Arc<Mutex<HashMap<String, Fault>>>,
+    /// The head of every request received.
+    heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl FaultServer {
@@ -51,14 +53,19 @@ impl FaultServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let routes: Arc<Mutex<HashMap<String, Fault>>> = Arc::default();
-        let table = routes.clone();
+        let heads: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (table, seen) = (routes.clone(), heads.clone());
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let table = table.clone();
-                thread::spawn(move || serve(stream, &table));
+                let (table, seen) = (table.clone(), seen.clone());
+                thread::spawn(move || serve(stream, &table, &seen));
             }
         });
-        FaultServer { port, routes }
+        FaultServer {
+            port,
+            routes,
+            heads,
+        }
     }
 
     fn set(&self, path: &str, fault: Fault) -> String {
@@ -71,7 +78,11 @@ impl FaultServer {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Fault>>) {
+fn serve(
+    mut stream: TcpStream,
+    routes: &Mutex<HashMap<String, Fault>>,
+    heads: &Mutex<Vec<String>>,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -81,7 +92,8 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Fault>>) {
             _ => return,
         }
     }
-    let head = String::from_utf8_lossy(&head);
+    let head = String::from_utf8_lossy(&head).into_owned();
+    heads.lock().unwrap().push(head.clone());
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let fault = routes.lock().unwrap().get(&path).cloned();
     let fault = fault.unwrap_or(Fault::Answer(404, vec![], b"not here".to_vec()));
@@ -508,4 +520,83 @@ fn extraction_past_its_budget_fails_the_check_and_the_pass_goes_on() {
     // With a budget that fits the page, the same page is read.
     env.run(&["check", "1"]).expect(0);
     assert_eq!(env.listed(1)["revisions"], 1);
+}
+
+#[test]
+fn credentials_in_a_url_are_used_but_never_shown_or_exported() {
+    let env = env();
+    let server = FaultServer::start();
+    server.set("/story", html(page("Behind a login", PARAS, "x")));
+    let url = format!("http://ann:s3cret@127.0.0.1:{}/story", server.port);
+    let dead = "http://bob:hunter2@127.0.0.1:9/gone";
+    let out = env.run(&["track", &url, dead]);
+    let heads = server.heads.lock().unwrap().join("\n");
+    // "ann:s3cret" in Basic authentication.
+    assert!(heads.contains("YW5uOnMzY3JldA=="), "{heads}");
+    let mut seen = out.stdout + &out.stderr;
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["log", "1"],
+        &["log", "1", "--json"],
+        &["show", "1", "--json"],
+        &["status"],
+        &["status", "--json"],
+    ] {
+        let run = env.run(args);
+        seen.push_str(&run.stdout);
+        seen.push_str(&run.stderr);
+    }
+    for (format, name) in [
+        ("jsonl", "e.jsonl"),
+        ("csv", "csv"),
+        ("md", "e.md"),
+        ("html", "site"),
+        ("atom", "e.atom"),
+        ("git", "git"),
+        ("warc", "e.warc.gz"),
+    ] {
+        let path = env.path(name);
+        env.run(&[
+            "export",
+            "--all",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ])
+        .expect(0);
+        seen.push_str(&read_tree(&path));
+    }
+    assert!(seen.contains("ann:***@127.0.0.1"), "{seen}");
+    assert!(seen.contains("bob:***@127.0.0.1"), "{seen}");
+    for secret in ["s3cret", "hunter2", "YW5uOnMzY3JldA"] {
+        assert!(!seen.contains(secret), "{secret} leaked");
+    }
+}
+
+/// Every file under `path` (or the file itself) as text; gzip is opened.
+fn read_tree(path: &std::path::Path) -> String {
+    if path.join(".git").is_dir() {
+        let log = std::process::Command::new("git")
+            .args(["log", "-p", "--all"])
+            .current_dir(path)
+            .output()
+            .expect("git log");
+        return String::from_utf8_lossy(&log.stdout).into_owned();
+    }
+    if path.is_dir() {
+        let mut all = String::new();
+        for entry in std::fs::read_dir(path).unwrap().flatten() {
+            all.push_str(&read_tree(&entry.path()));
+        }
+        return all;
+    }
+    let bytes = std::fs::read(path).unwrap();
+    let mut text = Vec::new();
+    let mut gz = flate2::read::MultiGzDecoder::new(&bytes[..]);
+    if gz.read_to_end(&mut text).is_err() {
+        text = bytes;
+    }
+    String::from_utf8_lossy(&text).into_owned()
 }
