@@ -297,7 +297,7 @@ fn revision(store: &Store, a: &ArticleRow, rev: Option<i64>) -> Result<RevisionR
 }
 
 pub fn list(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let items = store.summaries()?;
     if json {
         for s in &items {
@@ -312,7 +312,7 @@ pub fn list(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError>
 }
 
 pub fn log(ctx: &Context, out: Out<'_>, target: &str, json: bool) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let a = resolve(&store, target)?;
     let revisions = store.revisions(a.id)?;
     if json {
@@ -333,7 +333,7 @@ pub fn show(
     raw: bool,
     json: bool,
 ) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let a = resolve(&store, target)?;
     let r = revision(&store, &a, rev)?;
     if raw {
@@ -392,7 +392,7 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
         };
         return write_diff(ctx, out, &input, (None, None), v);
     }
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let a = resolve(&store, &args[0])?;
     let revs = args[1..]
         .iter()
@@ -679,7 +679,7 @@ fn report_feeds(
 
 /// `redline feeds`: the feeds and sitemaps being followed.
 pub fn feeds(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     for f in store.feeds()? {
         if json {
             json_line(
@@ -960,7 +960,7 @@ pub fn blame(
     json: bool,
 ) -> Result<Status, CliError> {
     use crate::diff::blame::Origins;
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let a = resolve(&store, target)?;
     let upto = revision(&store, &a, rev)?.rev;
     let revisions: Vec<_> = store
@@ -1036,7 +1036,7 @@ pub fn blame(
 
 /// `redline status`: is the tracker working?
 pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let totals = store.totals()?;
     let problems = store.problems()?;
     let mut report = StatusJson::new(&totals, &problems);

@@ -72,7 +72,7 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
         until: args.until.map(|d| parse_date("--until", &d)).transpose()?,
         classes: args.classes,
     };
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let articles = if targets.is_empty() {
         store.articles()?
     } else {
@@ -136,7 +136,7 @@ struct VerifyJson<'a> {
 }
 
 pub fn verify(ctx: &Context, out: &mut dyn Write, json: bool) -> Result<Status, CliError> {
-    let store = ctx.store()?;
+    let store = ctx.store_read()?;
     let v = store.verify()?;
     if json {
         json_line(

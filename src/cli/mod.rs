@@ -69,16 +69,37 @@ impl Context {
         terminal_width()
     }
 
-    /// Opens the database named by `--db`/`REDLINE_DB`, or the default one.
-    pub fn store(&self) -> Result<Store, CliError> {
-        let path = match &self.db {
-            Some(p) => p.clone(),
+    /// The database named by `--db`/`REDLINE_DB`, or the default one.
+    fn db_path(&self) -> Result<PathBuf, CliError> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
             None => default_db().ok_or_else(|| {
                 CliError::runtime("cannot find a data directory for the database")
                     .hint("name a database file with --db PATH or REDLINE_DB")
-            })?,
-        };
-        Ok(Store::open(&path)?)
+            }),
+        }
+    }
+
+    /// Opens the database for a command that writes (creating it if needed).
+    pub fn store(&self) -> Result<Store, CliError> {
+        Ok(Store::open(&self.db_path()?)?)
+    }
+
+    /// Opens the database for a command that only reads: nothing is written,
+    /// so a read-only file or folder is no obstacle. A database that does not
+    /// exist yet is created, as by [`Context::store`].
+    pub fn store_read(&self) -> Result<Store, CliError> {
+        let path = self.db_path()?;
+        if !path.exists() {
+            return self.store();
+        }
+        match Store::open_read_only(&path) {
+            // An older schema is upgraded where the file can be written.
+            Err(old @ crate::store::StoreError::TooOld { .. }) => {
+                Store::open(&path).map_err(|_| old.into())
+            }
+            other => Ok(other?),
+        }
     }
 
     pub fn fetcher(&self) -> Result<Fetcher, CliError> {

@@ -26,7 +26,7 @@ const MIGRATIONS: &[&str] = &[
 /// Why the store failed. Every variant names the database file.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("cannot create the folder for the database {}", path.display())]
+    #[error("cannot create the database or its folder {}", path.display())]
     CreateDir {
         path: PathBuf,
         #[source]
@@ -46,8 +46,16 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("database {} is read-only", path.display())]
+    #[error("database {} is read-only, and this command writes to it", path.display())]
     ReadOnly { path: PathBuf },
+    #[error("database {} needs its schema upgraded ({found} to {known}), which a read-only file cannot take", path.display())]
+    TooOld {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("database {} has a write-ahead log that cannot be read without write access to its folder", path.display())]
+    UnreadableLog { path: PathBuf },
     #[error("database {}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -66,10 +74,14 @@ impl StoreError {
     /// One line saying what the user can do, when there is one.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            StoreError::CreateDir { .. }
-            | StoreError::ReadOnly { .. }
-            | StoreError::Open { .. } => {
+            StoreError::CreateDir { .. } | StoreError::Open { .. } => {
                 Some("choose a writable place with --db PATH or REDLINE_DB")
+            }
+            StoreError::ReadOnly { .. } => Some(
+                "list, log, show, diff, blame, status, export and verify read it as it is; to write, copy it somewhere writable",
+            ),
+            StoreError::TooOld { .. } | StoreError::UnreadableLog { .. } => {
+                Some("copy the database (with its -wal file) somewhere writable and read the copy")
             }
             StoreError::NotADatabase { .. } => {
                 Some("point --db at another file; this one was left untouched")
@@ -424,16 +436,51 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Creates a folder and its missing parents, readable by their owner only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A write-ahead log beside the database that holds pages not yet copied
+/// into it.
+fn wal_holds_data(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
 impl Store {
     /// Opens (creating if needed, with its folder) and migrates the database.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
         {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            private_dir(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_owned(),
                 source,
             })?;
+        }
+        // A new database is readable by its owner only (SQLite gives its
+        // -wal and -shm files the same mode).
+        if !path.exists() {
+            let mut file = std::fs::OpenOptions::new();
+            file.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+            match file.open(path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(source) => {
+                    return Err(StoreError::CreateDir {
+                        path: path.to_owned(),
+                        source,
+                    });
+                }
+            }
         }
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.to_owned(),
@@ -446,6 +493,84 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens an existing database for reading only: nothing in it or beside
+    /// it is written, so an evidence copy on a write-protected volume can be
+    /// read. Where SQLite cannot even create its shared-memory file the file
+    /// is opened as immutable (when no write-ahead log holds data it would
+    /// miss).
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |name: &str| -> Result<Store> {
+            let conn =
+                Connection::open_with_flags(name, flags).map_err(|source| StoreError::Open {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            let store = Store {
+                conn,
+                path: path.to_owned(),
+            };
+            store
+                .conn
+                .busy_timeout(Duration::from_secs(30))
+                .and_then(|()| store.conn.execute_batch("PRAGMA foreign_keys = ON;"))
+                .map_err(|e| store.err(e))?;
+            Ok(store)
+        };
+        let uri = |query: &str| {
+            let mut url = url::Url::from_file_path(
+                std::path::absolute(path).unwrap_or_else(|_| path.to_owned()),
+            )
+            .map(|u| u.to_string())
+            .unwrap_or_else(|()| format!("file:{}", path.display()));
+            url.push_str(query);
+            url
+        };
+        let store = open(&uri(""))?;
+        let store = match store.schema_version() {
+            Err(StoreError::ReadOnly { .. })
+            | Err(StoreError::Open { .. })
+            | Err(StoreError::Sqlite { .. })
+                if !wal_holds_data(path) =>
+            {
+                open(&uri("?immutable=1"))?
+            }
+            Err(StoreError::ReadOnly { .. }) | Err(StoreError::Open { .. }) => {
+                return Err(StoreError::UnreadableLog {
+                    path: path.to_owned(),
+                });
+            }
+            Err(e) => return Err(e),
+            Ok(_) => store,
+        };
+        let found = store.schema_version()?;
+        let known = MIGRATIONS.len() as i64;
+        match found.cmp(&known) {
+            std::cmp::Ordering::Greater => Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found,
+                known,
+            }),
+            std::cmp::Ordering::Less => Err(StoreError::TooOld {
+                path: path.to_owned(),
+                found,
+                known,
+            }),
+            std::cmp::Ordering::Equal => Ok(store),
+        }
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        // Reading the schema makes SQLite open the file and its log for real.
+        self.conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .and_then(|()| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .map_err(|e| self.err(e))
     }
 
     /// The database file.

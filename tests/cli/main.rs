@@ -8,6 +8,7 @@ mod churn;
 mod demo;
 mod diff;
 mod errors;
+mod evidence;
 mod exports;
 mod extract;
 mod feeds;
