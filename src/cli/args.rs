@@ -526,6 +526,9 @@ pub enum Command {
         /// jsonl: include each raw page (base64), for a backup `import` restores in full
         #[arg(long)]
         with_raw: bool,
+        /// Replace an existing file, or write into a folder redline did not write
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         global: GlobalArgs,
     },

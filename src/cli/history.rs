@@ -19,6 +19,7 @@ pub struct ExportArgs {
     pub until: Option<String>,
     pub classes: Vec<String>,
     pub with_raw: bool,
+    pub force: bool,
 }
 
 pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Status, CliError> {
@@ -84,6 +85,7 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
     let selected = export::select(&store, articles, &filter)?;
     let options = Options {
         with_raw: args.with_raw,
+        force: args.force,
     };
     let report = export::export(&store, &selected, format, &args.output, &options)?;
     let mut line = format!(

@@ -348,6 +348,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             until,
             class,
             with_raw,
+            force,
             ..
         } => history::export(
             &ctx,
@@ -359,6 +360,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
                 until,
                 classes: class,
                 with_raw,
+                force,
             },
         ),
         Command::Import { file, .. } => history::import(&ctx, &file),

@@ -12,7 +12,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn writer(path: &Path) -> Result<::csv::Writer<std::fs::File>, ExportError> {
     use std::io::Write;
-    let mut file = std::fs::File::create(path).map_err(ExportError::write(path))?;
+    let mut file = super::create_file(path)?;
     file.write_all(BOM).map_err(ExportError::write(path))?;
     Ok(::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
@@ -27,7 +27,7 @@ fn csv_err(path: &Path) -> impl Fn(::csv::Error) -> ExportError + '_ {
 }
 
 pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
-    std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    super::create_dir(dir, super::Format::Csv)?;
     let articles_path = dir.join("articles.csv");
     let mut articles = writer(&articles_path)?;
     let a_err = csv_err(&articles_path);

@@ -16,7 +16,7 @@ use super::{ExportError, Report, Selected, slug, what_changed, word_counts};
 use crate::extract::Article;
 use crate::store::{RevisionRow, Store};
 
-const STATE: &str = "redline-export";
+pub(crate) const STATE: &str = "redline-export";
 const BRANCH: &str = "refs/heads/main";
 
 fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, ExportError> {
@@ -109,7 +109,7 @@ fn data(stream: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
-    std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    super::create_dir(dir, super::Format::Git)?;
     if !dir.join(".git").exists() {
         check(git(dir, &["init", "-q", "-b", "main"])?, "git init")?;
     }

@@ -73,6 +73,10 @@ pub enum ExportError {
     Invalid { path: PathBuf, what: String },
     #[error("git failed: {0}")]
     Git(String),
+    #[error("{} exists; an export never replaces a file unasked", path.display())]
+    Exists { path: PathBuf },
+    #[error("folder {} holds files that redline did not write", path.display())]
+    Foreign { path: PathBuf },
 }
 
 impl ExportError {
@@ -92,6 +96,10 @@ impl ExportError {
             }
             ExportError::Git(_) => Some("the git export needs git installed and on PATH"),
             ExportError::Read { .. } => None,
+            ExportError::Exists { .. } => Some("choose a new name, or add --force to replace it"),
+            ExportError::Foreign { .. } => {
+                Some("choose a new or empty folder, or add --force to write into this one")
+            }
         }
     }
 }
@@ -176,6 +184,7 @@ pub fn export(
     path: &Path,
     options: &Options,
 ) -> Result<Report, ExportError> {
+    check_target(path, format, options.force)?;
     match format {
         Format::Jsonl => jsonl::export(store, selected, path, options),
         Format::Csv => csv::export(store, selected, path),
@@ -192,6 +201,64 @@ pub fn export(
 pub struct Options {
     /// JSON Lines: include each raw page (base64), for a full backup.
     pub with_raw: bool,
+    /// Replace an existing file, or write into a folder holding files
+    /// redline did not write.
+    pub force: bool,
+}
+
+/// The file a folder export leaves in its folder, naming the format; a
+/// folder holding it was written by redline and may be written again.
+const MARKER: &str = ".redline-export";
+
+/// Refuses to write where an export would replace what is not its own: an
+/// existing file, or a non-empty folder redline did not write (the git
+/// export's own repository is updated in place).
+fn check_target(path: &Path, format: Format, force: bool) -> Result<(), ExportError> {
+    if force || path == Path::new("-") || !path.exists() {
+        return Ok(());
+    }
+    if !format.is_folder() {
+        return Err(ExportError::Exists {
+            path: path.to_owned(),
+        });
+    }
+    let empty = std::fs::read_dir(path)
+        .map_err(ExportError::write(path))?
+        .next()
+        .is_none();
+    let ours = match format {
+        Format::Git => path.join(".git").join(git::STATE).exists(),
+        _ => std::fs::read_to_string(path.join(MARKER)).is_ok_and(|f| f.trim() == format.as_str()),
+    };
+    if empty || ours {
+        Ok(())
+    } else {
+        Err(ExportError::Foreign {
+            path: path.to_owned(),
+        })
+    }
+}
+
+/// Creates an export folder (and its parents), private to its owner, and
+/// marks it as written by redline.
+pub(crate) fn create_dir(dir: &Path, format: Format) -> Result<(), ExportError> {
+    crate::store::private_dir(dir).map_err(ExportError::write(dir))?;
+    if format != Format::Git {
+        let marker = dir.join(MARKER);
+        let mut file = create_file(&marker)?;
+        std::io::Write::write_all(&mut file, format!("{}\n", format.as_str()).as_bytes())
+            .map_err(ExportError::write(&marker))?;
+    }
+    Ok(())
+}
+
+/// Creates (or truncates) a file, readable by its owner only.
+pub(crate) fn create_file(path: &Path) -> Result<std::fs::File, ExportError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(ExportError::write(path))
 }
 
 /// What a revision did, for headings, titles and commit messages: "first
@@ -252,11 +319,12 @@ pub(crate) fn create(path: &Path) -> Result<Box<dyn std::io::Write>, ExportError
     if path == Path::new("-") {
         return Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock())));
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        crate::store::private_dir(dir).map_err(ExportError::write(dir))?;
     }
-    let file = std::fs::File::create(path).map_err(ExportError::write(path))?;
-    Ok(Box::new(std::io::BufWriter::new(file)))
+    Ok(Box::new(std::io::BufWriter::new(create_file(path)?)))
 }
 
 /// A short, stable, file-name-safe name for an article URL:
@@ -298,7 +366,24 @@ pub fn slug(url: &str) -> String {
             format!("{name}-{}", &h[..8])
         };
     }
-    format!("{}/{name}", host.replace(':', "_"))
+    // The host names a folder: only letters, digits, dots, dashes and
+    // underscores, and never a name of dots alone (`..`).
+    let host: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let host = if host.trim_matches('.').is_empty() {
+        "article".to_owned()
+    } else {
+        host
+    };
+    format!("{host}/{name}")
 }
 
 #[cfg(test)]
@@ -320,5 +405,25 @@ mod tests {
             slug("http://127.0.0.1:8080/a"),
             slug("http://127.0.0.1:9090/a")
         );
+        // Whatever the URL, the slug is one folder and one file name, with
+        // no way up.
+        for url in [
+            "http://../x",
+            "http://./..",
+            "http://[::1]:8080/../../etc/passwd",
+            "http://a/%2e%2e/%2e%2e/b",
+            "http://a/..%2f..%2fb",
+            "not a url/../../x",
+        ] {
+            let s = slug(url);
+            let parts: Vec<&str> = s.split('/').collect();
+            assert_eq!(parts.len(), 2, "{url} → {s}");
+            assert!(
+                parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.trim_matches('.') != ""),
+                "{url} → {s}"
+            );
+        }
     }
 }

@@ -27,11 +27,14 @@ fn page(title: &str, body: &str) -> String {
 }
 
 fn save(path: &Path, html: &str) -> Result<(), ExportError> {
-    std::fs::write(path, html).map_err(ExportError::write(path))
+    use std::io::Write;
+    super::create_file(path)?
+        .write_all(html.as_bytes())
+        .map_err(ExportError::write(path))
 }
 
 pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
-    std::fs::create_dir_all(dir).map_err(ExportError::write(dir))?;
+    super::create_dir(dir, super::Format::Html)?;
     let mut index = String::from(
         "<h1>Tracked articles</h1>\n<table class=\"list\"><tr><th>Article</th><th>Revisions</th>\
          <th>Last change</th><th>What changed</th></tr>\n",
@@ -39,7 +42,7 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
     for s in selected {
         let id = s.article.id;
         let folder = dir.join("a").join(id.to_string());
-        std::fs::create_dir_all(&folder).map_err(ExportError::write(&folder))?;
+        crate::store::private_dir(&folder).map_err(ExportError::write(&folder))?;
         let title = s
             .revisions
             .last()

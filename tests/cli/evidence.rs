@@ -149,3 +149,153 @@ fn the_database_is_private_to_its_owner() {
     assert_eq!(mode(&env.db), 0o600);
     assert_eq!(mode(env.db.parent().unwrap()), 0o700);
 }
+
+#[test]
+fn exports_never_replace_what_they_did_not_write() {
+    let env = Env::new();
+    tracked_twice(&env);
+    let export = |format: &str, path: &Path, force: bool| {
+        let mut args = vec![
+            "export",
+            "--all",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ];
+        if force {
+            args.push("--force");
+        }
+        env.run(&args)
+    };
+    // An existing file is kept, byte for byte, unless --force.
+    let file = env.path("notes.jsonl");
+    std::fs::write(&file, "my own notes\n").unwrap();
+    for format in ["jsonl", "md", "atom", "warc"] {
+        let out = export(format, &file, false).expect(1);
+        assert!(
+            out.stderr
+                .contains("exists; an export never replaces a file unasked"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("hint: choose a new name, or add --force"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"my own notes\n");
+    }
+    export("jsonl", &file, true).expect(0);
+    assert_ne!(std::fs::read(&file).unwrap(), b"my own notes\n");
+    // A folder with someone else's index.html is kept, unless --force.
+    let site = env.path("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("index.html"), "<h1>my site</h1>").unwrap();
+    for format in ["html", "csv", "git"] {
+        let out = export(format, &site, false).expect(1);
+        assert!(
+            out.stderr
+                .contains("holds files that redline did not write"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            std::fs::read(site.join("index.html")).unwrap(),
+            b"<h1>my site</h1>"
+        );
+    }
+    // A folder redline wrote is brought up to date; so is a new one.
+    for format in ["html", "csv", "git"] {
+        let folder = env.path(&format!("new-{format}"));
+        export(format, &folder, false).expect(0);
+        export(format, &folder, false).expect(0);
+        assert_eq!(mode(&folder), 0o700, "{format}");
+    }
+    let html = env.path("new-html");
+    assert_eq!(mode(&html.join("index.html")), 0o600);
+    assert_eq!(mode(&env.path("new-csv").join("articles.csv")), 0o600);
+    // A different format into a folder of another is refused.
+    export("csv", &html, false).expect(1);
+    let one = env.path("one.md");
+    export("md", &one, false).expect(0);
+    assert_eq!(mode(&one), 0o600);
+}
+
+#[test]
+fn export_paths_stay_in_the_chosen_folder_whatever_the_url() {
+    let env = Env::new();
+    let html = page("Escape <script>alert(1)</script> attempt", PARAS, "x");
+    // Path segments of dots and slashes encoded every way a URL allows.
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/x",
+        "/a/..%2f..%2fb",
+        "/..",
+        "/%2F%2Fetc",
+    ] {
+        env.serve(path, &html);
+    }
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/x",
+        "/a/..%2f..%2fb",
+        "/%2F%2Fetc",
+    ] {
+        let url = env.server.url(path);
+        env.run(&["track", &url]);
+    }
+    let root = env.path("exports");
+    std::fs::create_dir(&root).unwrap();
+    for format in ["git", "html", "csv"] {
+        let dir = root.join(format);
+        env.run(&[
+            "export",
+            "--all",
+            "--format",
+            format,
+            "-o",
+            dir.to_str().unwrap(),
+        ])
+        .expect(0);
+    }
+    // Nothing was written outside the exports folder's own subfolders.
+    let outside: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(outside.len(), 3, "{outside:?}");
+    let listing = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
+    assert!(
+        listing
+            .iter()
+            .all(|n| ["data", "exports", "xdg", "config"].contains(&n.as_str())),
+        "{listing:?}"
+    );
+    for entry in walk(&root) {
+        let real = entry.canonicalize().unwrap();
+        assert!(
+            real.starts_with(root.canonicalize().unwrap()),
+            "{}",
+            real.display()
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all.extend(walk(&path));
+        }
+        all.push(path);
+    }
+    all
+}
