@@ -421,7 +421,7 @@ mod tests {
             assert!(
                 parts
                     .iter()
-                    .all(|p| !p.is_empty() && p.trim_matches('.') != ""),
+                    .all(|p| !p.is_empty() && !p.trim_matches('.').is_empty()),
                 "{url} → {s}"
             );
         }
