@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::clock::{Clock, rfc3339};
+use crate::diff::derive::revision_classes;
 use crate::diff::{Class, DiffOptions, diff_articles};
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
@@ -944,24 +945,6 @@ pub fn reextract(
         .collect();
     store.rederive(&items, &now)?;
     Ok(report)
-}
-
-/// The classes stored with a revision: the diff's, plus what only the tracker
-/// knows (a revert, a technical change).
-fn revision_classes(
-    diff: Option<&crate::diff::ArticleDiff>,
-    revert: bool,
-    technical: bool,
-) -> Vec<String> {
-    let mut classes: Vec<crate::diff::Class> = diff.map(|d| d.classes.clone()).unwrap_or_default();
-    if technical {
-        classes = vec![crate::diff::Class::Technical];
-    } else if revert {
-        classes.push(crate::diff::Class::Revert);
-    }
-    classes.sort();
-    classes.dedup();
-    classes.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
 /// Why an extraction looks broken rather than like an edit: the body came out

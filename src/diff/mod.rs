@@ -18,6 +18,7 @@
 mod align;
 pub mod blame;
 mod classify;
+pub mod derive;
 pub mod words;
 
 use std::time::Duration;

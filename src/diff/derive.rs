@@ -1,0 +1,215 @@
+//! What a revision's stored values must be, derived from the stored texts
+//! alone: the diff against the revision before, its word counts, its change
+//! classes and the revision it reverts to. The tracker records these values;
+//! `verify` and `import` derive them again and refuse what disagrees, so a
+//! diff, count or class edited in a database or an export cannot pass as
+//! evidence.
+//!
+//! Pure: no store, no clock. Fingerprints are computed by the caller (they
+//! belong to `fingerprint`, which this module does not import).
+
+use super::{ArticleDiff, Class, DiffOptions, diff_articles};
+use crate::extract::Article;
+
+/// One revision's text and what is known of it without deriving.
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'a> {
+    pub rev: i64,
+    pub article: &'a Article,
+    pub fingerprint: &'a str,
+    /// Recorded from a 404 or 410 answer: a takedown.
+    pub gone: bool,
+    /// Marked by `reextract` as equal to the revision before it.
+    pub technical: bool,
+}
+
+/// The values stored with a revision that its text and the texts before it
+/// decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    pub diff: Option<ArticleDiff>,
+    pub classes: Vec<String>,
+    pub revert_of: Option<i64>,
+    pub words_added: i64,
+    pub words_removed: i64,
+}
+
+/// Derives revision `texts[i]`'s values from it and the revisions before it
+/// (`texts` is one article's revisions, oldest first).
+pub fn derive(texts: &[Text<'_>], i: usize, opts: &DiffOptions) -> Derived {
+    let this = &texts[i];
+    let diff = i
+        .checked_sub(1)
+        .map(|p| diff_articles(texts[p].article, this.article, opts));
+    // A revert brings back the text of a revision before the one it follows
+    // (the latest such); a takedown or an empty text reverts to nothing.
+    let revert_of = if this.technical || this.gone || this.article.body.is_empty() {
+        None
+    } else {
+        texts[..i.saturating_sub(1)]
+            .iter()
+            .rev()
+            .find(|t| t.fingerprint == this.fingerprint)
+            .map(|t| t.rev)
+    };
+    let classes = if this.gone {
+        vec![Class::Takedown.as_str().to_owned()]
+    } else {
+        revision_classes(diff.as_ref(), revert_of.is_some(), this.technical)
+    };
+    let (words_added, words_removed) = diff.as_ref().map_or((0, 0), |d| {
+        (d.stats.words_added as i64, d.stats.words_removed as i64)
+    });
+    Derived {
+        diff,
+        classes,
+        revert_of,
+        words_added,
+        words_removed,
+    }
+}
+
+/// The classes stored with a revision: the diff's, plus what only the
+/// history tells (a revert, a technical change).
+pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: bool) -> Vec<String> {
+    let mut classes: Vec<Class> = diff.map(|d| d.classes.clone()).unwrap_or_default();
+    if technical {
+        classes = vec![Class::Technical];
+    } else if revert {
+        classes.push(Class::Revert);
+    }
+    classes.sort();
+    classes.dedup();
+    classes.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+/// Where stored values and derived ones disagree: each entry names the field
+/// and gives both values.
+pub fn disagreements(
+    derived: &Derived,
+    stored_diff: Option<&ArticleDiff>,
+    classes: &[String],
+    revert_of: Option<i64>,
+    words: (i64, i64),
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if derived.diff.as_ref() != stored_diff {
+        let said = |d: Option<&ArticleDiff>| {
+            d.map_or("none".to_owned(), |d| {
+                format!("+{} −{} words", d.stats.words_added, d.stats.words_removed)
+            })
+        };
+        out.push(format!(
+            "diff: the stored diff ({}) is not the diff of the texts ({})",
+            said(stored_diff),
+            said(derived.diff.as_ref())
+        ));
+    }
+    if derived.classes != classes {
+        out.push(format!(
+            "classes: stored [{}], the texts give [{}]",
+            classes.join(", "),
+            derived.classes.join(", ")
+        ));
+    }
+    if derived.revert_of != revert_of {
+        let rev = |r: Option<i64>| r.map_or("none".to_owned(), |r| format!("rev {r}"));
+        out.push(format!(
+            "revert_of: stored {}, the texts give {}",
+            rev(revert_of),
+            rev(derived.revert_of)
+        ));
+    }
+    if (derived.words_added, derived.words_removed) != words {
+        out.push(format!(
+            "words_added/words_removed: stored +{} −{}, the texts give +{} −{}",
+            words.0, words.1, derived.words_added, derived.words_removed
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(body: &[&str]) -> Article {
+        Article {
+            title: Some("T".into()),
+            body: body.iter().map(|s| s.to_string()).collect(),
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn a_history_derives_its_diffs_classes_and_reverts() {
+        let a = article(&["The council met on Monday and voted to close the bridge."]);
+        let b = article(&["The council met on Tuesday and voted to close the bridge."]);
+        let gone = Article::default();
+        let texts = [
+            Text {
+                rev: 1,
+                article: &a,
+                fingerprint: "A",
+                gone: false,
+                technical: false,
+            },
+            Text {
+                rev: 2,
+                article: &b,
+                fingerprint: "B",
+                gone: false,
+                technical: false,
+            },
+            Text {
+                rev: 3,
+                article: &a,
+                fingerprint: "A",
+                gone: false,
+                technical: false,
+            },
+            Text {
+                rev: 4,
+                article: &gone,
+                fingerprint: "E",
+                gone: true,
+                technical: false,
+            },
+            Text {
+                rev: 5,
+                article: &a,
+                fingerprint: "A",
+                gone: false,
+                technical: false,
+            },
+        ];
+        let opts = DiffOptions::default();
+        let first = derive(&texts, 0, &opts);
+        assert_eq!(
+            (first.diff, first.classes.len(), first.revert_of),
+            (None, 0, None)
+        );
+        let second = derive(&texts, 1, &opts);
+        assert_eq!((second.words_added, second.words_removed), (1, 1));
+        assert_eq!(second.revert_of, None);
+        let back = derive(&texts, 2, &opts);
+        assert_eq!(back.revert_of, Some(1));
+        assert!(
+            back.classes.contains(&"revert".to_owned()),
+            "{:?}",
+            back.classes
+        );
+        let down = derive(&texts, 3, &opts);
+        assert_eq!(
+            (down.classes, down.revert_of),
+            (vec!["takedown".to_owned()], None)
+        );
+        // Back after a takedown: the latest earlier revision with that text.
+        assert_eq!(derive(&texts, 4, &opts).revert_of, Some(3));
+
+        let stored = back.diff.clone();
+        assert!(disagreements(&back, stored.as_ref(), &back.classes, Some(1), (1, 1)).is_empty());
+        let edited = disagreements(&back, second.diff.as_ref(), &["typo".into()], None, (9, 1));
+        assert_eq!(edited.len(), 4, "{edited:?}");
+    }
+}
