@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::clock::{Clock, rfc3339};
-use crate::diff::derive::revision_classes;
+use crate::diff::derive::{Derived, Text, derive, revision_classes};
 use crate::diff::{Class, DiffOptions, diff_articles};
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
@@ -887,61 +887,70 @@ pub fn reextract(
         revisions: revisions.len(),
         ..ReextractReport::default()
     };
-    let mut derived: Vec<(i64, Article, String, Option<i64>, bool)> = Vec::new();
+    let mut articles: Vec<Article> = Vec::with_capacity(revisions.len());
+    let mut fingerprints: Vec<String> = Vec::with_capacity(revisions.len());
+    let mut technical: Vec<bool> = Vec::with_capacity(revisions.len());
     for r in &revisions {
-        let raw = store.blob(&r.raw_sha256)?;
-        let encoding =
-            encoding_rs::Encoding::for_label(r.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
-        let (html, _, _) = encoding.decode(&raw);
-        let a = match extract_with(&html, &extract_opts) {
-            Ok(a) if !a.body.is_empty() => a,
-            Ok(_) => {
-                report
-                    .errors
-                    .push(format!("rev {}: no article text found", r.rev));
-                store.revision_article(r)?
-            }
-            Err(e) => {
-                report.errors.push(format!("rev {}: {e}", r.rev));
-                store.revision_article(r)?
+        let gone = matches!(r.http_status, 404 | 410);
+        let a = if gone {
+            // A takedown's text is the empty article, whatever its page says.
+            store.revision_article(r)?
+        } else {
+            let raw = store.blob(&r.raw_sha256)?;
+            let encoding = encoding_rs::Encoding::for_label(r.encoding.as_bytes())
+                .unwrap_or(encoding_rs::UTF_8);
+            let (html, _, _) = encoding.decode(&raw);
+            match extract_with(&html, &extract_opts) {
+                Ok(a) if !a.body.is_empty() => a,
+                Ok(_) => {
+                    report
+                        .errors
+                        .push(format!("rev {}: no article text found", r.rev));
+                    store.revision_article(r)?
+                }
+                Err(e) => {
+                    report.errors.push(format!("rev {}: {e}", r.rev));
+                    store.revision_article(r)?
+                }
             }
         };
         let fp = fingerprint(&a);
         if fp != r.fingerprint {
             report.changed += 1;
         }
-        let technical = derived.last().is_some_and(|(_, _, prev, _, _)| *prev == fp);
-        let revert_of = if technical {
-            None
-        } else {
-            let earlier = derived.len().saturating_sub(1);
-            derived[..earlier]
-                .iter()
-                .rev()
-                .find(|(_, _, f, _, _)| *f == fp)
-                .map(|(rev, ..)| *rev)
-        };
-        report.technical += usize::from(technical);
-        derived.push((r.rev, a, fp, revert_of, technical));
+        let same_as_before = !gone && fingerprints.last() == Some(&fp);
+        report.technical += usize::from(same_as_before);
+        technical.push(same_as_before);
+        fingerprints.push(fp);
+        articles.push(a);
     }
-    let diffs: Vec<Option<crate::diff::ArticleDiff>> = (0..derived.len())
-        .map(|i| (i > 0).then(|| diff_articles(&derived[i - 1].1, &derived[i].1, &opts.diff)))
+    let texts: Vec<Text<'_>> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Text {
+            rev: r.rev,
+            article: &articles[i],
+            fingerprint: &fingerprints[i],
+            gone: matches!(r.http_status, 404 | 410),
+            technical: technical[i],
+        })
+        .collect();
+    let derived: Vec<Derived> = (0..texts.len())
+        .map(|i| derive(&texts, i, &opts.diff))
         .collect();
     let items: Vec<crate::store::Rederived<'_>> = revisions
         .iter()
         .zip(&derived)
-        .zip(&diffs)
-        .map(
-            |((r, (_, a, fp, revert_of, technical)), d)| crate::store::Rederived {
-                revision_id: r.id,
-                article: a,
-                fingerprint: fp.clone(),
-                revert_of: *revert_of,
-                diff: d.as_ref(),
-                technical: *technical,
-                classes: revision_classes(d.as_ref(), revert_of.is_some(), *technical),
-            },
-        )
+        .enumerate()
+        .map(|(i, (r, d))| crate::store::Rederived {
+            revision_id: r.id,
+            article: &articles[i],
+            fingerprint: fingerprints[i].clone(),
+            revert_of: d.revert_of,
+            diff: d.diff.as_ref(),
+            technical: technical[i],
+            classes: d.classes.clone(),
+        })
         .collect();
     store.rederive(&items, &now)?;
     Ok(report)

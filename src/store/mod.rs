@@ -1425,7 +1425,84 @@ impl Store {
                 ));
             }
         }
+        drop(stmt);
+        self.verify_derived(&mut v)?;
         Ok(v)
+    }
+
+    /// Derives every revision's fingerprint, diff, counts, classes and revert
+    /// link again from the stored texts and reports each stored value that
+    /// disagrees. An article whose texts cannot be read is skipped (the blob
+    /// check has reported it).
+    fn verify_derived(&self, v: &mut Verified) -> Result<()> {
+        use crate::diff::derive::{Text, derive, disagreements};
+        let ids: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
+                .map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+                .map_err(|e| self.err(e))?
+        };
+        let opts = crate::diff::DiffOptions::default();
+        for id in ids {
+            let rows = self.revisions(id)?;
+            let Ok(articles) = rows
+                .iter()
+                .map(|r| self.revision_article(r))
+                .collect::<Result<Vec<_>>>()
+            else {
+                continue;
+            };
+            let fingerprints: Vec<String> = articles
+                .iter()
+                .map(crate::fingerprint::fingerprint)
+                .collect();
+            let texts: Vec<Text<'_>> = rows
+                .iter()
+                .zip(&articles)
+                .zip(&fingerprints)
+                .map(|((r, a), fp)| Text {
+                    rev: r.rev,
+                    article: a,
+                    fingerprint: fp,
+                    gone: matches!(r.http_status, 404 | 410),
+                    technical: r.technical,
+                })
+                .collect();
+            for (i, r) in rows.iter().enumerate() {
+                let mut found = Vec::new();
+                if fingerprints[i] != r.fingerprint {
+                    found.push(format!(
+                        "fingerprint: stored {}, the text gives {}",
+                        r.fingerprint, fingerprints[i]
+                    ));
+                }
+                if i > 0 && rows[i - 1].captured_at > r.captured_at {
+                    found.push(format!(
+                        "captured_at: {} is earlier than the revision before ({})",
+                        r.captured_at,
+                        rows[i - 1].captured_at
+                    ));
+                }
+                let stored = match self.revision_diff(r) {
+                    Ok(d) => d,
+                    Err(_) => continue, // reported as unreadable above
+                };
+                found.extend(disagreements(
+                    &derive(&texts, i, &opts),
+                    stored.as_ref(),
+                    &r.classes,
+                    r.revert_of,
+                    (r.words_added, r.words_removed),
+                ));
+                for what in found {
+                    v.problems.push(format!("#{id} rev {}: {what}", r.rev));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Which revisions use a blob, as `#3 rev 2 page` / `#3 rev 2 text`.
@@ -1983,8 +2060,15 @@ mod tests {
             body: vec!["Kept.".into()],
             ..Article::default()
         };
+        let edited = Article {
+            body: vec!["Kept, and edited.".into()],
+            ..article.clone()
+        };
         let text = serde_json::to_vec(&article).unwrap();
-        let diff = serde_json::to_string(&ArticleDiff::default()).unwrap();
+        let text2 = serde_json::to_vec(&edited).unwrap();
+        let real_diff =
+            crate::diff::diff_articles(&article, &edited, &crate::diff::DiffOptions::default());
+        let diff = serde_json::to_string(&real_diff).unwrap();
         {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(MIGRATIONS[0]).unwrap();
@@ -1994,7 +2078,7 @@ mod tests {
                 [],
             )
             .unwrap();
-            for bytes in [&b"<p>raw</p>"[..], &text[..]] {
+            for bytes in [&b"<p>raw</p>"[..], &text[..], &text2[..]] {
                 conn.execute(
                     "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
                     params![
@@ -2005,25 +2089,39 @@ mod tests {
                 )
                 .unwrap();
             }
-            conn.execute(
-                "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
-                     text_sha256, final_url, http_status, headers, encoding, words_added,
-                     words_removed, diff)
-                 VALUES (1, 1, 't', 'f', ?1, ?2, 'http://x/a', 200, '[]', 'UTF-8', 0, 0, ?3)",
-                params![sha256_hex(b"<p>raw</p>"), sha256_hex(&text), diff],
-            )
-            .unwrap();
+            let classes = crate::diff::derive::revision_classes(Some(&real_diff), false, false);
+            for (rev, at, a, t, d) in [
+                (1, "t1", &article, &text, None),
+                (2, "t2", &edited, &text2, Some(diff.as_str())),
+            ] {
+                conn.execute(
+                    "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
+                         text_sha256, final_url, http_status, headers, encoding, words_added,
+                         words_removed, diff, classes)
+                     VALUES (1, ?1, ?2, ?3, ?4, ?5, 'http://x/a', 200, '[]', 'UTF-8', ?6, ?7, ?8, ?9)",
+                    params![
+                        rev,
+                        at,
+                        crate::fingerprint::fingerprint(a),
+                        sha256_hex(b"<p>raw</p>"),
+                        sha256_hex(t),
+                        if d.is_some() { real_diff.stats.words_added as i64 } else { 0 },
+                        if d.is_some() { real_diff.stats.words_removed as i64 } else { 0 },
+                        d,
+                        if d.is_some() { classes.join(",") } else { String::new() },
+                    ],
+                )
+                .unwrap();
+            }
         }
         let store = Store::open(&path).unwrap();
         let rev = store.latest_revision(1).unwrap().unwrap();
         assert_eq!(store.blob(&rev.raw_sha256).unwrap(), b"<p>raw</p>");
-        assert_eq!(store.revision_article(&rev).unwrap(), article);
-        assert_eq!(
-            store.revision_diff(&rev).unwrap(),
-            Some(ArticleDiff::default())
-        );
+        assert_eq!(store.revision_article(&rev).unwrap(), edited);
+        assert_eq!(store.revision_diff(&rev).unwrap(), Some(real_diff));
         assert_eq!(rev.request_headers, None);
-        assert!(store.verify().unwrap().problems.is_empty());
+        let problems = store.verify().unwrap().problems;
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     /// A page of `n` paragraphs, the `edited` one with different words.

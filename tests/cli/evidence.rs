@@ -299,3 +299,43 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     all
 }
+
+#[test]
+fn verify_derives_every_diff_and_class_again_and_names_what_was_edited() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("First", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    let mut edited = PARAS.to_vec();
+    edited[1] = "Farmers said the early opening flooded nothing at all.";
+    env.serve("/a", &page("First", &edited, "x"));
+    env.run(&["check"]).expect(0);
+    env.serve("/a", &page("Second", &edited, "x"));
+    env.run(&["check"]).expect(0);
+    env.run(&["verify"]).expect(0);
+    {
+        let db = rusqlite::Connection::open(&env.db).unwrap();
+        // Rev 2's stored diff swapped for rev 3's, rev 3's classes and counts
+        // rewritten, rev 3 made a revert of rev 1.
+        db.execute_batch(
+            "UPDATE revisions SET diff = (SELECT diff FROM revisions WHERE rev = 3) WHERE rev = 2;
+             UPDATE revisions SET classes = 'typo', words_added = 40, revert_of = 1 WHERE rev = 3;",
+        )
+        .unwrap();
+    }
+    let out = env.run(&["verify"]).expect(1);
+    for expected in [
+        "#1 rev 2: diff: the stored diff",
+        "#1 rev 3: classes: stored [typo], the texts give [headline]",
+        "#1 rev 3: revert_of: stored rev 1, the texts give none",
+        "#1 rev 3: words_added/words_removed: stored +40",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
+    }
+    let json = env.run(&["verify", "--json"]).expect(1).json_lines();
+    assert_eq!(json[0]["ok"], false);
+    assert!(
+        json[0]["problems"].as_array().unwrap().len() >= 4,
+        "{}",
+        json[0]
+    );
+}
