@@ -94,15 +94,30 @@ pub fn disagreements(
 ) -> Vec<String> {
     let mut out = Vec::new();
     if derived.diff.as_ref() != stored_diff {
-        let said = |d: Option<&ArticleDiff>| {
-            d.map_or("none".to_owned(), |d| {
-                format!("+{} −{} words", d.stats.words_added, d.stats.words_removed)
-            })
+        let at = match (stored_diff, derived.diff.as_ref()) {
+            (Some(s), Some(d)) if s.fields != d.fields => "in its field changes".to_owned(),
+            (Some(s), Some(d)) if s.body != d.body => {
+                let n = s
+                    .body
+                    .iter()
+                    .zip(&d.body)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                format!("in its body, at change {}", n + 1)
+            }
+            (Some(s), Some(d)) if s.stats != d.stats => format!(
+                "in its counts: +{} −{} words, the texts give +{} −{}",
+                s.stats.words_added,
+                s.stats.words_removed,
+                d.stats.words_added,
+                d.stats.words_removed
+            ),
+            (Some(_), Some(_)) => "in its classes".to_owned(),
+            (Some(_), None) => "a first revision has none".to_owned(),
+            (None, _) => "it is missing".to_owned(),
         };
         out.push(format!(
-            "diff: the stored diff ({}) is not the diff of the texts ({})",
-            said(stored_diff),
-            said(derived.diff.as_ref())
+            "diff: the stored diff is not the diff of the texts ({at})"
         ));
     }
     if derived.classes != classes {

@@ -1,9 +1,9 @@
 //! JSON Lines: the complete history, one record per line, readable back by
 //! `redline import`.
 //!
-//! Schema `redline-export/1` (fields are only ever added within a version):
+//! Schema `redline-export/2` (fields are only ever added within a version):
 //!
-//! - the first line: `{"type":"export","schema":"redline-export/1","generator":"redline X.Y.Z"}`
+//! - the first line: `{"type":"export","schema":"redline-export/2","generator":"redline X.Y.Z"}`
 //! - one `{"type":"article", …}` per article: `id`, `url`, `added_at`,
 //!   `selector`, `final_url`, `every_secs`, `until`, `retired_at`, `title`
 //!   (latest headline);
@@ -18,6 +18,17 @@
 //!   section, next_page, live_blog), `diff` (the stored diff against the
 //!   revision before, as `redline diff --view json` shows its body, or null),
 //!   and with `--with-raw`, `raw_base64`: the page as served.
+//! - the last line, the seal: `{"type":"trailer","articles":N,"revisions":M,
+//!   "sha256":"…"}`, where `sha256` is the SHA-256 of every record before it
+//!   (the header included) in canonical form: its values as JSON with object
+//!   keys sorted, no spaces, one record per line, each line ending in `\n`.
+//!   The seal covers the values, not the file's bytes, so a file passed
+//!   through a JSON tool that keeps every value (`jq -c .`, Python's `json`)
+//!   still imports; a file cut short, spliced or edited does not.
+//!
+//! `text_sha256` is likewise the hash of the article's values as redline
+//! serialises them (the stored bytes). Schema 1 had no seal; `import` reads
+//! only schema 2.
 //!
 //! The `article` and `diff` values are the stored bytes, not re-encoded: an
 //! export, imported and exported again, is byte-for-byte the same.
@@ -31,7 +42,7 @@ use serde_json::value::RawValue;
 use super::{ExportError, Options, Report, Selected};
 use crate::store::{ArticleRow, RevisionRow, Store, StoreError};
 
-pub const SCHEMA: &str = "redline-export/1";
+pub const SCHEMA: &str = "redline-export/2";
 
 /// One line of the file.
 /// (Written with serde; `import` reads each kind on its own, since serde
@@ -42,6 +53,48 @@ pub enum Record {
     Export(Header),
     Article(ArticleRecord),
     Revision(Box<RevisionRecord>),
+    Trailer(Trailer),
+}
+
+/// The last line: how many records came before it, and their seal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trailer {
+    pub articles: usize,
+    pub revisions: usize,
+    pub sha256: String,
+}
+
+/// Seals records as they are written or read: see the module's doc.
+#[derive(Default)]
+pub struct Seal {
+    hasher: sha2::Sha256,
+    articles: usize,
+    revisions: usize,
+}
+
+impl Seal {
+    /// Adds one record, given as its parsed JSON value.
+    pub fn add(&mut self, mut value: serde_json::Value) {
+        use sha2::Digest;
+        match value.get("type").and_then(|t| t.as_str()) {
+            Some("article") => self.articles += 1,
+            Some("revision") => self.revisions += 1,
+            _ => {}
+        }
+        value.sort_all_objects();
+        self.hasher.update(value.to_string().as_bytes());
+        self.hasher.update(b"\n");
+    }
+
+    /// The trailer for the records added so far.
+    pub fn trailer(&self) -> Trailer {
+        use sha2::Digest;
+        Trailer {
+            articles: self.articles,
+            revisions: self.revisions,
+            sha256: data_encoding::HEXLOWER.encode(&self.hasher.clone().finalize()),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -161,9 +214,13 @@ pub fn header() -> Header {
     }
 }
 
-fn line(w: &mut dyn Write, record: &Record) -> std::io::Result<()> {
+fn line(w: &mut dyn Write, seal: &mut Seal, record: &Record) -> std::io::Result<()> {
     serde_json::to_writer(&mut *w, record)?;
-    w.write_all(b"\n")
+    w.write_all(b"\n")?;
+    if !matches!(record, Record::Trailer(_)) {
+        seal.add(serde_json::to_value(record)?);
+    }
+    Ok(())
 }
 
 pub fn export(
@@ -173,11 +230,13 @@ pub fn export(
     options: &Options,
 ) -> Result<Report, ExportError> {
     let mut w = super::create(path)?;
-    line(&mut w, &Record::Export(header())).map_err(ExportError::write(path))?;
+    let mut seal = Seal::default();
+    let seal = &mut seal;
+    line(&mut w, seal, &Record::Export(header())).map_err(ExportError::write(path))?;
     for s in selected {
         let title = s.revisions.last().and_then(|r| r.title.clone());
         let record = Record::Article(ArticleRecord::new(&s.article, title));
-        line(&mut w, &record).map_err(ExportError::write(path))?;
+        line(&mut w, seal, &record).map_err(ExportError::write(path))?;
         for r in &s.revisions {
             let mut record = RevisionRecord::new(store, &s.article.url, r)?;
             if options.with_raw {
@@ -187,9 +246,12 @@ pub fn export(
                     Err(e) => return Err(e.into()),
                 }
             }
-            line(&mut w, &Record::Revision(Box::new(record))).map_err(ExportError::write(path))?;
+            line(&mut w, seal, &Record::Revision(Box::new(record)))
+                .map_err(ExportError::write(path))?;
         }
     }
+    let trailer = Record::Trailer(seal.trailer());
+    line(&mut w, seal, &trailer).map_err(ExportError::write(path))?;
     w.flush().map_err(ExportError::write(path))?;
     Ok(Report::of(selected))
 }

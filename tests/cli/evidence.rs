@@ -324,7 +324,7 @@ fn verify_derives_every_diff_and_class_again_and_names_what_was_edited() {
     }
     let out = env.run(&["verify"]).expect(1);
     for expected in [
-        "#1 rev 2: diff: the stored diff",
+        "#1 rev 2: diff: the stored diff is not the diff of the texts",
         "#1 rev 3: classes: stored [typo], the texts give [headline]",
         "#1 rev 3: revert_of: stored rev 1, the texts give none",
         "#1 rev 3: words_added/words_removed: stored +40",
@@ -337,5 +337,225 @@ fn verify_derives_every_diff_and_class_again_and_names_what_was_edited() {
         json[0]["problems"].as_array().unwrap().len() >= 4,
         "{}",
         json[0]
+    );
+}
+
+/// A history of three revisions, with text beyond ASCII (escaped differently
+/// by different JSON tools), exported as JSON Lines; returns the lines.
+fn exported_history(env: &Env) -> Vec<String> {
+    let url = env.serve("/a", &page("Café “first”", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    let mut edited = PARAS.to_vec();
+    edited[1] = "Farmers said the early opening — a week early — flooded nothing at all.";
+    env.serve("/a", &page("Café “first”", &edited, "x"));
+    env.run_at("2026-03-01T13:00:00Z", &["check"]).expect(0);
+    env.serve("/a", &page("Café “second”", &edited, "x"));
+    env.run_at("2026-03-01T14:00:00Z", &["check"]).expect(0);
+    let file = env.path("history.jsonl");
+    env.run(&[
+        "export",
+        "--all",
+        "--format",
+        "jsonl",
+        "--with-raw",
+        "-o",
+        file.to_str().unwrap(),
+    ])
+    .expect(0);
+    std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Imports `lines` into a fresh database; returns the run and whether the
+/// database holds any article afterwards.
+fn import_lines(env: &Env, name: &str, lines: &[String]) -> (crate::common::Run, bool) {
+    let file = env.path(&format!("{name}.jsonl"));
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let db = env.path(&format!("{name}.db"));
+    let run = env.run_db(&db, &["import", file.to_str().unwrap()]);
+    let listed = env.run_db(&db, &["list", "--json"]).expect(0);
+    (run, !listed.stdout.trim().is_empty())
+}
+
+/// The line of revision `rev`, parsed, changed by `edit`, written back.
+fn edit_revision(lines: &[String], rev: i64, edit: impl Fn(&mut serde_json::Value)) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if v["type"] == "revision" && v["rev"] == rev {
+                edit(&mut v);
+            }
+            v.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn an_edited_export_imports_nothing_and_says_which_line_and_field() {
+    let env = Env::new();
+    let lines = exported_history(&env);
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "diff",
+            edit_revision(&lines, 2, |v| {
+                let swapped = v["diff"].to_string().replace("nothing", "everything");
+                v["diff"] = serde_json::from_str(&swapped).unwrap();
+            }),
+            "line 4: revision 2 of http://127.0.0.1",
+        ),
+        (
+            "classes",
+            edit_revision(&lines, 3, |v| v["classes"] = serde_json::json!(["typo"])),
+            "classes: stored [typo]",
+        ),
+        (
+            "counts",
+            edit_revision(&lines, 2, |v| v["words_added"] = 99.into()),
+            "words_added/words_removed: stored +99",
+        ),
+        (
+            "revert",
+            edit_revision(&lines, 3, |v| v["revert_of"] = 1.into()),
+            "revert_of: stored rev 1",
+        ),
+        (
+            "status",
+            edit_revision(&lines, 2, |v| v["http_status"] = 203.into()),
+            "the seal does not match the records",
+        ),
+        (
+            "time-back",
+            edit_revision(&lines, 3, |v| {
+                v["captured_at"] = "2026-01-01T00:00:00.000Z".into()
+            }),
+            "captured_at: 2026-01-01T00:00:00.000Z is earlier",
+        ),
+        (
+            "time",
+            edit_revision(&lines, 3, |v| {
+                v["captured_at"] = "2026-03-02T00:00:00.000Z".into()
+            }),
+            "the seal does not match",
+        ),
+        (
+            "text",
+            edit_revision(&lines, 2, |v| v["article"]["body"][0] = "Invented.".into()),
+            "does not match text_sha256",
+        ),
+        (
+            "cut",
+            lines[..lines.len() - 1].to_vec(),
+            "the file ends without its trailer",
+        ),
+        (
+            "cut-early",
+            lines[..3].to_vec(),
+            "the file ends without its trailer",
+        ),
+        (
+            "cut-record",
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 4)
+                .map(|(_, l)| l.clone())
+                .collect(),
+            "the trailer counts 1 articles and 3 revisions, the file holds 1 and 2",
+        ),
+        (
+            "spliced",
+            [lines.clone(), lines[1..].to_vec()].concat(),
+            "a record after the trailer",
+        ),
+        (
+            "two-headers",
+            [lines[..lines.len() - 1].to_vec(), lines.clone()].concat(),
+            "a second export header",
+        ),
+    ];
+    assert_eq!(lines.len(), 6, "header, article, 3 revisions, trailer");
+    let (run, _) = import_lines(&env, "diff-only", &cases[0].1);
+    assert!(
+        run.stderr
+            .contains("diff: the stored diff is not the diff of the texts (in its body, at change"),
+        "{}",
+        run.stderr
+    );
+    for (name, tampered, expected) in cases {
+        let (run, imported) = import_lines(&env, name, &tampered);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{name}: {expected}\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.lines().next().unwrap().starts_with("error: "),
+            "{name}"
+        );
+        assert!(!imported, "{name}: nothing may be imported");
+    }
+}
+
+#[test]
+fn an_export_rewritten_by_json_tools_imports_as_the_original() {
+    let env = Env::new();
+    let lines = exported_history(&env);
+    // serde_json's Value sorts keys; Python escapes every non-ASCII letter and
+    // spaces its separators.
+    let reordered: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let (run, imported) = import_lines(&env, "reordered", &reordered);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(imported);
+    let original = env.path("history.jsonl");
+    let rewritten = env.path("python.jsonl");
+    let py = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys\nwith open(sys.argv[2],'w') as out:\n  for l in open(sys.argv[1]):\n    out.write(json.dumps(json.loads(l))+'\\n')",
+            original.to_str().unwrap(),
+            rewritten.to_str().unwrap(),
+        ])
+        .status()
+        .expect("python3");
+    assert!(py.success());
+    let text = std::fs::read_to_string(&rewritten).unwrap();
+    assert!(
+        text.contains("\\u00e9") && text.contains("\": "),
+        "python rewrote the file"
+    );
+    let db = env.path("python.db");
+    env.run_db(&db, &["import", rewritten.to_str().unwrap()])
+        .expect(0);
+    env.run_db(&db, &["verify"]).expect(0);
+    // The restored history exports to the same file as the original.
+    let again = env.path("again.jsonl");
+    env.run_db(
+        &db,
+        &[
+            "export",
+            "--all",
+            "--format",
+            "jsonl",
+            "--with-raw",
+            "-o",
+            again.to_str().unwrap(),
+        ],
+    )
+    .expect(0);
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        std::fs::read(&original).unwrap()
     );
 }
