@@ -566,9 +566,12 @@ pub enum Command {
         /// Then rebuild the file to give the space back (VACUUM; can take a while)
         #[arg(long)]
         vacuum: bool,
-        /// Say what would go, change nothing
+        /// Say what would go and what it frees, change nothing
         #[arg(long)]
         dry_run: bool,
+        /// Remove even when it frees under 10% of the file
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         global: GlobalArgs,
     },

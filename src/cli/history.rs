@@ -181,6 +181,7 @@ pub fn gc(
     keep_younger: Option<&str>,
     vacuum: bool,
     dry_run: bool,
+    force: bool,
 ) -> Result<Status, CliError> {
     let keep_since = match keep_younger {
         Some(d) => {
@@ -200,29 +201,53 @@ pub fn gc(
         &GcRules {
             keep_last,
             keep_since,
+            min_saving: if force { 0.0 } else { MIN_SAVING },
         },
         dry_run,
     )?;
-    let freed = (report.bytes_before - report.bytes_after).max(0);
-    ctx.status(&format!(
-        "{} the raw pages of {} revision{} and {} unused blob{}: stored blobs {} KB → {} KB",
-        if dry_run { "would remove" } else { "removed" },
+    let what = format!(
+        "the raw pages of {} revision{} and {} unused blob{}",
         report.pruned,
         plural(report.pruned),
         report.orphans,
         plural(report.orphans),
-        report.bytes_before / 1024,
-        report.bytes_after / 1024
-    ));
-    if vacuum && !dry_run {
+    );
+    let frees = format!(
+        "frees {} KB ({:.1}%) of the {} KB file",
+        report.saving() / 1024,
+        report.share() * 100.0,
+        report.file_bytes / 1024
+    );
+    let small = report.pruned + report.orphans > 0 && report.share() < MIN_SAVING;
+    if dry_run {
+        ctx.status(&format!("would remove {what}: {frees}"));
+        if small && !force {
+            ctx.hint(
+                "under 10%: gc would refuse this without --force; raw pages are the evidence of what was served",
+            );
+        }
+        return Ok(Status::Success);
+    }
+    if report.refused {
+        return Err(CliError::runtime(format!(
+            "gc removed nothing: removing {what} {} only",
+            frees.replacen("frees", "would free", 1)
+        ))
+        .hint("raw pages are the evidence of what was served; add --force to remove them anyway"));
+    }
+    ctx.status(&format!("removed {what}: {frees}"));
+    if vacuum {
         store.vacuum()?;
         ctx.status(&format!(
             "vacuumed: the file went from {} KB to {} KB",
             file_before / 1024,
             size(store.path()) / 1024
         ));
-    } else if !dry_run && freed > 0 {
+    } else if report.saving() > 0 {
         ctx.hint("the file keeps its size until `redline gc --vacuum`; the freed space is reused");
     }
     Ok(Status::Success)
 }
+
+/// The least share of the file that `gc` removes evidence for, unasked.
+const MIN_SAVING: f64 = 0.10;

@@ -370,8 +370,16 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             keep_younger,
             vacuum,
             dry_run,
+            force,
             ..
-        } => history::gc(&ctx, keep_last, keep_younger.as_deref(), vacuum, dry_run),
+        } => history::gc(
+            &ctx,
+            keep_last,
+            keep_younger.as_deref(),
+            vacuum,
+            dry_run,
+            force,
+        ),
         Command::Demo { keep, .. } => block_on(demo::run(&ctx, out, keep)),
     };
     output.finish()?;

@@ -389,6 +389,10 @@ pub struct Verified {
 pub struct GcRules {
     pub keep_last: Option<usize>,
     pub keep_since: Option<String>,
+    /// Remove nothing unless the file would lose at least this share of its
+    /// size (0.1: a tenth). Raw pages are evidence; they go only when that
+    /// buys real space.
+    pub min_saving: f64,
 }
 
 /// What `gc` did (or would do).
@@ -401,6 +405,26 @@ pub struct GcReport {
     /// Compressed blob bytes before and after.
     pub bytes_before: i64,
     pub bytes_after: i64,
+    /// The database's size before (pages in use and free).
+    pub file_bytes: i64,
+    /// Nothing was removed: the saving fell short of the rules' minimum.
+    pub refused: bool,
+}
+
+impl GcReport {
+    /// Bytes the file loses (after `VACUUM`), delta chains rebased included.
+    pub fn saving(&self) -> i64 {
+        (self.bytes_before - self.bytes_after).max(0)
+    }
+
+    /// [`GcReport::saving`] as a share of the file.
+    pub fn share(&self) -> f64 {
+        if self.file_bytes > 0 {
+            self.saving() as f64 / self.file_bytes as f64
+        } else {
+            0.0
+        }
+    }
 }
 
 /// A pass over articles: when it started, how long it took, what it found.
@@ -1544,6 +1568,13 @@ impl Store {
             )
         };
         let before = stored(&tx).map_err(map)?;
+        let file_bytes: i64 = tx
+            .query_row(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(map)?;
         let keep_last = rules.keep_last.map_or(0, |n| n as i64);
         let since = rules.keep_since.as_deref().unwrap_or("9999");
         let doomed: Vec<String> = tx
@@ -1574,13 +1605,19 @@ impl Store {
         }
         let orphans = blobs::remove_orphans(&tx).map_err(map)?;
         let after = stored(&tx).map_err(map)?;
-        let report = GcReport {
+        let mut report = GcReport {
             pruned: doomed.len(),
             orphans,
             bytes_before: before,
             bytes_after: after,
+            file_bytes,
+            refused: false,
         };
-        if dry_run {
+        // Everything was removed inside the transaction, delta chains rebased
+        // into full copies where a removed page was their base: the saving
+        // measured here is what the file would lose.
+        report.refused = report.pruned + report.orphans > 0 && report.share() < rules.min_saving;
+        if dry_run || report.refused {
             tx.rollback().map_err(map)?;
         } else {
             tx.commit().map_err(map)?;

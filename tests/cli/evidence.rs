@@ -559,3 +559,56 @@ fn an_export_rewritten_by_json_tools_imports_as_the_original() {
         std::fs::read(&original).unwrap()
     );
 }
+
+#[test]
+fn gc_says_what_it_frees_and_removes_evidence_only_when_that_pays() {
+    let env = Env::new();
+    // Each version carries 60 KB of churn that no delta can share (a
+    // different pseudo-random block every time), so old pages cost space.
+    let churn = |seed: u64| {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..60_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect::<String>()
+    };
+    let version = |title: &str, seed: u64| {
+        page(title, PARAS, "x").replace(
+            "</body>",
+            &format!("<script>var t='{}'</script></body>", churn(seed)),
+        )
+    };
+    let url = env.serve("/a", &version("One", 1));
+    env.run(&["track", &url]).expect(0);
+    for (i, title) in ["Two", "Three", "Four"].iter().enumerate() {
+        env.serve("/a", &version(title, i as u64 + 2));
+        env.run(&["check"]).expect(0);
+    }
+    let dry = env.run(&["gc", "--keep-last", "1", "--dry-run"]).expect(0);
+    let line = dry.stderr.lines().next().unwrap();
+    assert!(
+        line.starts_with("would remove the raw pages of 3 revisions"),
+        "{line}"
+    );
+    let percent: f64 = line
+        .split(" KB (")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(percent >= 10.0, "{line}");
+    env.run(&["show", "1", "1", "--raw"]).expect(0);
+    let done = env.run(&["gc", "--keep-last", "1"]).expect(0);
+    assert!(
+        done.stderr.contains("removed the raw pages of 3 revisions"),
+        "{}",
+        done.stderr
+    );
+    env.run(&["show", "1", "1", "--raw"]).expect(1);
+    env.run(&["show", "1", "4", "--raw"]).expect(0);
+    env.run(&["verify"]).expect(0);
+}
