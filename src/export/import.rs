@@ -96,7 +96,18 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
                     "the file does not start with an export header".into(),
                 ));
             }
-            "article" => articles.push(serde_json::from_value(value.clone()).map_err(not_ours)?),
+            "article" => {
+                let a: ArticleRecord = serde_json::from_value(value.clone()).map_err(not_ours)?;
+                let web =
+                    url::Url::parse(&a.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                if !web {
+                    return Err(invalid(
+                        n,
+                        format!("url: {:?} is not an http or https URL", a.url),
+                    ));
+                }
+                articles.push(a);
+            }
             "revision" => {
                 let record: Box<RevisionRecord> = serde_json::from_str(line).map_err(not_ours)?;
                 revisions.push(check_revision(n, record).map_err(|what| invalid(n, what))?);

@@ -71,15 +71,27 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
     Ok(Report::of(selected))
 }
 
+/// A link to a web page, escaped; any other URL (`javascript:`, `data:`, …,
+/// possible in an imported file) is shown as text and never made a link.
+fn link(url: &str) -> String {
+    let text = escape(url);
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {
+            format!("<a href=\"{text}\" rel=\"noreferrer\">{text}</a>")
+        }
+        _ => text,
+    }
+}
+
 fn timeline(dir: &Path, s: &Selected, title: &str) -> Result<(), ExportError> {
     let mut body = format!(
         "<nav><a href=\"../../index.html\">All articles</a></nav>\n<h1>{}</h1>\n\
-         <p class=\"meta\"><a href=\"{url}\">{url}</a> · tracked since {}</p>\n\
+         <p class=\"meta\">{url} · tracked since {}</p>\n\
          <table class=\"list\"><tr><th>Revision</th><th>Captured</th><th>Headline</th>\
          <th>What changed</th><th>Words</th></tr>\n",
         escape(title),
         short_time(&s.article.added_at),
-        url = escape(&s.article.url),
+        url = link(&s.article.url),
     );
     for r in &s.revisions {
         let _ = writeln!(
@@ -122,14 +134,14 @@ fn revision_page(
     body.push_str("</nav>\n");
     let _ = writeln!(
         body,
-        "<h1>{}</h1>\n<p class=\"meta\">Revision {} of <a href=\"{url}\">{url}</a> · captured {} · \
+        "<h1>{}</h1>\n<p class=\"meta\">Revision {} of {url} · captured {} · \
          {} · raw page SHA-256 {}</p>",
         escape(article.title.as_deref().unwrap_or(title)),
         r.rev,
         short_time(&r.captured_at),
         escape(&what_changed(r)),
         r.raw_sha256,
-        url = escape(&s.article.url),
+        url = link(&s.article.url),
     );
     if let Some(html) = changes_html(store, r, &article, true)? {
         body.push_str("<h2>Changes</h2>\n");
@@ -156,5 +168,31 @@ fn text(out: &mut String, a: &Article) {
     }
     for c in &a.corrections {
         let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(c));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_urls_become_links() {
+        assert_eq!(
+            link("https://news.example/a?b=1&c=\"2\""),
+            "<a href=\"https://news.example/a?b=1&amp;c=&quot;2&quot;\" rel=\"noreferrer\">\
+             https://news.example/a?b=1&amp;c=&quot;2&quot;</a>"
+        );
+        for hostile in [
+            "javascript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "vbscript:x",
+        ] {
+            let out = link(hostile);
+            assert!(
+                !out.contains("<a") && !out.contains('<') || out.contains("&lt;"),
+                "{out}"
+            );
+            assert!(!out.contains("href"), "{out}");
+        }
     }
 }

@@ -612,3 +612,56 @@ fn gc_says_what_it_frees_and_removes_evidence_only_when_that_pays() {
     env.run(&["show", "1", "4", "--raw"]).expect(0);
     env.run(&["verify"]).expect(0);
 }
+
+#[test]
+fn markup_in_article_text_is_escaped_in_every_html_output() {
+    let env = Env::new();
+    // Entities in the page, so the extracted text holds the markup itself.
+    let hostile = |word: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>&lt;img src=x onerror=alert(1)&gt; {word}</title>\
+             <link rel=\"canonical\" href=\"javascript:alert(3)\"></head><body><article>\
+             <h1>&lt;img src=x onerror=alert(1)&gt; {word}</h1>\
+             <p class=\"byline\">By &lt;script&gt;alert(2)&lt;/script&gt;</p>\
+             <p>{} &lt;a href=\"javascript:alert(4)\"&gt;click&lt;/a&gt; &lt;script&gt;alert(5)&lt;/script&gt;</p>\
+             <p>{}</p><p>{}</p></article></body></html>",
+            PARAS[0], PARAS[1], PARAS[2]
+        )
+    };
+    let url = env.serve("/x", &hostile("one"));
+    env.run(&["track", &url]).expect(0);
+    env.serve("/x", &hostile("two"));
+    env.run(&["check"]).expect(0);
+    let site = env.path("site");
+    env.run(&[
+        "export",
+        "--all",
+        "--format",
+        "html",
+        "-o",
+        site.to_str().unwrap(),
+    ])
+    .expect(0);
+    let mut html = walk(&site)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<String>();
+    html.push_str(&env.run(&["diff", "1", "--view", "html"]).expect(0).stdout);
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the title is shown, as text"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(5)&lt;/script&gt;"),
+        "the body is shown, as text"
+    );
+    for raw in [
+        "<img",
+        "<script>alert",
+        "href=\"javascript:",
+        "onerror=alert(1)>",
+    ] {
+        assert!(!html.contains(raw), "{raw} reached the HTML unescaped");
+    }
+}

@@ -216,3 +216,42 @@ fn watch_does_not_wait_for_a_slow_hook_and_records_it_before_stopping() {
     let s = env.run(&["status"]).expect(0).stdout;
     assert!(s.contains("slow for #1 rev 2"), "{s}");
 }
+
+#[test]
+fn shell_metacharacters_in_a_url_or_title_reach_a_hook_as_data_only() {
+    let env = Env::new();
+    let got = env.path("hook-output.jsonl");
+    let canary = env.path("pwned");
+    config(
+        &env,
+        &format!(
+            "[[hooks]]\nname = \"desk\"\ncommand = [\"sh\", \"-c\", \"cat >> \\\"$1\\\"; echo >> \\\"$1\\\"\", \"sh\", {:?}]\n",
+            got.display().to_string()
+        ),
+    );
+    // A title and a URL built to break out of any shell line they were
+    // spliced into: each would create the canary file.
+    let touch = format!("touch {}", canary.display());
+    let title = format!("Breaking $({touch}) `{touch}`; {touch} | {touch} && {touch}");
+    let path = format!("/n/a;{}%20$(id)%60x%60", "touch%20pwned");
+    let url = env.serve(&path, &page(&title.replace('&', "&amp;"), PARAS, "a"));
+    env.run(&["track", &url]).expect(0);
+    env.serve(
+        &path,
+        &page(
+            &format!("{title} (updated)").replace('&', "&amp;"),
+            PARAS,
+            "b",
+        ),
+    );
+    env.run(&["check"]).expect(0);
+    let text = std::fs::read_to_string(&got).expect("the hook ran");
+    let call: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        call["title"].as_str().unwrap(),
+        format!("{title} (updated)")
+    );
+    assert!(call["url"].as_str().unwrap().contains("$(id)"), "{call}");
+    assert!(!canary.exists(), "a shell ran something from the data");
+    assert!(!env.dir.path().join("pwned").exists());
+}
