@@ -600,3 +600,96 @@ fn read_tree(path: &std::path::Path) -> String {
     }
     String::from_utf8_lossy(&text).into_owned()
 }
+
+/// A TLS server on 127.0.0.1 with a self-signed certificate (openssl makes
+/// it, Python serves it); killed on drop.
+struct BadTls {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl BadTls {
+    fn start(dir: &std::path::Path) -> Option<Self> {
+        let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            return None;
+        }
+        let script = "import http.server, ssl, sys\n\
+                      s = http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)\n\
+                      c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+                      c.load_cert_chain(sys.argv[1], sys.argv[2])\n\
+                      s.socket = c.wrap_socket(s.socket, server_side=True)\n\
+                      print(s.server_address[1], flush=True)\n\
+                      s.serve_forever()\n";
+        let mut child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&cert)
+            .arg(&key)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .ok()?;
+        let port = line.trim().parse().ok()?;
+        Some(BadTls { child, port })
+    }
+}
+
+impl Drop for BadTls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_invalid_tls_certificate_is_refused_with_a_hint() {
+    let env = env();
+    let Some(server) = BadTls::start(env.dir.path()) else {
+        assert!(
+            std::env::var_os("REDLINE_REQUIRE_TOOLS").is_none(),
+            "openssl and python3 are needed for this test (.ci/run installs them)"
+        );
+        eprintln!("skipped: no openssl or python3");
+        return;
+    };
+    let url = format!("https://127.0.0.1:{}/", server.port);
+    let out = env.run(&["track", &url]).expect(1);
+    assert!(
+        out.stdout.contains(&format!(
+            "#1 failed: {url}: the server's TLS certificate was refused"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("hint: the certificate is invalid"),
+        "{}",
+        out.stderr
+    );
+}
