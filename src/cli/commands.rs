@@ -786,20 +786,30 @@ pub fn untrack(
 
 /// `redline watch`: checks what is due, sleeps until the next article falls
 /// due (at most `poll` seconds), and again, until SIGINT or SIGTERM; a pass
-/// under way is finished and written first.
+/// under way is finished and written first. A second signal abandons the
+/// pass at once: each check is written in its own transaction between two
+/// fetches, so what was recorded stays whole and the rest is not begun.
 pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, CliError> {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     let stop = Arc::new(AtomicBool::new(false));
     let notify = Arc::new(tokio::sync::Notify::new());
+    let abort = Arc::new(tokio::sync::Notify::new());
     {
-        let (stop, notify) = (stop.clone(), notify.clone());
+        let (stop, notify, abort) = (stop.clone(), notify.clone(), abort.clone());
         tokio::spawn(async move {
             wait_for_signal().await;
             stop.store(true, Ordering::SeqCst);
             notify.notify_waiters();
+            wait_for_signal().await;
+            // Kept until the pass asks, should it not be waiting yet.
+            abort.notify_one();
         });
     }
+    let abandoned = || {
+        CliError::runtime("stopped by a second signal: the pass under way was abandoned")
+            .hint("every check recorded before it is whole; the next pass checks the rest")
+    };
     let mut store = ctx.store()?;
     let fetcher = ctx.fetcher()?;
     ctx.status("watching; stop with Ctrl-C or SIGTERM");
@@ -824,7 +834,10 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
         if !due.is_empty() {
             let mut tracker = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
                 .defer_hooks(hooks.take());
-            let results = tracker.check(&due).await?;
+            let results = tokio::select! {
+                results = tracker.check(&due) => results?,
+                _ = abort.notified() => return Err(abandoned()),
+            };
             hooks = tracker.take_notifier();
             let changed = results
                 .iter()
@@ -863,7 +876,11 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
         }
     }
     if let Some(mut n) = hooks {
-        for d in n.settle().await {
+        let settled = tokio::select! {
+            settled = n.settle() => settled,
+            _ = abort.notified() => return Err(abandoned()),
+        };
+        for d in settled {
             store.record_delivery(&d)?;
         }
     }

@@ -62,6 +62,8 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("the disk holding {} is full: nothing of this write was kept", path.display())]
+    DiskFull { path: PathBuf },
     #[error("stored data in {} is damaged: {what}", path.display())]
     Damaged { path: PathBuf, what: String },
     #[error("the content of blob {sha256} in {} was removed by `redline gc`", path.display())]
@@ -93,6 +95,9 @@ impl StoreError {
                 "gc keeps the raw pages its retention rules name; the text and diffs are all kept",
             ),
             StoreError::TooNew { .. } => Some("upgrade redline to read this database"),
+            StoreError::DiskFull { .. } => {
+                Some("free some space (or run `redline gc`) and run the command again")
+            }
             StoreError::Conflict { .. } => {
                 Some("nothing was imported; import into another database with --db")
             }
@@ -460,6 +465,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The one mapping of SQLite's errors to the store's: the kinds a user can
+/// act on get their own variant (and hint).
+fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let path = path.to_owned();
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path,
+            what: source.to_string(),
+        },
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        _ => StoreError::Sqlite { path, source },
+    }
+}
+
 /// Creates a folder and its missing parents, readable by their owner only.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
@@ -603,19 +625,7 @@ impl Store {
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        use rusqlite::ErrorCode;
-        let path = self.path.clone();
-        match source.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
-            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
-                path,
-                what: source.to_string(),
-            },
-            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => {
-                StoreError::ReadOnly { path }
-            }
-            _ => StoreError::Sqlite { path, source },
-        }
+        sql_err(&self.path, source)
     }
 
     fn configure(&mut self) -> Result<()> {
@@ -659,10 +669,7 @@ impl Store {
     }
 
     fn err_at(path: &Path, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: path.to_owned(),
-            source,
-        }
+        sql_err(path, source)
     }
 
     /// Adds an article; returns it and whether it was new.

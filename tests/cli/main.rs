@@ -5,6 +5,7 @@ mod common;
 
 mod alarms;
 mod churn;
+mod crash;
 mod demo;
 mod diff;
 mod errors;
