@@ -478,8 +478,41 @@ fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
         },
         Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => StoreError::ReadOnly { path },
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        // SQLite reports a full disk met while growing its shared memory or
+        // log as an I/O error: ask the disk.
+        Some(ErrorCode::SystemIoFailure) if disk_full(&path) => StoreError::DiskFull { path },
         _ => StoreError::Sqlite { path, source },
     }
+}
+
+/// Whether the disk holding `path` has no room left: a small probe file
+/// beside it cannot be written (and is removed again).
+fn disk_full(path: &Path) -> bool {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".redline-space-probe-{}", std::process::id()));
+    let Ok(mut file) = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    else {
+        // Not even a directory entry fits (or the folder is not writable).
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull);
+    };
+    let full = file
+        .write_all(&[0; 64 * 1024])
+        .and_then(|()| file.sync_all())
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull);
+    drop(file);
+    let _ = std::fs::remove_file(&probe);
+    full
 }
 
 /// Creates a folder and its missing parents, readable by their owner only.

@@ -213,3 +213,76 @@ fn watch_finishes_on_one_signal_and_stops_at_once_on_two() {
     assert_eq!(count(&env, "SELECT count(*) FROM revisions"), 2 * n as i64);
     whole(&env, "after the next pass");
 }
+
+/// A small tmpfs mounted for one test (root only), unmounted on drop.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &std::path::Path, size: &str) -> Option<Self> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        if !root {
+            return None;
+        }
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "mount -t tmpfs failed: the full-disk test needs it as root"
+        );
+        Some(Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_write_whole_and_says_so() {
+    let mut env = Env::new();
+    let disk = env.path("small-disk");
+    let Some(_mounted) = Tmpfs::mount(&disk, "4m") else {
+        eprintln!("skipped: mounting a small disk needs root");
+        return;
+    };
+    env.db = disk.join("redline.db");
+    let url = env.serve("/a", &page("Before", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    // Fill what is left of the disk.
+    let filler = disk.join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.sync_all();
+    }
+    // A new version with a large body that cannot be written.
+    let big: Vec<String> = (0..400)
+        .map(|i| format!("Paragraph {i} of a long report on the sluice gates, {i} times over."))
+        .collect();
+    let big: Vec<&str> = big.iter().map(String::as_str).collect();
+    env.serve("/a", &page("After", &big, "x"));
+    let out = env.run(&["check"]).expect(1);
+    assert!(out.stderr.contains("is full"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: free some space"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(&filler).unwrap();
+    whole(&env, "after a full disk");
+    assert_eq!(count(&env, "SELECT count(*) FROM revisions"), 1);
+    env.run(&["check"]).expect(0);
+    assert_eq!(count(&env, "SELECT count(*) FROM revisions"), 2);
+    whole(&env, "after space came back");
+}
