@@ -966,13 +966,27 @@ pub fn alarm(previous: &Article, new: &Article, old_size: u64, new_size: u64) ->
             "extraction alarm: no article text found (the last revision had {was} words)"
         ));
     }
+    if was < 50 || now * 2 >= was {
+        return None;
+    }
+    let kb = |n: u64| n.div_ceil(1024);
     let same_size = new_size * 3 >= old_size * 2 && new_size * 2 <= old_size * 3;
-    (was >= 50 && now * 2 < was && same_size).then(|| {
-        format!(
+    if same_size {
+        return Some(format!(
             "extraction alarm: the body has {now} words, the last revision {was}, \
              while the page is about the same size ({} KB, was {} KB)",
-            new_size.div_ceil(1024),
-            old_size.div_ceil(1024)
+            kb(new_size),
+            kb(old_size)
+        ));
+    }
+    // The whole page replaced by a much smaller one, served with 200: an
+    // error page, a consent wall, a login wall.
+    (new_size * 2 < old_size).then(|| {
+        format!(
+            "extraction alarm: another, much smaller page came back ({} KB, was {} KB; \
+             {now} words, was {was}): an error page or a consent wall?",
+            kb(new_size),
+            kb(old_size)
         )
     })
 }

@@ -693,3 +693,29 @@ fn an_invalid_tls_certificate_is_refused_with_a_hint() {
         out.stderr
     );
 }
+
+#[test]
+fn a_200_error_page_or_consent_wall_is_an_alarm_not_a_revision() {
+    let env = env();
+    let server = FaultServer::start();
+    let first = page("Steady", PARAS, "x");
+    let url = server.set("/story", html(first.clone()));
+    env.run(&["track", &url]).expect(0);
+    let walls = [
+        "<html><head><title>Before you continue</title></head><body><div class=\"consent\">\
+         <h1>We value your privacy</h1><p>We and our partners use cookies to store and access \
+         information on your device.</p><button>Accept all</button><button>Manage options</button>\
+         </div></body></html>",
+        "<html><head><title>Error</title></head><body><h1>Something went wrong</h1>\
+         <p>Please try again later.</p></body></html>",
+    ];
+    for wall in walls {
+        server.set("/story", html(wall));
+        let out = env.run(&["check"]);
+        assert!(out.stdout.contains("extraction alarm"), "{}", out.stdout);
+        assert_eq!(env.revisions("1"), 1);
+        server.set("/story", html(first.clone()));
+        env.run(&["check"]).expect(0);
+        assert_eq!(env.revisions("1"), 1, "the article came back unchanged");
+    }
+}
