@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diff;
+pub mod errors;
 pub mod export;
 pub mod extract;
 pub mod feeds;

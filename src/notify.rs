@@ -280,7 +280,7 @@ async fn post(
         .timeout(timeout)
         .send()
         .await
-        .map_err(|e| format!("{url}: {}", crate::tracker::one_line(&e)))?;
+        .map_err(|e| format!("{url}: {}", crate::errors::one_line(&e)))?;
     if resp.status().is_success() {
         Ok(())
     } else {

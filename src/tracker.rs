@@ -16,6 +16,7 @@ use url::Url;
 use crate::clock::{Clock, rfc3339};
 use crate::diff::derive::{Derived, Text, derive, revision_classes};
 use crate::diff::{Class, DiffOptions, diff_articles};
+use crate::errors::one_line;
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::fingerprint::fingerprint;
@@ -989,21 +990,6 @@ pub fn alarm(previous: &Article, new: &Article, old_size: u64, new_size: u64) ->
             kb(old_size)
         )
     })
-}
-
-/// An error and its causes on one line: `outer: cause: root cause`.
-pub fn one_line(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
-        source = cause.source();
-    }
-    s
 }
 
 #[cfg(test)]

@@ -1,0 +1,20 @@
+//! Errors as people read them: an error and its causes, each said once.
+//!
+//! The bottom of the house: imports nothing of redline. The library's errors
+//! are `thiserror` enums in the module that raises them; this file only
+//! flattens a chain of them for a one-line report or a list of causes.
+
+/// An error and its causes on one line: `outer: cause: root cause`.
+pub fn one_line(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        source = cause.source();
+    }
+    s
+}
