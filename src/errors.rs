@@ -18,3 +18,19 @@ pub fn one_line(e: &dyn std::error::Error) -> String {
     }
     s
 }
+
+/// The causes of an error, outermost first, leaving out any whose text the
+/// error's own message (or an earlier cause) already says.
+pub fn causes(e: &dyn std::error::Error) -> Vec<String> {
+    let message = e.to_string();
+    let mut out: Vec<String> = Vec::new();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) && !out.contains(&text) {
+            out.push(text);
+        }
+        source = cause.source();
+    }
+    out
+}

@@ -51,13 +51,10 @@ impl CliError {
     }
 
     fn with_causes(mut self, e: &dyn std::error::Error) -> Self {
-        let mut source = e.source();
-        while let Some(cause) = source {
-            let text = cause.to_string();
+        for text in crate::errors::causes(e) {
             if !self.message.contains(&text) && !self.causes.contains(&text) {
                 self.causes.push(text);
             }
-            source = cause.source();
         }
         self
     }
