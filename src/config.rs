@@ -375,22 +375,8 @@ impl Config {
     /// The site rule for a URL's host: an exact match, else the longest
     /// configured parent domain (`example.com` covers `www.example.com`).
     pub fn rule_for(&self, host: &str) -> Option<&SiteRule> {
-        rule_for(&self.sites, host)
+        crate::extract::rule_for(&self.sites, host)
     }
-}
-
-/// The rule for `host` among `sites`: an exact match, else the longest parent
-/// domain.
-pub fn rule_for<'a>(sites: &'a BTreeMap<String, SiteRule>, host: &str) -> Option<&'a SiteRule> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    sites
-        .iter()
-        .filter(|(h, _)| {
-            let h = h.to_ascii_lowercase();
-            host == h || host.ends_with(&format!(".{h}"))
-        })
-        .max_by_key(|(h, _)| h.len())
-        .map(|(_, r)| r)
 }
 
 /// `$XDG_CONFIG_HOME/redline/config.toml`, or `~/.config/redline/config.toml`.

@@ -63,7 +63,7 @@ impl TrackerOptions {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
-        let mut rule = crate::config::rule_for(&self.sites, &host).cloned();
+        let mut rule = crate::extract::rule_for(&self.sites, &host).cloned();
         if let Some(sel) = &article.selector {
             rule.get_or_insert_with(SiteRule::default).select = Some(sel.clone());
         }

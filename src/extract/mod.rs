@@ -10,7 +10,10 @@
 pub mod body;
 pub mod depth;
 pub mod jsonld;
+pub mod rules;
 pub mod text;
+
+pub use rules::{SiteRule, rule_for, validate_rule};
 
 use std::collections::HashSet;
 
@@ -81,19 +84,6 @@ impl Article {
     }
 }
 
-/// Extraction rules for one site (from the config file, or `--selector`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteRule {
-    /// CSS selector of the body container(s); replaces the generic extractor.
-    pub select: Option<String>,
-    /// CSS selectors of elements to drop from the body.
-    #[serde(default)]
-    pub remove: Vec<String>,
-    /// CSS selector of the headline.
-    pub title: Option<String>,
-}
-
 /// Options for one extraction.
 #[derive(Debug, Clone, Default)]
 pub struct ExtractOptions {
@@ -137,14 +127,6 @@ fn selector(css: &str) -> Result<Selector, ExtractError> {
     Selector::parse(css).map_err(|_| ExtractError::Selector {
         selector: css.to_owned(),
     })
-}
-
-/// Checks that every selector of a rule parses.
-pub fn validate_rule(rule: &SiteRule) -> Result<(), ExtractError> {
-    for css in rule.select.iter().chain(&rule.remove).chain(&rule.title) {
-        selector(css)?;
-    }
-    Ok(())
 }
 
 /// Extracts the article from an HTML document.
