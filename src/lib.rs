@@ -19,6 +19,7 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod fingerprint;
+pub mod model;
 pub mod notify;
 pub mod render;
 pub mod schedule;

@@ -96,16 +96,7 @@ impl Hook {
     }
 }
 
-/// The outcome of one hook for one revision.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    pub revision_id: i64,
-    pub hook: String,
-    pub attempted_at: String,
-    pub attempts: u32,
-    pub ok: bool,
-    pub error: Option<String>,
-}
+pub use crate::model::delivery::Delivery;
 
 /// Runs hooks in the background of a pass.
 pub struct Notifier {

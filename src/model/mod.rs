@@ -1,0 +1,6 @@
+//! Plain data shared by the layers above: the export wire records and hook
+//! deliveries. serde and std only; imports nothing of redline but what the
+//! records hold.
+
+pub mod delivery;
+pub mod record;
