@@ -335,8 +335,8 @@ impl<'s> Tracker<'s> {
         if !notifier.wanted(rev, &row.classes) {
             return Ok(());
         }
-        let record = crate::export::jsonl::RevisionRecord::new(self.store, &article.url, &row)?;
-        let payload = serde_json::to_vec(&crate::export::jsonl::Record::Revision(Box::new(record)))
+        let record = self.store.revision_record(&article.url, &row)?;
+        let payload = serde_json::to_vec(&crate::model::record::Record::Revision(Box::new(record)))
             .expect("a revision record always serialises");
         notifier.notify(row.id, rev, &row.classes, payload);
         Ok(())

@@ -36,11 +36,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde_json::value::RawValue;
-
 use super::{ExportError, Options, Report, Selected};
 pub use crate::model::record::{ArticleRecord, Header, Record, RevisionRecord, SCHEMA, Trailer};
-use crate::store::{ArticleRow, RevisionRow, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Seals records as they are written or read: see the module's doc.
 #[derive(Default)]
@@ -75,68 +73,6 @@ impl Seal {
     }
 }
 
-impl ArticleRecord {
-    pub fn new(a: &ArticleRow, title: Option<String>) -> Self {
-        ArticleRecord {
-            id: a.id,
-            url: a.url.clone(),
-            added_at: a.added_at.clone(),
-            selector: a.selector.clone(),
-            final_url: a.final_url.clone(),
-            every_secs: a.every_secs,
-            until: a.until.clone(),
-            retired_at: a.retired_at.clone(),
-            title,
-        }
-    }
-}
-
-impl RevisionRecord {
-    /// The record of a stored revision (its raw page left out).
-    pub fn new(store: &Store, url: &str, r: &RevisionRow) -> Result<Self, StoreError> {
-        let text = store.blob(&r.text_sha256)?;
-        let damaged = |what: String| StoreError::Damaged {
-            path: store.path().to_owned(),
-            what,
-        };
-        let article = RawValue::from_string(
-            String::from_utf8(text)
-                .map_err(|_| damaged(format!("article of revision {} is not UTF-8", r.rev)))?,
-        )
-        .map_err(|e| damaged(format!("article of revision {} is not JSON: {e}", r.rev)))?;
-        let diff = store
-            .revision_diff_json(r)?
-            .map(RawValue::from_string)
-            .transpose()
-            .map_err(|e| damaged(format!("diff of revision {} is not JSON: {e}", r.rev)))?;
-        Ok(RevisionRecord {
-            article_id: r.article_id,
-            url: url.to_owned(),
-            rev: r.rev,
-            captured_at: r.captured_at.clone(),
-            final_url: r.final_url.clone(),
-            http_status: r.http_status,
-            encoding: r.encoding.clone(),
-            headers: r.headers.clone(),
-            request_headers: r.request_headers.clone(),
-            fingerprint: r.fingerprint.clone(),
-            raw_sha256: r.raw_sha256.clone(),
-            raw_size: store.blob_size(&r.raw_sha256)?,
-            text_sha256: r.text_sha256.clone(),
-            title: r.title.clone(),
-            classes: r.classes.clone(),
-            revert_of: r.revert_of,
-            technical: r.technical,
-            reextracted_at: r.reextracted_at.clone(),
-            words_added: r.words_added,
-            words_removed: r.words_removed,
-            article,
-            diff,
-            raw_base64: None,
-        })
-    }
-}
-
 /// The first line of every export.
 pub fn header() -> Header {
     Header {
@@ -166,10 +102,10 @@ pub fn export(
     line(&mut w, seal, &Record::Export(header())).map_err(ExportError::write(path))?;
     for s in selected {
         let title = s.revisions.last().and_then(|r| r.title.clone());
-        let record = Record::Article(ArticleRecord::new(&s.article, title));
+        let record = Record::Article(Store::article_record(&s.article, title));
         line(&mut w, seal, &record).map_err(ExportError::write(path))?;
         for r in &s.revisions {
-            let mut record = RevisionRecord::new(store, &s.article.url, r)?;
+            let mut record = store.revision_record(&s.article.url, r)?;
             if options.with_raw {
                 match store.blob(&r.raw_sha256) {
                     Ok(raw) => record.raw_base64 = Some(data_encoding::BASE64.encode(&raw)),

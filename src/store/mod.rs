@@ -17,6 +17,7 @@ use crate::extract::Article;
 use crate::fetch::redact;
 
 pub mod blobs;
+mod dump;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
@@ -1726,7 +1727,7 @@ impl Store {
     }
 
     /// Records how a notification hook went for a revision.
-    pub fn record_delivery(&mut self, d: &crate::notify::Delivery) -> Result<()> {
+    pub fn record_delivery(&mut self, d: &crate::model::delivery::Delivery) -> Result<()> {
         self.conn
             .execute(
                 "INSERT INTO deliveries (revision_id, hook, attempted_at, attempts, ok, error)
