@@ -4,9 +4,29 @@
 //! HTML into an [`extract::Article`], [`fingerprint`] decides whether the article
 //! really changed, [`diff`] says how, and [`store`] records it in one SQLite file.
 //! [`tracker`] drives that pipeline for tracked articles; [`render`] turns stored
-//! values into text, HTML or JSON; [`cli`] is one client of all of it.
+//! values into text, HTML or JSON; [`export`] writes the history out and reads
+//! it back; [`cli`] is one client of all of it. The imports follow the same
+//! direction, layer by layer (below).
 //!
 //! Nothing in the library prints: functions take writers and return values.
+//!
+//! ## Layers
+//!
+//! A module imports (`crate::…`) only modules of a lower layer, never one of
+//! its own layer or above; `tests/layers.rs` reads this table and fails on
+//! any import against it, so the house has no import circle.
+//!
+//! | layer | modules | what they are |
+//! |---|---|---|
+//! | 0 | clock, errors | the one clock; errors as one line |
+//! | 1 | extract, fetch, feeds, schedule | leaves: HTML to article, HTTP, feeds, the pace |
+//! | 2 | diff, fingerprint | what changed, and whether (they read articles) |
+//! | 3 | model | plain data shared above: export records, deliveries |
+//! | 4 | store, notify | the database; hooks (side by side) |
+//! | 5 | tracker, config | the pass over fetch, extract, diff and store; settings |
+//! | 6 | render | text, HTML and JSON of stored values |
+//! | 7 | export, serve, snapshots | history out and in; the local server and samples |
+//! | 8 | cli | one client of all of it |
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
