@@ -555,7 +555,7 @@ impl<'s> Tracker<'s> {
                 if let Some(problem) = problem {
                     // Recorded only once a second check finds the same thing.
                     let confirmed = self.store.last_check(article.id)?.is_some_and(|(o, f)| {
-                        o == Outcome::Alarm.as_str() && f.as_deref() == Some(fp.as_str())
+                        o == Outcome::Alarm && f.as_deref() == Some(fp.as_str())
                     });
                     if !confirmed {
                         check.outcome = Outcome::Alarm;

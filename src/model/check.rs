@@ -30,4 +30,28 @@ impl Outcome {
             Outcome::Failed => "failed",
         }
     }
+
+    /// The outcome a stored name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Outcome::First,
+            Outcome::Changed,
+            Outcome::Revert,
+            Outcome::Unchanged,
+            Outcome::NotModified,
+            Outcome::Alarm,
+            Outcome::Takedown,
+            Outcome::Failed,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == name)
+    }
+
+    /// The check recorded a revision: the article (first) or its text changed.
+    pub fn is_change(self) -> bool {
+        matches!(
+            self,
+            Outcome::First | Outcome::Changed | Outcome::Revert | Outcome::Takedown
+        )
+    }
 }

@@ -1131,8 +1131,9 @@ impl Store {
     }
 
     /// The outcome and fingerprint of an article's most recent check.
-    pub fn last_check(&self, article_id: i64) -> Result<Option<(String, Option<String>)>> {
-        self.conn
+    pub fn last_check(&self, article_id: i64) -> Result<Option<(Outcome, Option<String>)>> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
             .query_row(
                 "SELECT outcome, fingerprint FROM checks WHERE article_id = ?1
                  ORDER BY id DESC LIMIT 1",
@@ -1140,7 +1141,12 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        row.map(|(name, fp)| match Outcome::parse(&name) {
+            Some(o) => Ok((o, fp)),
+            None => Err(self.damaged(format!("a check of article {article_id} has outcome {name:?}"))),
+        })
+        .transpose()
     }
 
     /// The uncompressed size of a blob.
