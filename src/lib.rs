@@ -22,13 +22,14 @@
 //! | 1 | extract, fetch, feeds, schedule | leaves: HTML to article, HTTP, feeds, the pace |
 //! | 2 | diff, fingerprint | what changed, and whether (they read articles) |
 //! | 3 | model | plain data shared above: export records, deliveries |
-//! | 4 | store, notify | the database; hooks (side by side) |
+//! | 4 | check, store, notify | what a check means (pure); the database; hooks (side by side) |
 //! | 5 | tracker, config | the pass over fetch, extract, diff and store; settings |
 //! | 6 | render | text, HTML and JSON of stored values |
 //! | 7 | export, serve, snapshots | history out and in; the local server and samples |
 //! | 8 | cli | one client of all of it |
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1144,7 +1144,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         row.map(|(name, fp)| match Outcome::parse(&name) {
             Some(o) => Ok((o, fp)),
-            None => Err(self.damaged(format!("a check of article {article_id} has outcome {name:?}"))),
+            None => Err(self.damaged(format!(
+                "a check of article {article_id} has outcome {name:?}"
+            ))),
         })
         .transpose()
     }
