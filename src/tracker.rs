@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::check;
 use crate::clock::{Clock, rfc3339};
-use crate::diff::derive::{Derived, Text, derive, revision_classes};
-use crate::diff::{Class, DiffOptions, diff_articles};
+use crate::diff::derive::{Derived, Text, derive};
+use crate::diff::DiffOptions;
 use crate::errors::one_line;
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
@@ -23,7 +24,8 @@ use crate::fingerprint::fingerprint;
 use crate::notify::{Hook, Notifier};
 use crate::schedule::{self, Found, Policy, State};
 use crate::store::{
-    ArticleRow, NewCheck, NewRevision, Outcome, Pace, ScheduleUpdate, Store, StoreError,
+    ArticleRow, NewCheck, NewRevision, Outcome, Pace, RevisionRow, ScheduleUpdate, Store,
+    StoreError,
 };
 
 /// How a pass runs.
@@ -399,25 +401,179 @@ impl<'s> Tracker<'s> {
         }
     }
 
+    /// Records one check: reads the article's past lazily, lets
+    /// [`check::decide`] say what the check means, writes it in one
+    /// transaction, and starts the hooks a new revision calls for.
     fn record(&mut self, article: &ArticleRow, f: Fetch) -> Result<CheckResult, StoreError> {
         let now = rfc3339(self.opts.clock.now());
-        let latest = self.store.latest_revision(article.id)?;
+        let mut prior = StorePrior::read(self.store, article.id)?;
+        let rules = check::Rules {
+            url: &article.url,
+            diff: self.opts.diff,
+        };
+        let decision = check::decide(&f.view(), &mut prior, &rules)?;
+        let latest_title = prior.latest.and_then(|l| l.title);
+        let mut check = f.check_row(article.id, now.clone());
+        check.outcome = decision.outcome();
         let mut result = CheckResult {
             article_id: article.id,
             url: article.url.clone(),
-            outcome: Outcome::Unchanged,
+            outcome: decision.outcome(),
             rev: None,
             revert_of: None,
-            title: latest.as_ref().and_then(|l| l.title.clone()),
-            http_status: None,
+            title: latest_title,
+            http_status: check.http_status,
             words_added: 0,
             words_removed: 0,
             error: None,
             hint: None,
         };
+        let text = match decision {
+            check::Decision::Check {
+                error,
+                hint,
+                fingerprint,
+                ..
+            } => {
+                check.error = error.clone();
+                check.fingerprint = fingerprint;
+                result.error = error;
+                result.hint = hint;
+                self.write_check(article, &mut check)?;
+                return Ok(result);
+            }
+            check::Decision::Revision(text) => text,
+        };
+        let (page, extracted) = match &f {
+            Fetch::Page { page, article } => (page, &**article),
+            Fetch::Gone(page) => (page, &Article::default()),
+            _ => unreachable!("only a page or a takedown makes a revision"),
+        };
+        let empty = Article::default();
+        let recorded = if text.takedown { &empty } else { extracted };
+        check.schedule = Some(self.schedule_after(article, check.outcome));
+        let rev = self.store.record_revision(
+            &NewRevision {
+                captured_at: now,
+                fingerprint: text.fingerprint.clone(),
+                raw: &page.body,
+                article: recorded,
+                final_url: page.response.final_url.to_string(),
+                http_status: page.response.status,
+                headers: &page.response.headers,
+                request_headers: &page.response.request_headers,
+                encoding: page.encoding,
+                revert_of: text.revert_of,
+                diff: text.diff.as_ref(),
+                classes: &text.classes,
+            },
+            &check,
+        )?;
+        let Some(rev) = rev else {
+            // Another pass recorded this very text meanwhile.
+            result.outcome = Outcome::Unchanged;
+            return Ok(result);
+        };
+        result.rev = Some(rev);
+        result.revert_of = text.revert_of;
+        if !text.takedown {
+            result.title = recorded.title.clone();
+        }
+        if let Some(d) = &text.diff {
+            result.words_added = d.stats.words_added;
+            result.words_removed = d.stats.words_removed;
+        }
+        self.notify(article, rev)?;
+        Ok(result)
+    }
+}
+
+/// The article's past as the check core reads it: the latest revision read
+/// once, everything else only when the decision asks.
+struct StorePrior<'a> {
+    store: &'a Store,
+    article_id: i64,
+    row: Option<RevisionRow>,
+    latest: Option<check::Latest>,
+}
+
+impl<'a> StorePrior<'a> {
+    fn read(store: &'a Store, article_id: i64) -> Result<Self, StoreError> {
+        let row = store.latest_revision(article_id)?;
+        let latest = row.as_ref().map(|r| check::Latest {
+            rev: r.rev,
+            fingerprint: r.fingerprint.clone(),
+            title: r.title.clone(),
+            classes: r.classes.clone(),
+        });
+        Ok(StorePrior {
+            store,
+            article_id,
+            row,
+            latest,
+        })
+    }
+
+    fn row(&self) -> Result<&RevisionRow, StoreError> {
+        self.row.as_ref().ok_or_else(|| StoreError::Damaged {
+            path: self.store.path().to_owned(),
+            what: format!(
+                "article {} has no revision to compare with",
+                self.article_id
+            ),
+        })
+    }
+}
+
+impl check::Prior for StorePrior<'_> {
+    type Error = StoreError;
+
+    fn latest(&self) -> Option<&check::Latest> {
+        self.latest.as_ref()
+    }
+
+    fn previous_article(&mut self) -> Result<Article, StoreError> {
+        self.store.revision_article(self.row()?)
+    }
+
+    fn previous_raw_size(&mut self) -> Result<u64, StoreError> {
+        self.store.blob_size(&self.row()?.raw_sha256)
+    }
+
+    fn last_check(&mut self) -> Result<Option<(Outcome, Option<String>)>, StoreError> {
+        self.store.last_check(self.article_id)
+    }
+
+    fn revision_with_fingerprint(&mut self, fp: &str) -> Result<Option<i64>, StoreError> {
+        self.store.revision_with_fingerprint(self.article_id, fp)
+    }
+}
+
+impl Fetch {
+    /// What the check core needs of the fetch.
+    fn view(&self) -> check::Fetched<'_> {
+        match self {
+            Fetch::Failed(fail) => check::Fetched::Failed {
+                error: &fail.error,
+                hint: fail.hint,
+            },
+            Fetch::NotModified { .. } => check::Fetched::NotModified,
+            Fetch::Gone(page) => check::Fetched::Gone {
+                status: page.response.status,
+            },
+            Fetch::Page { page, article } => check::Fetched::Page {
+                article,
+                raw_size: page.body.len() as u64,
+            },
+        }
+    }
+
+    /// The check row this fetch fills in, before the decision: status,
+    /// duration and, for a page, its validators, final and canonical URLs.
+    fn check_row(&self, article_id: i64, now: String) -> NewCheck {
         let mut check = NewCheck {
-            article_id: article.id,
-            checked_at: now.clone(),
+            article_id,
+            checked_at: now,
             http_status: None,
             outcome: Outcome::Unchanged,
             duration_ms: 0,
@@ -429,89 +585,20 @@ impl<'s> Tracker<'s> {
             final_url: None,
             canonical_url: None,
         };
-        match f {
+        match self {
             Fetch::Failed(fail) => {
-                check.outcome = Outcome::Failed;
                 check.http_status = fail.status;
                 check.duration_ms = fail.elapsed_ms;
-                check.error = Some(fail.error.clone());
-                result.outcome = Outcome::Failed;
-                result.http_status = fail.status;
-                result.error = Some(fail.error);
-                result.hint = fail.hint;
-                self.write_check(article, &mut check)?;
-            }
-            Fetch::Gone(page) => {
-                let status = page.response.status;
-                check.http_status = Some(status);
-                check.duration_ms = page.response.elapsed.as_millis() as u64;
-                result.http_status = Some(status);
-                let reason = if status == 410 {
-                    "410 Gone"
-                } else {
-                    "404 Not Found"
-                };
-                let Some(latest) = &latest else {
-                    // Never had a version: the URL is wrong, not taken down.
-                    let error = format!("{}: HTTP {reason}", article.url);
-                    check.outcome = Outcome::Failed;
-                    check.error = Some(error.clone());
-                    result.outcome = Outcome::Failed;
-                    result.error = Some(error);
-                    result.hint = Some("the page is gone; check the URL, or untrack it");
-                    self.write_check(article, &mut check)?;
-                    return Ok(result);
-                };
-                if latest.classes.iter().any(|c| c == Class::Takedown.as_str()) {
-                    // Still gone: nothing new. Checked again later, since pages come back.
-                    self.write_check(article, &mut check)?;
-                    return Ok(result);
-                }
-                let previous = self.store.revision_article(latest)?;
-                let empty = Article::default();
-                let diff = diff_articles(&previous, &empty, &self.opts.diff);
-                check.outcome = Outcome::Takedown;
-                check.schedule = Some(self.schedule_after(article, check.outcome));
-                let rev = self.store.record_revision(
-                    &NewRevision {
-                        captured_at: now,
-                        fingerprint: fingerprint(&empty),
-                        raw: &page.body,
-                        article: &empty,
-                        final_url: page.response.final_url.to_string(),
-                        http_status: status,
-                        headers: &page.response.headers,
-                        request_headers: &page.response.request_headers,
-                        encoding: page.encoding,
-                        revert_of: None,
-                        diff: Some(&diff),
-                        classes: &[Class::Takedown.as_str().to_owned()],
-                    },
-                    &check,
-                )?;
-                result.outcome = if rev.is_some() {
-                    Outcome::Takedown
-                } else {
-                    Outcome::Unchanged
-                };
-                result.rev = rev;
-                if let Some(rev) = rev {
-                    self.notify(article, rev)?;
-                }
-                result.words_removed = diff.stats.words_removed;
             }
             Fetch::NotModified { status, elapsed_ms } => {
-                check.outcome = Outcome::NotModified;
-                check.http_status = Some(status);
-                check.duration_ms = elapsed_ms;
-                result.outcome = Outcome::NotModified;
-                result.http_status = Some(status);
-                self.write_check(article, &mut check)?;
+                check.http_status = Some(*status);
+                check.duration_ms = *elapsed_ms;
             }
-            Fetch::Page {
-                page,
-                article: extracted,
-            } => {
+            Fetch::Gone(page) => {
+                check.http_status = Some(page.response.status);
+                check.duration_ms = page.response.elapsed.as_millis() as u64;
+            }
+            Fetch::Page { page, article } => {
                 let resp = &page.response;
                 let validators = resp.validators();
                 check.http_status = Some(resp.status);
@@ -519,106 +606,14 @@ impl<'s> Tracker<'s> {
                 check.etag = validators.etag;
                 check.last_modified = validators.last_modified;
                 check.final_url = Some(resp.final_url.to_string());
-                check.canonical_url = extracted
+                check.canonical_url = article
                     .canonical_url
                     .as_deref()
                     .and_then(|c| crate::fetch::parse_url(c).ok())
                     .map(|u| u.to_string());
-                result.http_status = Some(resp.status);
-                let fp = fingerprint(&extracted);
-                if latest.as_ref().is_some_and(|l| l.fingerprint == fp) {
-                    self.write_check(article, &mut check)?;
-                    return Ok(result);
-                }
-                let previous = match &latest {
-                    Some(l) => Some(self.store.revision_article(l)?),
-                    None => None,
-                };
-                let problem = match (&latest, &previous) {
-                    (Some(l), Some(prev)) => {
-                        let old_size = self.store.blob_size(&l.raw_sha256)?;
-                        alarm(prev, &extracted, old_size, page.body.len() as u64)
-                    }
-                    _ if extracted.body.is_empty() => {
-                        let error = format!("{}: no article text found on the page", article.url);
-                        check.outcome = Outcome::Failed;
-                        check.error = Some(error.clone());
-                        result.outcome = Outcome::Failed;
-                        result.error = Some(error);
-                        result.hint =
-                            Some("the page may not be an article, or it needs a body selector");
-                        self.write_check(article, &mut check)?;
-                        return Ok(result);
-                    }
-                    _ => None,
-                };
-                if let Some(problem) = problem {
-                    // Recorded only once a second check finds the same thing.
-                    let confirmed = self.store.last_check(article.id)?.is_some_and(|(o, f)| {
-                        o == Outcome::Alarm && f.as_deref() == Some(fp.as_str())
-                    });
-                    if !confirmed {
-                        check.outcome = Outcome::Alarm;
-                        check.error = Some(problem.clone());
-                        check.fingerprint = Some(fp);
-                        result.outcome = Outcome::Alarm;
-                        result.error = Some(problem);
-                        result.hint = Some(
-                            "recorded only if the next check finds the same; if the site changed \
-                             its layout, add a site rule",
-                        );
-                        self.write_check(article, &mut check)?;
-                        return Ok(result);
-                    }
-                }
-                let revert_of = self
-                    .store
-                    .revision_with_fingerprint(article.id, &fp)?
-                    .filter(|_| !extracted.body.is_empty());
-                let diff = previous
-                    .as_ref()
-                    .map(|prev| diff_articles(prev, &extracted, &self.opts.diff));
-                let outcome = match (&latest, revert_of) {
-                    (None, _) => Outcome::First,
-                    (Some(_), Some(_)) => Outcome::Revert,
-                    (Some(_), None) => Outcome::Changed,
-                };
-                check.outcome = outcome;
-                let classes = revision_classes(diff.as_ref(), revert_of.is_some(), false);
-                check.schedule = Some(self.schedule_after(article, check.outcome));
-                let rev = self.store.record_revision(
-                    &NewRevision {
-                        captured_at: now,
-                        fingerprint: fp,
-                        raw: &page.body,
-                        article: &extracted,
-                        final_url: resp.final_url.to_string(),
-                        http_status: resp.status,
-                        headers: &resp.headers,
-                        request_headers: &resp.request_headers,
-                        encoding: page.encoding,
-                        revert_of,
-                        diff: diff.as_ref(),
-                        classes: &classes,
-                    },
-                    &check,
-                )?;
-                let Some(rev) = rev else {
-                    // Another pass recorded this very text meanwhile.
-                    return Ok(result);
-                };
-                result.outcome = outcome;
-                result.rev = Some(rev);
-                self.notify(article, rev)?;
-                result.revert_of = revert_of;
-                result.title = extracted.title.clone();
-                if let Some(d) = &diff {
-                    result.words_added = d.stats.words_added;
-                    result.words_removed = d.stats.words_removed;
-                }
             }
         }
-        Ok(result)
+        check
     }
 }
 
@@ -955,41 +950,6 @@ pub fn reextract(
         .collect();
     store.rederive(&items, &now)?;
     Ok(report)
-}
-
-/// Why an extraction looks broken rather than like an edit: the body came out
-/// empty, or under half as long as the last revision's while the page is about
-/// the same size. `None` when it looks fine.
-pub fn alarm(previous: &Article, new: &Article, old_size: u64, new_size: u64) -> Option<String> {
-    let (was, now) = (previous.word_count(), new.word_count());
-    if now == 0 {
-        return Some(format!(
-            "extraction alarm: no article text found (the last revision had {was} words)"
-        ));
-    }
-    if was < 50 || now * 2 >= was {
-        return None;
-    }
-    let kb = |n: u64| n.div_ceil(1024);
-    let same_size = new_size * 3 >= old_size * 2 && new_size * 2 <= old_size * 3;
-    if same_size {
-        return Some(format!(
-            "extraction alarm: the body has {now} words, the last revision {was}, \
-             while the page is about the same size ({} KB, was {} KB)",
-            kb(new_size),
-            kb(old_size)
-        ));
-    }
-    // The whole page replaced by a much smaller one, served with 200: an
-    // error page, a consent wall, a login wall.
-    (new_size * 2 < old_size).then(|| {
-        format!(
-            "extraction alarm: another, much smaller page came back ({} KB, was {} KB; \
-             {now} words, was {was}): an error page or a consent wall?",
-            kb(new_size),
-            kb(old_size)
-        )
-    })
 }
 
 #[cfg(test)]
