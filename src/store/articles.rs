@@ -1,0 +1,278 @@
+//! Tracked articles: adding them (alone or in bulk), finding them (by id, URL,
+//! due time, canonical URL), pacing, retiring, resuming and deleting them.
+
+use super::*;
+
+/// A tracked article's row.
+#[derive(Debug, Clone)]
+pub struct ArticleRow {
+    pub id: i64,
+    /// The URL to show: credentials in it redacted (`user:***@`).
+    pub url: String,
+    /// The URL as tracked, credentials included: for fetching only, never
+    /// to be shown or exported.
+    pub fetch_url: String,
+    pub added_at: String,
+    pub selector: Option<String>,
+    pub final_url: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_checked_at: Option<String>,
+    pub last_error: Option<String>,
+    pub next_check_at: Option<String>,
+    pub interval_secs: i64,
+    pub every_secs: Option<i64>,
+    pub until: Option<String>,
+    pub last_change_at: Option<String>,
+    pub retired_at: Option<String>,
+    /// The canonical URL the page declared at the last successful check.
+    pub canonical_url: Option<String>,
+}
+
+/// How a new article is paced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pace {
+    pub every_secs: Option<i64>,
+    pub until: Option<String>,
+}
+
+/// An article with what `list` shows of it.
+#[derive(Debug, Clone)]
+pub struct ArticleSummary {
+    pub article: ArticleRow,
+    pub revisions: i64,
+    pub title: Option<String>,
+}
+
+impl Store {
+    /// Adds an article; returns it and whether it was new.
+    pub fn add_article(
+        &mut self,
+        url: &str,
+        selector: Option<&str>,
+        pace: &Pace,
+        now: &str,
+    ) -> Result<(ArticleRow, bool)> {
+        let mut added = self.add_articles(&[url.to_owned()], selector, pace, now)?;
+        added
+            .pop()
+            .ok_or_else(|| self.damaged(format!("article {url} vanished after insert")))
+    }
+
+    pub(super) const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
+        last_checked_at, last_error, selector, next_check_at, interval_secs, every_secs, until,
+        last_change_at, retired_at, canonical_url";
+    /// How many columns [`Self::ARTICLE_COLUMNS`] names.
+    pub(super) const N: usize = 16;
+
+    pub(super) fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+        let fetch_url: String = r.get(1)?;
+        let final_url: Option<String> = r.get(3)?;
+        Ok(ArticleRow {
+            id: r.get(0)?,
+            url: redact(&fetch_url).into_owned(),
+            fetch_url,
+            added_at: r.get(2)?,
+            final_url: final_url.map(|u| redact(&u).into_owned()),
+            etag: r.get(4)?,
+            last_modified: r.get(5)?,
+            last_checked_at: r.get(6)?,
+            last_error: r.get(7)?,
+            selector: r.get(8)?,
+            next_check_at: r.get(9)?,
+            interval_secs: r.get(10)?,
+            every_secs: r.get(11)?,
+            until: r.get(12)?,
+            last_change_at: r.get(13)?,
+            retired_at: r.get(14)?,
+            canonical_url: r.get(15)?,
+        })
+    }
+
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE id = ?1",
+            Self::ARTICLE_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, [id], Self::article_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE url = ?1",
+            Self::ARTICLE_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, [url], Self::article_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Articles due at `now`, most overdue first (never-checked ones first).
+    pub fn due(&self, now: &str) -> Result<Vec<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles
+             WHERE retired_at IS NULL AND (next_check_at IS NULL OR next_check_at <= ?1)
+             ORDER BY next_check_at IS NOT NULL, next_check_at, id",
+            Self::ARTICLE_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([now], Self::article_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Adds many articles in one transaction; returns each row and whether it
+    /// was new.
+    pub fn add_articles(
+        &mut self,
+        urls: &[String],
+        selector: Option<&str>,
+        pace: &Pace,
+        now: &str,
+    ) -> Result<Vec<(ArticleRow, bool)>> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Self::err_at(&path, e))?;
+        let mut ids = Vec::with_capacity(urls.len());
+        for url in urls {
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(|e| Self::err_at(&path, e))?;
+            match existing {
+                Some(id) => ids.push((id, false)),
+                None => {
+                    tx.execute(
+                        "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
+                         VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                        params![url, selector, now, pace.every_secs, pace.until],
+                    )
+                    .map_err(|e| Self::err_at(&path, e))?;
+                    ids.push((tx.last_insert_rowid(), true));
+                }
+            }
+        }
+        tx.commit().map_err(|e| Self::err_at(&path, e))?;
+        ids.into_iter()
+            .map(|(id, new)| {
+                let row = self
+                    .article(id)?
+                    .ok_or_else(|| self.damaged(format!("article {id} vanished")))?;
+                Ok((row, new))
+            })
+            .collect()
+    }
+
+    /// Stops checking an article (its history stays); `resume` undoes it.
+    pub fn retire(&mut self, id: i64, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET retired_at = ?2, next_check_at = NULL WHERE id = ?1",
+                params![id, now],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Deletes an article and its history (revisions and checks; blobs that
+    /// no other revision uses are removed too).
+    pub fn delete_article(&mut self, id: i64) -> Result<()> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        tx.execute("DELETE FROM checks WHERE article_id = ?1", [id])
+            .map_err(map)?;
+        tx.execute("DELETE FROM revisions WHERE article_id = ?1", [id])
+            .map_err(map)?;
+        tx.execute("DELETE FROM articles WHERE id = ?1", [id])
+            .map_err(map)?;
+        blobs::remove_orphans(&tx).map_err(map)?;
+        tx.commit().map_err(map)
+    }
+
+    /// The earliest next check of active articles.
+    pub fn next_due_at(&self) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT min(next_check_at) FROM articles WHERE retired_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Brings a retired article back: due now, at the initial pace.
+    pub fn resume(&mut self, id: i64, now: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE articles SET retired_at = NULL, next_check_at = ?2, interval_secs = 0,
+                     last_change_at = ?2
+                 WHERE id = ?1",
+                params![id, now],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every tracked article, by id.
+    pub fn articles(&self) -> Result<Vec<ArticleRow>> {
+        let sql = format!("SELECT {} FROM articles ORDER BY id", Self::ARTICLE_COLUMNS);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], Self::article_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every article with its revision count and latest headline.
+    pub fn summaries(&self) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
+                    (SELECT title FROM revisions r WHERE r.article_id = a.id ORDER BY rev DESC LIMIT 1)
+             FROM articles a ORDER BY id",
+            Self::ARTICLE_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok(ArticleSummary {
+                article: Self::article_from(r)?,
+                revisions: r.get(Self::N)?,
+                title: r.get(Self::N + 1)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// An article added before `id` that is the same page: its URL, final
+    /// URL or canonical URL is one of `urls`.
+    pub fn same_article(&self, id: i64, urls: &[&str]) -> Result<Option<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE id < ?1
+                 AND (url = ?2 OR final_url = ?2 OR canonical_url = ?2)
+             ORDER BY id LIMIT 1",
+            Self::ARTICLE_COLUMNS
+        );
+        for url in urls {
+            let found = self
+                .conn
+                .query_row(&sql, params![id, url], Self::article_from)
+                .optional()
+                .map_err(|e| self.err(e))?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,271 @@
+//! Reading revisions: rows, their articles, blobs and stored diffs; and
+//! `rederive`, which rewrites what `reextract` derived again (never a raw page).
+
+use super::*;
+
+/// A stored revision (without its blobs).
+#[derive(Debug, Clone)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub rev: i64,
+    pub captured_at: String,
+    pub fingerprint: String,
+    pub raw_sha256: String,
+    pub text_sha256: String,
+    pub final_url: String,
+    pub http_status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The request headers sent (`None` for revisions from before they were kept).
+    pub request_headers: Option<Vec<(String, String)>>,
+    pub encoding: String,
+    pub title: Option<String>,
+    pub revert_of: Option<i64>,
+    pub words_added: i64,
+    pub words_removed: i64,
+    /// Change classes (`headline`, `substantive`, `revert`, …).
+    pub classes: Vec<String>,
+    /// The stored diff against the revision before, as stored: read it with
+    /// [`Store::revision_diff`] or [`Store::revision_diff_json`] (listings and
+    /// checks never pay for unpacking it).
+    pub diff: Option<StoredDiff>,
+    /// Re-extraction found this revision equal to the one before it.
+    pub technical: bool,
+    pub reextracted_at: Option<String>,
+}
+
+/// Values re-derived from a revision's raw page by `reextract`.
+#[derive(Debug, Clone)]
+pub struct Rederived<'a> {
+    pub revision_id: i64,
+    pub article: &'a Article,
+    pub fingerprint: String,
+    pub revert_of: Option<i64>,
+    pub diff: Option<&'a ArticleDiff>,
+    pub technical: bool,
+    pub classes: Vec<String>,
+}
+
+/// A diff as the revision row holds it: its JSON compressed (a BLOB), or
+/// plain JSON text as written by redline before diffs were compressed.
+#[derive(Debug, Clone)]
+pub enum StoredDiff {
+    Packed(Vec<u8>),
+    Json(Vec<u8>),
+}
+
+impl StoredDiff {
+    pub(super) fn read(v: rusqlite::types::ValueRef<'_>) -> Option<StoredDiff> {
+        use rusqlite::types::ValueRef;
+        match v {
+            ValueRef::Blob(b) => Some(StoredDiff::Packed(b.to_vec())),
+            ValueRef::Text(t) => Some(StoredDiff::Json(t.to_vec())),
+            _ => None,
+        }
+    }
+
+    /// The diff's JSON.
+    pub(super) fn json(&self) -> std::result::Result<String, String> {
+        let bytes = match self {
+            StoredDiff::Packed(b) => {
+                zstd::decode_all(&b[..]).map_err(|e| format!("does not decompress: {e}"))?
+            }
+            StoredDiff::Json(t) => t.clone(),
+        };
+        String::from_utf8(bytes).map_err(|e| format!("is not UTF-8: {e}"))
+    }
+}
+
+impl Store {
+    pub(super) fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
+        let json_err = |i, e: serde_json::Error| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        };
+        let headers: String = r.get(9)?;
+        Ok(RevisionRow {
+            id: r.get(0)?,
+            article_id: r.get(1)?,
+            rev: r.get(2)?,
+            captured_at: r.get(3)?,
+            fingerprint: r.get(4)?,
+            raw_sha256: r.get(5)?,
+            text_sha256: r.get(6)?,
+            final_url: redact(&r.get::<_, String>(7)?).into_owned(),
+            http_status: r.get(8)?,
+            headers: serde_json::from_str(&headers).map_err(|e| json_err(9, e))?,
+            request_headers: r
+                .get::<_, Option<String>>(19)?
+                .map(|h| serde_json::from_str(&h))
+                .transpose()
+                .map_err(|e| json_err(19, e))?,
+            encoding: r.get(10)?,
+            title: r.get(11)?,
+            revert_of: r.get(12)?,
+            words_added: r.get(13)?,
+            words_removed: r.get(14)?,
+            diff: StoredDiff::read(r.get_ref(15)?),
+            technical: r.get(16)?,
+            reextracted_at: r.get(17)?,
+            classes: r
+                .get::<_, String>(18)?
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    /// An article's revisions, oldest first.
+    pub fn revisions(&self, article_id: i64) -> Result<Vec<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 ORDER BY rev",
+            Self::REVISION_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map([article_id], Self::revision_from)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// One revision by number.
+    pub fn revision(&self, article_id: i64, rev: i64) -> Result<Option<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 AND rev = ?2",
+            Self::REVISION_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, params![article_id, rev], Self::revision_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The latest revision.
+    pub fn latest_revision(&self, article_id: i64) -> Result<Option<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions WHERE article_id = ?1 ORDER BY rev DESC LIMIT 1",
+            Self::REVISION_COLUMNS
+        );
+        self.conn
+            .query_row(&sql, [article_id], Self::revision_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The newest revision with this fingerprint (for revert detection).
+    pub fn revision_with_fingerprint(&self, article_id: i64, fp: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT rev FROM revisions WHERE article_id = ?1 AND fingerprint = ?2
+                 ORDER BY rev DESC LIMIT 1",
+                params![article_id, fp],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The uncompressed size of a blob.
+    pub fn blob_size(&self, sha256: &str) -> Result<u64> {
+        self.conn
+            .query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    /// A blob's content, decompressed and checked against its hash.
+    pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        blobs::get(&self.conn, sha256).map_err(|e| self.blob_err(e))
+    }
+
+    pub(super) fn blob_err(&self, e: blobs::BlobError) -> StoreError {
+        match e {
+            blobs::BlobError::Sql(e) => self.err(e),
+            blobs::BlobError::Missing(sha) => self.damaged(format!("blob {sha} is missing")),
+            blobs::BlobError::Corrupt(what) => self.damaged(what),
+            blobs::BlobError::Pruned(sha256) => StoreError::Pruned {
+                path: self.path.clone(),
+                sha256,
+            },
+        }
+    }
+
+    /// The diff stored with a revision (against the one before it).
+    pub fn revision_diff(&self, rev: &RevisionRow) -> Result<Option<ArticleDiff>> {
+        self.revision_diff_json(rev)?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| self.damaged(format!("diff of revision {} is not readable: {e}", rev.rev)))
+    }
+
+    /// The JSON of the diff stored with a revision, exactly as stored.
+    pub fn revision_diff_json(&self, rev: &RevisionRow) -> Result<Option<String>> {
+        rev.diff
+            .as_ref()
+            .map(StoredDiff::json)
+            .transpose()
+            .map_err(|e| self.damaged(format!("diff of revision {}: {e}", rev.rev)))
+    }
+
+    /// The article stored with a revision.
+    pub fn revision_article(&self, rev: &RevisionRow) -> Result<Article> {
+        let bytes = self.blob(&rev.text_sha256)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            self.damaged(format!(
+                "article of revision {} is not readable: {e}",
+                rev.rev
+            ))
+        })
+    }
+
+    pub(super) fn damaged(&self, what: String) -> StoreError {
+        StoreError::Damaged {
+            path: self.path.clone(),
+            what,
+        }
+    }
+
+    /// Replaces the derived values of an article's revisions (text, fingerprint,
+    /// diff, counts, revert and technical marks) in one transaction. The raw
+    /// pages are never touched.
+    pub fn rederive(&mut self, items: &[Rederived<'_>], now: &str) -> Result<()> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let mut prev_text: Option<String> = None;
+        for item in items {
+            let json = serde_json::to_vec(item.article).expect("an Article always serialises");
+            let text_sha = blobs::put(&tx, &json, prev_text.as_deref()).map_err(map)?;
+            prev_text = Some(text_sha.clone());
+            let diff = item.diff.map(pack_diff);
+            let (added, removed) = item.diff.map_or((0, 0), |d| {
+                (d.stats.words_added as i64, d.stats.words_removed as i64)
+            });
+            tx.execute(
+                "UPDATE revisions SET text_sha256 = ?2, fingerprint = ?3, title = ?4,
+                     revert_of = ?5, words_added = ?6, words_removed = ?7, diff = ?8,
+                     technical = ?9, reextracted_at = ?10, classes = ?11
+                 WHERE id = ?1",
+                params![
+                    item.revision_id,
+                    text_sha,
+                    item.fingerprint,
+                    item.article.title,
+                    item.revert_of,
+                    added,
+                    removed,
+                    diff,
+                    item.technical,
+                    now,
+                    item.classes.join(","),
+                ],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)
+    }
+}

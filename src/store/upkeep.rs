@@ -1,0 +1,319 @@
+//! Upkeep: `verify` (integrity, blobs re-hashed, everything derivable
+//! derived again), `gc` (old raw pages removed when it pays) and `vacuum`.
+
+use super::*;
+
+/// What `verify` checked and found.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    pub blobs: usize,
+    pub pruned: usize,
+    pub revisions: usize,
+    pub problems: Vec<String>,
+}
+
+/// Which raw pages `gc` keeps: those of an article's last `keep_last`
+/// revisions, and those captured at or after `keep_since`. A page either
+/// rule keeps stays.
+#[derive(Debug, Clone, Default)]
+pub struct GcRules {
+    pub keep_last: Option<usize>,
+    pub keep_since: Option<String>,
+    /// Remove nothing unless the file would lose at least this share of its
+    /// size (0.1: a tenth). Raw pages are evidence; they go only when that
+    /// buys real space.
+    pub min_saving: f64,
+}
+
+/// What `gc` did (or would do).
+#[derive(Debug, Clone, Default)]
+pub struct GcReport {
+    /// Raw pages whose content was removed.
+    pub pruned: usize,
+    /// Blobs nothing used any more, deleted.
+    pub orphans: usize,
+    /// Compressed blob bytes before and after.
+    pub bytes_before: i64,
+    pub bytes_after: i64,
+    /// The database's size before (pages in use and free).
+    pub file_bytes: i64,
+    /// Nothing was removed: the saving fell short of the rules' minimum.
+    pub refused: bool,
+}
+
+impl GcReport {
+    /// Bytes the file loses (after `VACUUM`), delta chains rebased included.
+    pub fn saving(&self) -> i64 {
+        (self.bytes_before - self.bytes_after).max(0)
+    }
+
+    /// [`GcReport::saving`] as a share of the file.
+    pub fn share(&self) -> f64 {
+        if self.file_bytes > 0 {
+            self.saving() as f64 / self.file_bytes as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Store {
+    /// Checks the whole database: SQLite's integrity check, foreign keys,
+    /// every blob decoded and re-hashed, every stored diff readable. Returns
+    /// one line per problem (empty: all is well) and what was checked.
+    pub fn verify(&self) -> Result<Verified> {
+        let map = |e| self.err(e);
+        let mut v = Verified::default();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(map)?;
+        for line in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map)? {
+            let line = line.map_err(map)?;
+            if line != "ok" {
+                v.problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(map)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key: a row of {} (rowid {}) points at a missing {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .map_err(map)?;
+        for row in rows {
+            v.problems.push(row.map_err(map)?);
+        }
+        let blob_check = blobs::verify(&self.conn).map_err(map)?;
+        v.blobs = blob_check.checked;
+        v.pruned = blob_check.pruned;
+        for (sha, what) in blob_check.problems {
+            let users = self.blob_users(&sha)?;
+            v.problems.push(if sha.is_empty() {
+                what
+            } else if users.is_empty() {
+                format!("blob {sha}: {what}")
+            } else {
+                format!("blob {sha} ({}): {what}", users.join(", "))
+            });
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.article_id, r.rev, r.diff, b.codec FROM revisions r
+                 LEFT JOIN blobs b ON b.sha256 = r.text_sha256 ORDER BY r.article_id, r.rev",
+            )
+            .map_err(map)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    StoredDiff::read(r.get_ref(2)?),
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(map)?;
+        for row in rows {
+            let (article, rev, diff, codec) = row.map_err(map)?;
+            v.revisions += 1;
+            if codec.as_deref() == Some("pruned") {
+                v.problems.push(format!(
+                    "#{article} rev {rev}: the extracted text is missing"
+                ));
+            }
+            let parsed = diff.map_or(Ok(()), |d| {
+                d.json().and_then(|json| {
+                    serde_json::from_str::<ArticleDiff>(&json)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+            });
+            if let Err(e) = parsed {
+                v.problems.push(format!(
+                    "#{article} rev {rev}: the stored diff is not readable: {e}"
+                ));
+            }
+        }
+        drop(stmt);
+        self.verify_derived(&mut v)?;
+        Ok(v)
+    }
+
+    /// Derives every revision's fingerprint, diff, counts, classes and revert
+    /// link again from the stored texts and reports each stored value that
+    /// disagrees. An article whose texts cannot be read is skipped (the blob
+    /// check has reported it).
+    pub(super) fn verify_derived(&self, v: &mut Verified) -> Result<()> {
+        use crate::diff::derive::{Text, derive, disagreements};
+        let ids: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
+                .map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+                .map_err(|e| self.err(e))?
+        };
+        let opts = crate::diff::DiffOptions::default();
+        for id in ids {
+            let rows = self.revisions(id)?;
+            let Ok(articles) = rows
+                .iter()
+                .map(|r| self.revision_article(r))
+                .collect::<Result<Vec<_>>>()
+            else {
+                continue;
+            };
+            let fingerprints: Vec<String> = articles
+                .iter()
+                .map(crate::fingerprint::fingerprint)
+                .collect();
+            let texts: Vec<Text<'_>> = rows
+                .iter()
+                .zip(&articles)
+                .zip(&fingerprints)
+                .map(|((r, a), fp)| Text {
+                    rev: r.rev,
+                    article: a,
+                    fingerprint: fp,
+                    gone: matches!(r.http_status, 404 | 410),
+                    technical: r.technical,
+                })
+                .collect();
+            for (i, r) in rows.iter().enumerate() {
+                let mut found = Vec::new();
+                if fingerprints[i] != r.fingerprint {
+                    found.push(format!(
+                        "fingerprint: stored {}, the text gives {}",
+                        r.fingerprint, fingerprints[i]
+                    ));
+                }
+                if i > 0 && rows[i - 1].captured_at > r.captured_at {
+                    found.push(format!(
+                        "captured_at: {} is earlier than the revision before ({})",
+                        r.captured_at,
+                        rows[i - 1].captured_at
+                    ));
+                }
+                let stored = match self.revision_diff(r) {
+                    Ok(d) => d,
+                    Err(_) => continue, // reported as unreadable above
+                };
+                found.extend(disagreements(
+                    &derive(&texts, i, &opts),
+                    stored.as_ref(),
+                    &r.classes,
+                    r.revert_of,
+                    (r.words_added, r.words_removed),
+                ));
+                for what in found {
+                    v.problems.push(format!("#{id} rev {}: {what}", r.rev));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Which revisions use a blob, as `#3 rev 2 page` / `#3 rev 2 text`.
+    pub(super) fn blob_users(&self, sha: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT article_id, rev, raw_sha256 = ?1 FROM revisions
+                 WHERE raw_sha256 = ?1 OR text_sha256 = ?1 ORDER BY article_id, rev LIMIT 5",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([sha], |r| {
+            let what = if r.get::<_, bool>(2)? { "page" } else { "text" };
+            Ok(format!(
+                "#{} rev {} {what}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Removes the raw pages of revisions the rules do not keep (their hash
+    /// and size stay; text and diffs are never touched), and blobs nothing
+    /// uses. With `dry_run`, reports what it would do and changes nothing.
+    pub fn gc(&mut self, rules: &GcRules, dry_run: bool) -> Result<GcReport> {
+        let path = self.path.clone();
+        let map = |e| Self::err_at(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let stored = |tx: &Transaction<'_>| -> rusqlite::Result<i64> {
+            tx.query_row(
+                "SELECT coalesce(sum(length(data)), 0) FROM blobs",
+                [],
+                |r| r.get(0),
+            )
+        };
+        let before = stored(&tx).map_err(map)?;
+        let file_bytes: i64 = tx
+            .query_row(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(map)?;
+        let keep_last = rules.keep_last.map_or(0, |n| n as i64);
+        let since = rules.keep_since.as_deref().unwrap_or("9999");
+        let doomed: Vec<String> = tx
+            .prepare(
+                "WITH ranked AS (
+                     SELECT raw_sha256, captured_at,
+                            row_number() OVER (PARTITION BY article_id ORDER BY rev DESC) AS age
+                     FROM revisions)
+                 SELECT DISTINCT r.raw_sha256 FROM ranked r JOIN blobs b ON b.sha256 = r.raw_sha256
+                 WHERE b.codec != 'pruned' AND r.age > ?1 AND r.captured_at < ?2
+                   AND r.raw_sha256 NOT IN (
+                       SELECT raw_sha256 FROM ranked WHERE age <= ?1 OR captured_at >= ?2)
+                   AND r.raw_sha256 NOT IN (SELECT text_sha256 FROM revisions)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![keep_last, since], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(map)?;
+        for sha in &doomed {
+            blobs::prune(&tx, sha).map_err(|e| match e {
+                blobs::BlobError::Sql(e) => Self::err_at(&path, e),
+                other => StoreError::Damaged {
+                    path: path.clone(),
+                    what: format!("{other:?}"),
+                },
+            })?;
+        }
+        let orphans = blobs::remove_orphans(&tx).map_err(map)?;
+        let after = stored(&tx).map_err(map)?;
+        let mut report = GcReport {
+            pruned: doomed.len(),
+            orphans,
+            bytes_before: before,
+            bytes_after: after,
+            file_bytes,
+            refused: false,
+        };
+        // Everything was removed inside the transaction, delta chains rebased
+        // into full copies where a removed page was their base: the saving
+        // measured here is what the file would lose.
+        report.refused = report.pruned + report.orphans > 0 && report.share() < rules.min_saving;
+        if dry_run || report.refused {
+            tx.rollback().map_err(map)?;
+        } else {
+            tx.commit().map_err(map)?;
+        }
+        Ok(report)
+    }
+
+    /// Rebuilds the database file to give freed space back to the system.
+    pub fn vacuum(&mut self) -> Result<()> {
+        self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))
+    }
+}
