@@ -1,6 +1,7 @@
 //! The store's rows as export wire records ([`crate::model::record`]): what
 //! the JSON Lines export writes and hooks receive, read from the stored
-//! bytes as they are (the article and the diff are not re-encoded).
+//! bytes as they are (the article and the diff are not re-encoded); and
+//! `import`, which writes checked records back in one transaction.
 
 use serde_json::value::RawValue;
 

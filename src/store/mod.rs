@@ -1,10 +1,17 @@
 //! The SQLite store: articles, checks, revisions and content-addressed blobs.
 //!
-//! The only place SQL lives. [`Store::open`] sets WAL, `synchronous=NORMAL`,
-//! foreign keys and a busy timeout, then applies the numbered migrations in
-//! `migrations/` tracked by `PRAGMA user_version`. Recording a revision (blobs,
-//! revision row, check row, article state) is one `IMMEDIATE` transaction.
+//! The only place SQL lives. This file opens the database: [`Store::open`]
+//! sets WAL, `synchronous=NORMAL`, foreign keys and a busy timeout, then
+//! applies the numbered migrations in `migrations/` tracked by `PRAGMA
+//! user_version`; [`Store::open_read_only`] writes nothing. It also holds the
+//! one mapping of SQLite errors to [`StoreError`]. The rest is one file per
+//! table family, each an `impl Store` block: `articles`, `feeds`, `revisions`
+//! (reading), `record` (the write path of a check: one `IMMEDIATE`
+//! transaction per revision), `status`, `dump` (records out, import in),
+//! `upkeep` (verify, gc) and `blobs` (content-addressed, delta-compressed).
 //! Raw pages are immutable evidence; everything else can be re-derived.
+//!
+//! Must not: know of checks' meaning (that is `check`), fetch, or print.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
