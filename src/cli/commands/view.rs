@@ -1,0 +1,432 @@
+//! What is stored, shown: `list`, `log`, `show`, `blame`, `feeds`, `status`,
+//! `config show`. These only read.
+
+use super::*;
+
+pub fn list(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store_read()?;
+    let items = store.summaries()?;
+    if json {
+        for s in &items {
+            json_line(out, &ArticleJson::new(s))?;
+        }
+    } else if items.is_empty() {
+        ctx.status("no articles tracked yet; start with `redline track URL`");
+    } else {
+        text::list(out, &ctx.painter, &items)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn log(ctx: &Context, out: Out<'_>, target: &str, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store_read()?;
+    let a = resolve(&store, target)?;
+    let revisions = store.revisions(a.id)?;
+    if json {
+        for r in &revisions {
+            json_line(out, &RevisionJson::new(r))?;
+        }
+    } else {
+        text::log(out, &ctx.painter, &revisions)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn show(
+    ctx: &Context,
+    out: Out<'_>,
+    target: &str,
+    rev: Option<i64>,
+    raw: bool,
+    json: bool,
+) -> Result<Status, CliError> {
+    let store = ctx.store_read()?;
+    let a = resolve(&store, target)?;
+    let r = revision(&store, &a, rev)?;
+    if raw {
+        out.write_all(&store.blob(&r.raw_sha256)?)?;
+        return Ok(Status::Success);
+    }
+    let article = store.revision_article(&r)?;
+    if json {
+        json_line(
+            out,
+            &ShowJson {
+                revision: RevisionJson::new(&r),
+                article: ArticleFields::new(&article),
+            },
+        )?;
+    } else {
+        text::article(out, &ctx.painter, &article)?;
+    }
+    Ok(Status::Success)
+}
+
+/// `redline feeds`: the feeds and sitemaps being followed.
+pub fn feeds(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store_read()?;
+    for f in store.feeds()? {
+        if json {
+            json_line(
+                out,
+                &serde_json::json!({
+                    "type": "feed",
+                    "id": f.id,
+                    "url": f.url,
+                    "match": f.match_regex,
+                    "articles": f.articles,
+                    "added_at": f.added_at,
+                    "last_checked_at": f.last_checked_at,
+                    "last_new_at": f.last_new_at,
+                    "next_check_at": f.next_check_at,
+                    "last_error": f.last_error,
+                }),
+            )?;
+        } else {
+            let p = &ctx.painter;
+            writeln!(
+                out,
+                "{} {}",
+                p.paint(Role::Header, &format!("feed #{}", f.id)),
+                f.url
+            )?;
+            let mut meta = format!(
+                "    {} articles, last read {}, last new article {}",
+                f.articles,
+                f.last_checked_at
+                    .as_deref()
+                    .map_or("never".to_owned(), text::short_time),
+                f.last_new_at
+                    .as_deref()
+                    .map_or("never".to_owned(), text::short_time)
+            );
+            if let Some(e) = &f.last_error {
+                meta.push_str(&format!(", last error: {e}"));
+            }
+            writeln!(out, "{}", p.paint(Role::Meta, &meta))?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// `redline blame`: each paragraph (or sentence) with the revision that last
+/// changed it.
+pub fn blame(
+    ctx: &Context,
+    out: Out<'_>,
+    target: &str,
+    rev: Option<i64>,
+    sentences: bool,
+    json: bool,
+) -> Result<Status, CliError> {
+    use crate::diff::blame::Origins;
+    let store = ctx.store_read()?;
+    let a = resolve(&store, target)?;
+    let upto = revision(&store, &a, rev)?.rev;
+    let revisions: Vec<_> = store
+        .revisions(a.id)?
+        .into_iter()
+        .filter(|r| r.rev <= upto)
+        .collect();
+    let mut bodies: Vec<Article> = Vec::with_capacity(revisions.len());
+    let mut origins: Option<Origins> = None;
+    for (i, r) in revisions.iter().enumerate() {
+        let article = store.revision_article(r)?;
+        origins = Some(match (origins, bodies.last()) {
+            (Some(o), Some(prev)) => {
+                let ops = match store.revision_diff(r)? {
+                    Some(d) => d.body,
+                    None => diff_articles(prev, &article, &DiffOptions::default()).body,
+                };
+                o.step(&prev.body, &article.body, &ops, i)
+            }
+            _ => Origins::first(&article.body, i),
+        });
+        bodies.push(article);
+    }
+    let (Some(origins), Some(last)) = (origins, bodies.last()) else {
+        return Ok(Status::Success);
+    };
+    let p = &ctx.painter;
+    for (k, (para, (origin, sentence_origins))) in
+        last.body.iter().zip(&origins.paragraphs).enumerate()
+    {
+        let units: Vec<(Option<usize>, &str, usize)> = if sentences {
+            crate::diff::words::sentences(para)
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    (
+                        Some(i + 1),
+                        s,
+                        sentence_origins.get(i).copied().unwrap_or(*origin),
+                    )
+                })
+                .collect()
+        } else {
+            vec![(None, para.as_str(), *origin)]
+        };
+        for (sentence, text_unit, o) in units {
+            let since = &revisions[o];
+            if json {
+                json_line(
+                    out,
+                    &crate::render::json::BlameJson {
+                        kind: "blame",
+                        article_id: a.id,
+                        rev: upto,
+                        paragraph: k + 1,
+                        sentence,
+                        text: text_unit,
+                        since_rev: since.rev,
+                        since: &since.captured_at,
+                    },
+                )?;
+            } else {
+                let label = format!("{:>4}  {}", since.rev, text::short_time(&since.captured_at));
+                writeln!(out, "{}  {text_unit}", p.paint(Role::Meta, &label))?;
+            }
+        }
+        if sentences && !json && k + 1 < last.body.len() {
+            writeln!(out)?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// `redline status`: is the tracker working?
+pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+    let store = ctx.store_read()?;
+    let totals = store.totals()?;
+    let problems = store.problems()?;
+    let mut report = StatusJson::new(&totals, &problems);
+    let now_ts = ctx.clock.now();
+    let now = crate::clock::rfc3339(now_ts);
+    report.due_now = store.due(&now)?.len() as i64;
+    report.next_due_at = store.next_due_at()?.filter(|n| *n > now);
+    let two_days_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(48));
+    report.quiet_feeds = store
+        .feeds()?
+        .into_iter()
+        .filter(|f| {
+            f.added_at < two_days_ago && f.last_new_at.as_ref().is_none_or(|n| *n < two_days_ago)
+        })
+        .map(|f| crate::render::json::QuietFeedJson {
+            id: f.id,
+            url: f.url,
+            last_new_at: f.last_new_at,
+        })
+        .collect();
+    let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
+    report.failed_notifications = store.failed_deliveries(&week_ago)?;
+    report.last_pass = store.last_pass()?;
+    if json {
+        json_line(out, &report)?;
+        return Ok(Status::Success);
+    }
+    let p = &ctx.painter;
+    writeln!(
+        out,
+        "{} articles, {} revisions, {} checks; last check {}",
+        report.articles,
+        report.revisions,
+        report.checks,
+        report
+            .last_checked_at
+            .map_or("never".to_owned(), text::short_time)
+    )?;
+    for (title, items) in [
+        ("failing", &report.failing),
+        ("extraction alarms", &report.alarms),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, &format!("{title} ({})", items.len()))
+        )?;
+        for i in items {
+            writeln!(
+                out,
+                "  #{} since {} ({} check{}): {}",
+                i.id,
+                text::short_time(i.since),
+                i.checks,
+                plural(i.checks),
+                i.error.unwrap_or("")
+            )?;
+        }
+    }
+    let next = report
+        .next_due_at
+        .as_deref()
+        .map_or("none".to_owned(), text::short_time);
+    if let Some(pass) = &report.last_pass {
+        let secs = pass.duration_ms as f64 / 1000.0;
+        writeln!(
+            out,
+            "last pass: {}, {} article{} in {secs:.1} s ({:.0}/s), {} changed, {} failed",
+            text::short_time(&pass.started_at),
+            pass.articles,
+            plural(pass.articles),
+            pass.articles as f64 / secs.max(0.001),
+            pass.changed,
+            pass.failed
+        )?;
+    }
+    writeln!(out, "due now: {}; next due: {next}", report.due_now)?;
+    if !report.refusing_hosts.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, "hosts refusing (403/429)")
+        )?;
+        for (host, n) in &report.refusing_hosts {
+            writeln!(
+                out,
+                "  {host}: {n} article{}",
+                if *n == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    if !report.quiet_feeds.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, "feeds quiet for two days or more")
+        )?;
+        for f in &report.quiet_feeds {
+            let last = f
+                .last_new_at
+                .as_deref()
+                .map_or("never".to_owned(), text::short_time);
+            writeln!(out, "  feed #{} {} (last new article: {last})", f.id, f.url)?;
+        }
+    }
+    if !report.failed_notifications.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(
+                Role::Header,
+                &format!(
+                    "notifications failed in the last week ({})",
+                    report.failed_notifications.len()
+                )
+            )
+        )?;
+        for d in &report.failed_notifications {
+            writeln!(
+                out,
+                "  {} for #{} rev {} at {} after {} attempt{}: {}",
+                d.hook,
+                d.article_id,
+                d.rev,
+                text::short_time(&d.attempted_at),
+                d.attempts,
+                plural(d.attempts),
+                d.error.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    if report.failing.is_empty() && report.alarms.is_empty() && report.articles > 0 {
+        writeln!(
+            out,
+            "{}",
+            p.paint(Role::Meta, "no failing articles, no extraction alarms")
+        )?;
+    }
+    Ok(Status::Success)
+}
+
+/// `redline config show`: every effective setting and its source.
+pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
+    let c = &ctx.config;
+    let file = c
+        .file
+        .as_ref()
+        .map_or("(none)".to_owned(), |p| p.display().to_string());
+    writeln!(out, "config file  = {file}")?;
+    let db = match &ctx.db {
+        Some(p) => format!("{}  # --db or REDLINE_DB", p.display()),
+        None => crate::cli::default_db().map_or("(no data directory)".to_owned(), |p| {
+            format!("{}  # default", p.display())
+        }),
+    };
+    writeln!(out, "db           = {db}")?;
+    writeln!(
+        out,
+        "timeout      = {}  # {}",
+        c.timeout.value, c.timeout.source
+    )?;
+    let settings: [(&str, String, &crate::config::Source); 6] = [
+        (
+            "concurrency",
+            c.concurrency.value.to_string(),
+            &c.concurrency.source,
+        ),
+        (
+            "host_concurrency",
+            c.host_concurrency.value.to_string(),
+            &c.host_concurrency.source,
+        ),
+        (
+            "host_delay",
+            format!("{}s", c.host_delay.value),
+            &c.host_delay.source,
+        ),
+        ("retries", c.retries.value.to_string(), &c.retries.source),
+        ("robots", c.robots.value.to_string(), &c.robots.source),
+        (
+            "extract_budget",
+            format!("{}s", c.extract_budget.value),
+            &c.extract_budget.source,
+        ),
+    ];
+    for (name, value, source) in settings {
+        writeln!(out, "{name:<14} = {value}  # {source}")?;
+    }
+    writeln!(
+        out,
+        "user_agent   = {:?}  # {}",
+        ctx.policy.user_agent, c.contact.source
+    )?;
+    let s = &c.schedule.value;
+    writeln!(
+        out,
+        "schedule     = initial {}, factor {}, max {}, retire after {}  # {}",
+        crate::schedule::format_duration(s.initial),
+        s.factor,
+        crate::schedule::format_duration(s.max),
+        crate::schedule::format_duration(s.retire_after),
+        c.schedule.source
+    )?;
+    for (i, h) in c.hooks.iter().enumerate() {
+        let classes = if h.classes.is_empty() {
+            "any change".to_owned()
+        } else {
+            h.classes.join(", ")
+        };
+        writeln!(
+            out,
+            "hook {}       = {} on {classes}  # {file}",
+            i + 1,
+            h.label()
+        )?;
+    }
+    for (host, rule) in &c.sites {
+        writeln!(out, "site {host:?}  # {file}")?;
+        if let Some(s) = &rule.select {
+            writeln!(out, "  select = {s:?}")?;
+        }
+        if !rule.remove.is_empty() {
+            writeln!(out, "  remove = {:?}", rule.remove)?;
+        }
+        if let Some(t) = &rule.title {
+            writeln!(out, "  title  = {t:?}")?;
+        }
+    }
+    Ok(Status::Success)
+}
