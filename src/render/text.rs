@@ -1,10 +1,12 @@
-//! Terminal text: the revision log, one article, and the inline word diff.
+//! Terminal text: the line that says what a check did, the article list,
+//! the revision log and one article. (The diff views are in `render::diff`.)
 
 use std::io::{self, Write};
 
 use super::{Painter, Role};
 use crate::extract::Article;
-use crate::store::{ArticleSummary, RevisionRow};
+use crate::store::{ArticleSummary, Outcome, RevisionRow};
+use crate::tracker::CheckResult;
 
 /// `redline list`.
 pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Result<()> {
@@ -117,4 +119,85 @@ pub fn article(w: &mut dyn Write, p: &Painter, a: &Article) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The one line that says what a check did: `#3 failed: …`, `#3 extraction
+/// alarm: …`, `#3 rev 4 (+12 -3): Headline`, or for the first check of a
+/// newly tracked article (`tracking`) `#3 tracking: Headline  URL`. `None`
+/// when the check found nothing to tell (unchanged, not modified).
+pub fn check_line(c: &CheckResult, tracking: bool) -> Option<String> {
+    let id = c.article_id;
+    let title = c.title.as_deref().unwrap_or("(no headline)");
+    Some(match c.outcome {
+        Outcome::Failed => format!(
+            "#{id} failed: {}",
+            c.error.as_deref().unwrap_or("unknown error")
+        ),
+        Outcome::Alarm => format!("#{id} {}", c.error.as_deref().unwrap_or("extraction alarm")),
+        _ if tracking => format!("#{id} tracking: {title}  {}", c.url),
+        Outcome::Unchanged | Outcome::NotModified => return None,
+        Outcome::First | Outcome::Changed | Outcome::Revert | Outcome::Takedown => {
+            let rev = c.rev?;
+            let what = match c.outcome {
+                Outcome::Revert => format!("revert to rev {}", c.revert_of.unwrap_or_default()),
+                Outcome::Takedown => format!("taken down: HTTP {}", c.http_status.unwrap_or(404)),
+                _ => format!("+{} -{}", c.words_added, c.words_removed),
+            };
+            format!("#{id} rev {rev} ({what}): {title}")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(outcome: Outcome) -> CheckResult {
+        CheckResult {
+            article_id: 3,
+            url: "https://news.example/a".into(),
+            outcome,
+            rev: Some(4),
+            revert_of: Some(2),
+            title: Some("Gates open".into()),
+            http_status: Some(410),
+            words_added: 12,
+            words_removed: 3,
+            error: Some("https://news.example/a: HTTP 503 Service Unavailable".into()),
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn one_line_says_what_each_check_did() {
+        let line = |o, tracking| check_line(&result(o), tracking);
+        assert_eq!(
+            line(Outcome::Failed, false).unwrap(),
+            "#3 failed: https://news.example/a: HTTP 503 Service Unavailable"
+        );
+        assert_eq!(
+            line(Outcome::Changed, false).unwrap(),
+            "#3 rev 4 (+12 -3): Gates open"
+        );
+        assert_eq!(
+            line(Outcome::Revert, false).unwrap(),
+            "#3 rev 4 (revert to rev 2): Gates open"
+        );
+        assert_eq!(
+            line(Outcome::Takedown, false).unwrap(),
+            "#3 rev 4 (taken down: HTTP 410): Gates open"
+        );
+        assert_eq!(
+            line(Outcome::First, true).unwrap(),
+            "#3 tracking: Gates open  https://news.example/a"
+        );
+        assert_eq!(line(Outcome::Unchanged, false), None);
+        assert_eq!(line(Outcome::NotModified, false), None);
+        let mut alarm = result(Outcome::Alarm);
+        alarm.error = Some("extraction alarm: no article text found".into());
+        assert_eq!(
+            check_line(&alarm, false).unwrap(),
+            "#3 extraction alarm: no article text found"
+        );
+    }
 }

@@ -80,15 +80,16 @@ pub(super) fn parse_date(flag: &str, value: &str) -> Result<String, CliError> {
     Ok(crate::clock::rfc3339(t))
 }
 
-fn report_failure(ctx: &Context, out: Out<'_>, c: &CheckResult) -> Result<(), CliError> {
-    writeln!(
-        out,
-        "#{} failed: {}",
-        c.article_id,
-        c.error.as_deref().unwrap_or("unknown error")
-    )?;
-    out.flush()?;
-    if let Some(h) = c.hint {
+/// Writes the line that says what a check did (if any), and for a failure
+/// or an alarm its hint.
+fn report(ctx: &Context, out: Out<'_>, c: &CheckResult, tracking: bool) -> Result<(), CliError> {
+    if let Some(line) = text::check_line(c, tracking) {
+        writeln!(out, "{line}")?;
+        out.flush()?;
+    }
+    if matches!(c.outcome, Outcome::Failed | Outcome::Alarm)
+        && let Some(h) = c.hint
+    {
         ctx.hint(h);
     }
     Ok(())
@@ -104,18 +105,6 @@ fn targets_or_all(
         return Ok(store.articles()?);
     }
     targets.iter().map(|t| resolve(store, t)).collect()
-}
-
-/// The line a check that recorded a revision prints.
-fn change_line(c: &CheckResult) -> Option<String> {
-    let rev = c.rev?;
-    let what = match c.outcome {
-        Outcome::Revert => format!("revert to rev {}", c.revert_of.unwrap_or_default()),
-        Outcome::Takedown => format!("taken down: HTTP {}", c.http_status.unwrap_or(404)),
-        _ => format!("+{} -{}", c.words_added, c.words_removed),
-    };
-    let title = c.title.as_deref().unwrap_or("(no headline)");
-    Some(format!("#{} rev {rev} ({what}): {title}", c.article_id))
 }
 
 /// An article by id (`12`, `#12`) or by URL.

@@ -45,31 +45,12 @@ pub async fn check(
     let (mut changed, mut failed, mut alarms) = (0, 0, 0);
     for c in &results {
         match c.outcome {
-            Outcome::Failed => {
-                failed += 1;
-                report_failure(ctx, out, c)?;
-            }
-            Outcome::Alarm => {
-                alarms += 1;
-                writeln!(
-                    out,
-                    "#{} {}",
-                    c.article_id,
-                    c.error.as_deref().unwrap_or("extraction alarm")
-                )?;
-                out.flush()?;
-                if let Some(h) = c.hint {
-                    ctx.hint(h);
-                }
-            }
-            Outcome::Changed | Outcome::First | Outcome::Revert | Outcome::Takedown => {
-                changed += 1;
-                if let Some(line) = change_line(c) {
-                    writeln!(out, "{line}")?;
-                }
-            }
-            Outcome::Unchanged | Outcome::NotModified => {}
+            Outcome::Failed => failed += 1,
+            Outcome::Alarm => alarms += 1,
+            o if o.is_change() => changed += 1,
+            _ => {}
         }
+        report(ctx, out, c, false)?;
     }
     out.flush()?;
     let alarms = if alarms > 0 {
@@ -122,18 +103,8 @@ pub(super) fn report_feeds(
             r.url
         )?;
         for c in &r.new {
-            if c.failed() {
-                failed = true;
-                report_failure(ctx, out, c)?;
-            } else {
-                writeln!(
-                    out,
-                    "#{} tracking: {}  {}",
-                    c.article_id,
-                    c.title.as_deref().unwrap_or("(no headline)"),
-                    c.url
-                )?;
-            }
+            failed |= c.failed();
+            report(ctx, out, c, true)?;
         }
     }
     Ok(Status::failed_if(failed))
@@ -207,22 +178,10 @@ pub async fn watch(ctx: &Context, out: Out<'_>, poll: u64) -> Result<Status, Cli
                 _ = abort.notified() => return Err(abandoned()),
             };
             hooks = tracker.take_notifier();
-            let changed = results
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        c.outcome,
-                        Outcome::Changed | Outcome::Revert | Outcome::Takedown | Outcome::First
-                    )
-                })
-                .count();
+            let changed = results.iter().filter(|c| c.outcome.is_change()).count();
             let failed = results.iter().filter(|c| c.failed()).count();
             for c in &results {
-                match (&c.error, change_line(c)) {
-                    (Some(e), _) if c.failed() => writeln!(out, "#{} failed: {e}", c.article_id)?,
-                    (_, Some(line)) => writeln!(out, "{line}")?,
-                    _ => {}
-                }
+                report(ctx, out, c, false)?;
             }
             out.flush()?;
             ctx.status(&format!(

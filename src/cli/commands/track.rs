@@ -47,18 +47,9 @@ pub async fn track(
                     "#{id} already tracked as {tracked_url} (the same article): {url}"
                 )?;
             }
-            TrackResult::Added(c) if c.failed() => {
-                failed += 1;
-                report_failure(ctx, out, c)?;
-            }
             TrackResult::Added(c) => {
-                writeln!(
-                    out,
-                    "#{} tracking: {}  {}",
-                    c.article_id,
-                    c.title.as_deref().unwrap_or("(no headline)"),
-                    c.url
-                )?;
+                failed += usize::from(c.failed());
+                report(ctx, out, c, true)?;
             }
         }
     }
