@@ -4,7 +4,8 @@
 //! The file is TOML, found at `--config PATH`, else `REDLINE_CONFIG`, else
 //! `$XDG_CONFIG_HOME/redline/config.toml` (`~/.config/redline/config.toml`).
 //! Unknown keys are errors naming the file and line. redline never writes a
-//! config file.
+//! config file. Must not: open the store or fetch; the values it holds are
+//! handed to the layers that use them.
 //!
 //! ```toml
 //! [fetch]

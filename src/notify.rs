@@ -4,6 +4,9 @@
 //! retried with back-off, and end up recorded (delivered or failed) for
 //! `status`.
 //!
+//! Must not: touch the store (the caller records each [`Delivery`]) or know
+//! of the tracker; a hook's failure never fails a pass.
+//!
 //! ```toml
 //! [[hooks]]
 //! name = "desk"                          # shown in status (default: the command or URL)

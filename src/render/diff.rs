@@ -1,7 +1,8 @@
 //! The views of a diff: inline (word changes in running text), side by side,
 //! unified (one paragraph per line, patch-compatible) and a self-contained HTML
-//! page. All read a stored [`ArticleDiff`] and the two articles; none diffs.
-//! Moved paragraphs are marked in every view.
+//! page. All read a stored [`ArticleDiff`] and the two articles; only the
+//! unified view aligns the changed paragraphs' lines again (with `similar`)
+//! to lay out its hunks. Moved paragraphs are marked in every view.
 
 use std::io::{self, Write};
 

@@ -1,6 +1,7 @@
 //! The JSON output contract: one serde struct per kind of record, made for
-//! output (never database rows). Each record has a `"type"`. Fields are only
-//! ever added; a field the source does not give is `null`.
+//! output. Each record has a `"type"`. Fields are only ever added; a field
+//! the source does not give is `null`. (`status --json` still embeds two of
+//! the store's row types, `PassRow` and `FailedDelivery`, as they are.)
 
 use serde::Serialize;
 

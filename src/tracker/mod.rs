@@ -1,10 +1,12 @@
-//! The tracking pipeline: fetch → extract → fingerprint → diff → store, for
-//! articles in the store.
+//! The I/O shell of a pass: fetch and extract the articles (concurrently,
+//! as the fetcher's politeness allows), then for each one read its past
+//! lazily ([`prior::StorePrior`]), let [`crate::check::decide`] say what the
+//! check means, write it in one transaction and start the hooks it calls for.
+//! Also feeds (`feeds.rs`) and `reextract` (`reextract.rs`).
 //!
-//! Fetches run concurrently, as the fetcher's politeness allows; results
-//! are written one article at a time, each revision in one transaction. A
-//! failed fetch is recorded as a failed check and never touches what is
-//! already stored.
+//! Must not: decide what counts as a revision (that is `check`), hold SQL
+//! (that is `store`), read configuration files or print. A failed fetch is
+//! recorded as a failed check and never touches what is already stored.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,5 +1,9 @@
-//! One function per command. Each writes data to `out` and status to stderr
-//! (through [`Context`]).
+//! One function per command, one file per family (`track`, `pass`, `view`,
+//! `diff`, `extract`; export, import, verify and gc are in `cli/history.rs`).
+//! Each writes data to `out` and status to stderr (through [`Context`]); the
+//! line that says what a check did comes from `render::text::check_line`.
+//! Must not: hold SQL, decide what a check means, or format what `render`
+//! formats.
 
 use std::io::Write;
 use std::path::PathBuf;
