@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diff::ArticleDiff;
 use crate::extract::Article;
-use crate::store::{ArticleSummary, Problem, RevisionRow, Totals};
+use crate::store::{ArticleSummary, Outcome, Problem, RevisionRow, Totals};
 
 /// `redline list --json`: one per tracked article.
 #[derive(Debug, Serialize)]
@@ -237,12 +237,8 @@ pub struct QuietFeedJson {
 /// Hosts whose articles fail with 403 or 429, most articles first.
 fn refusing(problems: &[Problem]) -> Vec<(String, usize)> {
     let mut hosts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for p in problems.iter().filter(|p| p.outcome == "failed") {
-        let refused = p
-            .article
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("HTTP 403") || e.contains("HTTP 429"));
+    for p in problems.iter().filter(|p| p.outcome == Outcome::Failed) {
+        let refused = matches!(p.http_status, Some(403 | 429));
         if refused && let Ok(url) = url::Url::parse(&p.article.url) {
             *hosts
                 .entry(url.host_str().unwrap_or("").to_owned())
@@ -268,7 +264,7 @@ pub struct ProblemJson<'a> {
 
 impl<'a> StatusJson<'a> {
     pub fn new(totals: &'a Totals, problems: &'a [Problem]) -> Self {
-        let pick = |outcome: &str| {
+        let pick = |outcome: Outcome| {
             problems
                 .iter()
                 .filter(|p| p.outcome == outcome)
@@ -287,8 +283,8 @@ impl<'a> StatusJson<'a> {
             revisions: totals.revisions,
             checks: totals.checks,
             last_checked_at: totals.last_checked_at.as_deref(),
-            failing: pick("failed"),
-            alarms: pick("alarm"),
+            failing: pick(Outcome::Failed),
+            alarms: pick(Outcome::Alarm),
             refusing_hosts: refusing(problems),
             quiet_feeds: Vec::new(),
             due_now: 0,

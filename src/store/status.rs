@@ -7,8 +7,10 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub article: ArticleRow,
-    /// `failed` or `alarm`.
-    pub outcome: String,
+    /// [`Outcome::Failed`] or [`Outcome::Alarm`].
+    pub outcome: Outcome,
+    /// The HTTP status of the last check, when the server answered.
+    pub http_status: Option<u16>,
     /// When the current run of failed or alarmed checks began.
     pub since: String,
     /// How many checks in a row.
@@ -57,7 +59,8 @@ impl Store {
                  SELECT c.article_id, min(c.checked_at) AS since, count(*) AS n, max(c.id) AS last
                  FROM checks c LEFT JOIN last_good g ON g.article_id = c.article_id
                  WHERE c.id > coalesce(g.id, 0) GROUP BY c.article_id)
-             SELECT {}, (SELECT outcome FROM checks WHERE id = s.last), s.since, s.n
+             SELECT {}, (SELECT outcome FROM checks WHERE id = s.last), s.since, s.n,
+                    (SELECT http_status FROM checks WHERE id = s.last)
              FROM streak s JOIN articles a ON a.id = s.article_id ORDER BY s.since, a.id",
             Self::ARTICLE_COLUMNS
                 .split(',')
@@ -67,11 +70,20 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
+            let name: String = r.get(Self::N)?;
+            let outcome = Outcome::parse(&name).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    Self::N,
+                    rusqlite::types::Type::Text,
+                    format!("unknown check outcome {name:?}").into(),
+                )
+            })?;
             Ok(Problem {
                 article: Self::article_from(r)?,
-                outcome: r.get(Self::N)?,
+                outcome,
                 since: r.get(Self::N + 1)?,
                 checks: r.get(Self::N + 2)?,
+                http_status: r.get(Self::N + 3)?,
             })
         })
         .and_then(|rows| rows.collect())
