@@ -102,6 +102,14 @@ impl Env {
         Run::from(cmd.output().expect("run redline"))
     }
 
+    /// `redline export --all --format FORMAT -o PATH EXTRA…`.
+    pub fn export_all(&self, format: &str, path: &Path, extra: &[&str]) -> Run {
+        let mut args = vec!["export", "--all", "--format", format, "-o"];
+        args.push(path.to_str().expect("a UTF-8 path"));
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     /// Serves HTML at `path` and returns its URL.
     pub fn serve(&self, path: &str, html: &str) -> String {
         self.server.set(path, Route::html(html));

@@ -104,15 +104,7 @@ fn a_write_protected_database_is_read_by_every_read_command() {
         assert!(verify.stdout.contains("all good"), "{}", verify.stdout);
         let jsonl = out_dir.join("all.jsonl");
         std::fs::create_dir_all(&out_dir).unwrap();
-        env.run(&[
-            "export",
-            "--all",
-            "--format",
-            "jsonl",
-            "-o",
-            jsonl.to_str().unwrap(),
-        ])
-        .expect(0);
+        env.export_all("jsonl", &jsonl, &[]).expect(0);
         assert!(std::fs::metadata(&jsonl).unwrap().len() > 0);
         // A command that writes says why it cannot.
         let check = env.run(&["check"]).expect(1);
@@ -155,18 +147,7 @@ fn exports_never_replace_what_they_did_not_write() {
     let env = Env::new();
     tracked_twice(&env);
     let export = |format: &str, path: &Path, force: bool| {
-        let mut args = vec![
-            "export",
-            "--all",
-            "--format",
-            format,
-            "-o",
-            path.to_str().unwrap(),
-        ];
-        if force {
-            args.push("--force");
-        }
-        env.run(&args)
+        env.export_all(format, path, if force { &["--force"] } else { &[] })
     };
     // An existing file is kept, byte for byte, unless --force.
     let file = env.path("notes.jsonl");
@@ -250,15 +231,7 @@ fn export_paths_stay_in_the_chosen_folder_whatever_the_url() {
     std::fs::create_dir(&root).unwrap();
     for format in ["git", "html", "csv"] {
         let dir = root.join(format);
-        env.run(&[
-            "export",
-            "--all",
-            "--format",
-            format,
-            "-o",
-            dir.to_str().unwrap(),
-        ])
-        .expect(0);
+        env.export_all(format, &dir, &[]).expect(0);
     }
     // Nothing was written outside the exports folder's own subfolders.
     let outside: Vec<_> = std::fs::read_dir(&root)
@@ -352,16 +325,7 @@ fn exported_history(env: &Env) -> Vec<String> {
     env.serve("/a", &page("Café “second”", &edited, "x"));
     env.run_at("2026-03-01T14:00:00Z", &["check"]).expect(0);
     let file = env.path("history.jsonl");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "jsonl",
-        "--with-raw",
-        "-o",
-        file.to_str().unwrap(),
-    ])
-    .expect(0);
+    env.export_all("jsonl", &file, &["--with-raw"]).expect(0);
     std::fs::read_to_string(&file)
         .unwrap()
         .lines()
@@ -633,15 +597,7 @@ fn markup_in_article_text_is_escaped_in_every_html_output() {
     env.serve("/x", &hostile("two"));
     env.run(&["check"]).expect(0);
     let site = env.path("site");
-    env.run(&[
-        "export",
-        "--all",
-        "--format",
-        "html",
-        "-o",
-        site.to_str().unwrap(),
-    ])
-    .expect(0);
+    env.export_all("html", &site, &[]).expect(0);
     let mut html = walk(&site)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))

@@ -557,15 +557,7 @@ fn credentials_in_a_url_are_used_but_never_shown_or_exported() {
         ("warc", "e.warc.gz"),
     ] {
         let path = env.path(name);
-        env.run(&[
-            "export",
-            "--all",
-            "--format",
-            format,
-            "-o",
-            path.to_str().unwrap(),
-        ])
-        .expect(0);
+        env.export_all(format, &path, &[]).expect(0);
         seen.push_str(&read_tree(&path));
     }
     assert!(seen.contains("ann:***@127.0.0.1"), "{seen}");
