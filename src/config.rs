@@ -24,6 +24,10 @@
 //! max = "1d"                        # the longest gap
 //! retire_after = "21d"              # quiet this long: stop checking
 //!
+//! [credentials."example.com"]       # HTTP Basic for this site (and subdomains)
+//! user = "desk"
+//! password_env = "EXAMPLE_PASSWORD"  # or password = "…"
+//!
 //! [sites."example.com"]             # also matches www.example.com etc.
 //! select = "div.article-body"       # the body container
 //! remove = [".promo", ".inline-related"]
@@ -106,6 +110,8 @@ pub struct Config {
     pub extract_budget: Sourced<f64>,
     /// Extraction rules by host.
     pub sites: BTreeMap<String, SiteRule>,
+    /// Credentials by host (a parent domain covers its subdomains).
+    pub credentials: BTreeMap<String, crate::fetch::Credentials>,
     /// Notification hooks, run when a revision is recorded.
     pub hooks: Vec<crate::notify::Hook>,
     /// The adaptive schedule.
@@ -144,6 +150,8 @@ struct FileConfig {
     fetch: FetchFile,
     #[serde(default)]
     sites: BTreeMap<String, SiteRule>,
+    #[serde(default)]
+    credentials: BTreeMap<String, crate::fetch::Credentials>,
     #[serde(default)]
     hooks: Vec<crate::notify::Hook>,
     #[serde(default)]
@@ -206,6 +214,7 @@ impl Config {
             retries: Sourced::default(2),
             robots: Sourced::default(true),
             sites: BTreeMap::new(),
+            credentials: BTreeMap::new(),
             hooks: Vec::new(),
             schedule: Sourced::default(crate::schedule::Policy::default()),
         };
@@ -218,6 +227,19 @@ impl Config {
             && (explicit || path.exists())
         {
             config.read_file(&path)?;
+            for (host, c) in &mut config.credentials {
+                if let Some(var) = &c.password_env {
+                    let value = env(var).filter(|v| !v.is_empty()).ok_or_else(|| {
+                        ConfigError::Parse {
+                            path: path.clone(),
+                            message: format!(
+                                "credentials for {host}: the variable {var} named by password_env is not set"
+                            ),
+                        }
+                    })?;
+                    c.password = Some(value);
+                }
+            }
         }
         if let Some(v) = env("REDLINE_TIMEOUT").filter(|v| !v.is_empty()) {
             let secs = v
@@ -368,6 +390,7 @@ impl Config {
             self.schedule.set(policy, source.clone());
         }
         self.sites = file.sites;
+        self.credentials = file.credentials;
         self.hooks = file.hooks;
         self.file = Some(path.to_owned());
         Ok(())

@@ -32,7 +32,7 @@ pub fn validate_rule(rule: &SiteRule) -> Result<(), ExtractError> {
 
 /// The rule for `host` among `sites`: an exact match, else the longest parent
 /// domain.
-pub fn rule_for<'a>(sites: &'a BTreeMap<String, SiteRule>, host: &str) -> Option<&'a SiteRule> {
+pub fn rule_for<'a, T>(sites: &'a BTreeMap<String, T>, host: &str) -> Option<&'a T> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     sites
         .iter()

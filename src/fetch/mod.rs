@@ -176,6 +176,44 @@ pub fn parse_url(input: &str) -> Result<Url, FetchError> {
     Ok(url)
 }
 
+/// A user name and password for one site's pages, sent as HTTP Basic
+/// authentication (from the config file's `[credentials."host"]`).
+#[derive(Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub user: String,
+    /// The password itself.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The environment variable that holds the password (read when the
+    /// configuration loads; the password then stays out of the file).
+    #[serde(default)]
+    pub password_env: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// `url` with these credentials in it, unless it holds its own.
+    pub fn apply(&self, url: &str) -> String {
+        match Url::parse(url) {
+            Ok(mut u) if u.username().is_empty() => {
+                let _ = u.set_username(&self.user);
+                let _ = u.set_password(self.password.as_deref());
+                u.to_string()
+            }
+            _ => url.to_owned(),
+        }
+    }
+}
+
 /// A URL fit to show: a password in it becomes `***` (`user:***@host`), and
 /// so does a user name given alone (it is often a token). Text that is not
 /// a URL is returned as it is. Credentials are used to fetch, never shown,

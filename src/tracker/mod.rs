@@ -54,6 +54,9 @@ pub struct TrackerOptions {
     /// Time allowed to extract one page. A page that takes longer is a
     /// failed check, and the pass goes on without waiting for it.
     pub extract_budget: Duration,
+    /// Credentials by host (from the config file), sent with the pages of
+    /// that host whose tracked URL holds none.
+    pub credentials: Arc<BTreeMap<String, crate::fetch::Credentials>>,
 }
 
 impl Default for TrackerOptions {
@@ -65,11 +68,25 @@ impl Default for TrackerOptions {
             policy: Policy::default(),
             hooks: Arc::default(),
             extract_budget: Duration::from_secs(10),
+            credentials: Arc::default(),
         }
     }
 }
 
 impl TrackerOptions {
+    /// The URL to fetch an article from: as tracked, with its host's
+    /// configured credentials when it holds none of its own.
+    pub fn fetch_url(&self, article: &ArticleRow) -> String {
+        let host = Url::parse(&article.fetch_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        match crate::extract::rule_for(&self.credentials, &host) {
+            Some(c) => c.apply(&article.fetch_url),
+            None => article.fetch_url.clone(),
+        }
+    }
+
     /// The extraction options for one article: its host's site rule, with the
     /// article's own `--selector` in place of the rule's body selector.
     pub fn extract_options(&self, article: &ArticleRow) -> ExtractOptions {
@@ -267,7 +284,7 @@ impl<'s> Tracker<'s> {
             while tasks.len() < window {
                 let Some((i, a)) = pending.next() else { break };
                 let fetcher = self.fetcher.clone();
-                let url = a.fetch_url.clone();
+                let url = self.opts.fetch_url(a);
                 // Validators are stored only by checks that leave a revision
                 // to compare with (and cleared by a takedown).
                 let validators = Validators {

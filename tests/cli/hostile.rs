@@ -711,3 +711,44 @@ fn a_200_error_page_or_consent_wall_is_an_alarm_not_a_revision() {
         assert_eq!(env.revisions("1"), 1, "the article came back unchanged");
     }
 }
+
+#[test]
+fn per_site_credentials_from_the_config_are_sent_and_never_shown() {
+    let env = env();
+    let server = FaultServer::start();
+    let url = server.set("/members/story", html(page("Members only", PARAS, "x")));
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[credentials.\"127.0.0.1\"]\nuser = \"ann\"\npassword_env = \"SITE_PASSWORD\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .command()
+            .env("SITE_PASSWORD", "s3cret")
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    };
+    let mut seen = run(&["track", &url]);
+    assert!(seen.contains("#1 tracking: Members only"), "{seen}");
+    let heads = server.heads.lock().unwrap().join("\n");
+    assert!(
+        heads.contains("authorization: Basic YW5uOnMzY3JldA=="),
+        "{heads}"
+    );
+    for args in [&["list", "--json"][..], &["config", "show"], &["status"]] {
+        seen.push_str(&run(args));
+    }
+    assert!(!seen.contains("s3cret"), "{seen}");
+    // Without the variable, the configuration says what is missing.
+    let out = env.run(&["list"]).expect(1);
+    assert!(
+        out.stderr.contains("password_env is not set"),
+        "{}",
+        out.stderr
+    );
+}

@@ -48,6 +48,7 @@ pub(super) fn tracker_options(ctx: &Context) -> TrackerOptions {
         hooks: std::sync::Arc::new(ctx.config.hooks.clone()),
         policy: ctx.config.schedule.value,
         extract_budget: std::time::Duration::from_secs_f64(ctx.config.extract_budget.value),
+        credentials: std::sync::Arc::new(ctx.config.credentials.clone()),
         ..TrackerOptions::default()
     }
 }
