@@ -15,54 +15,90 @@
 /// Depth at which a page is refused: eight times the browser's cap.
 pub const MAX_DEPTH: usize = 4096;
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "basefont", "bgsound", "frame", "keygen", "image",
-];
+/// What a tag name means to the scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Never has content: `<br>`, `<img>`, …
+    Void,
+    /// Text up to its end tag: `<script>`, `<style>`, …
+    Raw,
+    P,
+    Li,
+    DdDt,
+    Cell,
+    Tr,
+    Option,
+    /// A block that closes an open `<p>`.
+    Block,
+    Other,
+}
 
-const RAW_TEXT: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "plaintext",
-];
+fn kind(name: &[u8]) -> Kind {
+    let mut buf = [0u8; 10];
+    if name.len() > buf.len() {
+        return Kind::Other;
+    }
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+        | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"basefont" | b"bgsound"
+        | b"frame" | b"keygen" | b"image" => Kind::Void,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" | b"plaintext" => Kind::Raw,
+        b"p" => Kind::P,
+        b"li" => Kind::Li,
+        b"dd" | b"dt" => Kind::DdDt,
+        b"td" | b"th" => Kind::Cell,
+        b"tr" => Kind::Tr,
+        b"option" => Kind::Option,
+        b"div" | b"ul" | b"ol" | b"table" | b"section" | b"article" | b"h1" | b"h2" | b"h3"
+        | b"h4" | b"h5" | b"h6" | b"blockquote" | b"pre" | b"form" | b"header" | b"footer"
+        | b"nav" | b"aside" | b"figure" | b"dl" => Kind::Block,
+        _ => Kind::Other,
+    }
+}
 
-/// Elements whose start tag closes an open element of the same group.
-fn closes(open: &str, new: &str) -> bool {
+/// Whether a start tag of kind `new` closes an open element of kind `open`
+/// (the parser's implied end tags).
+fn closes(open: Kind, new: Kind) -> bool {
     match new {
-        "li" => open == "li",
-        "dd" | "dt" => matches!(open, "dd" | "dt"),
-        "td" | "th" => matches!(open, "td" | "th"),
-        "tr" => matches!(open, "tr" | "td" | "th"),
-        "option" => open == "option",
-        "p" | "div" | "ul" | "ol" | "table" | "section" | "article" | "h1" | "h2" | "h3" | "h4"
-        | "h5" | "h6" | "blockquote" | "pre" | "form" | "header" | "footer" | "nav" | "aside"
-        | "figure" | "dl" | "hr" => open == "p",
+        Kind::Li => open == Kind::Li,
+        Kind::DdDt => open == Kind::DdDt,
+        Kind::Cell => open == Kind::Cell,
+        Kind::Tr => matches!(open, Kind::Tr | Kind::Cell),
+        Kind::Option => open == Kind::Option,
+        Kind::P | Kind::Block => open == Kind::P,
         _ => false,
     }
 }
 
-/// The deepest nesting found, or `Err(MAX_DEPTH)` as soon as the page goes
-/// deeper than the limit.
+/// Whether the page nests elements deeper than `limit`. A page with no
+/// more `<` than that cannot (nearly every article page: the scan is skipped
+/// for a count at memory speed); any other is scanned.
+pub fn exceeds(html: &str, limit: usize) -> bool {
+    memchr::memchr_iter(b'<', html.as_bytes()).count() > limit && check(html, limit).is_err()
+}
+
+/// The deepest nesting found, or `Err(limit)` as soon as the page goes
+/// deeper than the limit. One pass over the bytes, no allocation but the
+/// stack of open tags (slices of the page).
 pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
     let bytes = html.as_bytes();
-    let mut stack: Vec<String> = Vec::new();
+    let mut stack: Vec<(&[u8], Kind)> = Vec::new();
     let mut deepest = 0;
     let mut i = 0;
-    while let Some(lt) = memchr(b'<', &bytes[i..]) {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         i += lt + 1;
         let rest = &bytes[i..];
         if rest.starts_with(b"!--") {
-            i = find(bytes, i + 3, b"-->").map_or(bytes.len(), |e| e + 3);
+            i = memchr::memmem::find(&bytes[i + 3..], b"-->")
+                .map_or(bytes.len(), |e| i + 3 + e + 3);
             continue;
         }
         if matches!(rest.first(), Some(b'!' | b'?')) {
-            i = memchr(b'>', rest).map_or(bytes.len(), |e| i + e + 1);
+            i = memchr::memchr(b'>', rest).map_or(bytes.len(), |e| i + e + 1);
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -74,28 +110,33 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
         if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
-        let name = html[start..start + name_len].to_ascii_lowercase();
+        let name = &bytes[start..start + name_len];
         let end = tag_end(bytes, start + name_len);
         let self_closing = end > 1 && bytes[end - 1] == b'/' && !closing;
         i = (end + 1).min(bytes.len());
         if closing {
-            if let Some(at) = stack.iter().rposition(|n| *n == name) {
+            if let Some(at) = stack
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
                 stack.truncate(at);
             }
             continue;
         }
-        if VOID.contains(&name.as_str()) || self_closing {
-            continue;
+        let kind = kind(name);
+        match kind {
+            _ if self_closing => continue,
+            Kind::Void => continue,
+            Kind::Raw => {
+                i = raw_text_end(bytes, i, name);
+                continue;
+            }
+            _ => {}
         }
-        if RAW_TEXT.contains(&name.as_str()) {
-            let close = format!("</{name}");
-            i = find_ascii_ci(bytes, i, close.as_bytes()).unwrap_or(bytes.len());
-            continue;
-        }
-        while stack.last().is_some_and(|open| closes(open, &name)) {
+        while stack.last().is_some_and(|&(_, open)| closes(open, kind)) {
             stack.pop();
         }
-        stack.push(name);
+        stack.push((name, kind));
         deepest = deepest.max(stack.len());
         if deepest > limit {
             return Err(limit);
@@ -104,39 +145,37 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
     Ok(deepest)
 }
 
-/// The `>` that ends a tag whose attributes start at `from`, skipping quoted
-/// values.
-fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return k,
-            _ => {}
+/// Where the text of a raw-text element (`<script>`, `<style>`, …) that
+/// starts at `from` ends: at its `</name`, in any case.
+fn raw_text_end(bytes: &[u8], mut from: usize, name: &[u8]) -> usize {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[from..]) {
+        let at = from + lt;
+        let tag = &bytes[at + 1..];
+        if tag.first() == Some(&b'/')
+            && tag.len() > name.len()
+            && tag[1..=name.len()].eq_ignore_ascii_case(name)
+        {
+            return at;
         }
+        from = at + 1;
     }
     bytes.len()
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn find_ascii_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+/// The `>` that ends a tag whose attributes start at `from`, skipping quoted
+/// values.
+fn tag_end(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &bytes[from..]) {
+        let at = from + k;
+        match bytes[at] {
+            b'>' => return at,
+            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(close) => from = at + 1 + close + 1,
+                None => return bytes.len(),
+            },
+        }
+    }
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -161,6 +200,11 @@ mod tests {
             "</div>".repeat(5000)
         );
         assert_eq!(check(&deep, MAX_DEPTH), Err(MAX_DEPTH));
+        assert!(exceeds(&deep, MAX_DEPTH));
+        assert!(
+            !exceeds(&"<div>".repeat(MAX_DEPTH), MAX_DEPTH),
+            "few tags, never too deep"
+        );
         // Siblings are not depth, however many.
         let wide = "<div>x</div>".repeat(100_000);
         assert_eq!(check(&wide, MAX_DEPTH), Ok(1));

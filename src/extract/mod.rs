@@ -132,7 +132,11 @@ fn selector(css: &str) -> Result<Selector, ExtractError> {
 /// Extracts the article from an HTML document.
 pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, ExtractError> {
     // Parsing time grows with the square of the nesting: measure it first.
-    depth::check(html, depth::MAX_DEPTH).map_err(|limit| ExtractError::TooDeep { limit })?;
+    if depth::exceeds(html, depth::MAX_DEPTH) {
+        return Err(ExtractError::TooDeep {
+            limit: depth::MAX_DEPTH,
+        });
+    }
     let doc = Html::parse_document(html);
     let meta = Meta::collect(&doc);
     let ld = jsonld::parse(meta.ld_blocks.iter().map(String::as_str));
