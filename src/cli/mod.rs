@@ -3,8 +3,9 @@
 //! [`args`] holds the clap definitions; [`run`] resolves them once into typed
 //! options (database path, colour, fetch policy, clock) and dispatches to one
 //! function per command. Data goes to stdout; status lines, summaries and hints
-//! go to stderr, and `-q` silences those.
-#![allow(clippy::print_stderr)]
+//! go to stderr, and `-q` silences those. The three `Context` methods below
+//! (`status`, `hint`, `item_error`) are the only places in the library that
+//! print to stderr.
 
 pub mod args;
 mod commands;
@@ -107,6 +108,7 @@ impl Context {
     }
 
     /// A status line on stderr, unless `-q`.
+    #[allow(clippy::print_stderr)]
     pub fn status(&self, line: &str) {
         if !self.quiet {
             eprintln!("{line}");
@@ -114,10 +116,18 @@ impl Context {
     }
 
     /// A hint on stderr, unless `-q`.
+    #[allow(clippy::print_stderr)]
     pub fn hint(&self, hint: &str) {
         if !self.quiet {
             eprintln!("hint: {hint}");
         }
+    }
+
+    /// An error about one item of many (the command goes on with the
+    /// others and fails at the end), on stderr even with `-q`.
+    #[allow(clippy::print_stderr)]
+    pub fn item_error(&self, line: &str) {
+        eprintln!("error: {line}");
     }
 }
 

@@ -25,7 +25,7 @@ pub fn extract(
             Ok(b) => b,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: cannot read {name}: {e}");
+                ctx.item_error(&format!("cannot read {name}: {e}"));
                 failed = true;
                 continue;
             }
@@ -35,7 +35,7 @@ pub fn extract(
             Ok(a) => a,
             Err(e) => {
                 out.flush()?;
-                eprintln!("error: {name}: {e}");
+                ctx.item_error(&format!("{name}: {e}"));
                 failed = true;
                 continue;
             }
@@ -85,7 +85,7 @@ pub fn reextract(
         for e in &r.errors {
             failed = true;
             out.flush()?;
-            eprintln!("error: #{}: {e} (kept as recorded)", a.id);
+            ctx.item_error(&format!("#{}: {e} (kept as recorded)", a.id));
         }
     }
     ctx.status(&format!(
