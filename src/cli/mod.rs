@@ -11,7 +11,6 @@ pub mod args;
 mod commands;
 mod demo;
 pub mod error;
-mod history;
 mod pager;
 
 use std::io::IsTerminal;
@@ -360,10 +359,10 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             with_raw,
             force,
             ..
-        } => history::export(
+        } => commands::export(
             &ctx,
             &targets,
-            history::ExportArgs {
+            commands::ExportArgs {
                 format,
                 output,
                 since,
@@ -373,8 +372,8 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
                 force,
             },
         ),
-        Command::Import { file, .. } => history::import(&ctx, &file),
-        Command::Verify { json, .. } => history::verify(&ctx, out, json),
+        Command::Import { file, .. } => commands::import(&ctx, &file),
+        Command::Verify { json, .. } => commands::verify(&ctx, out, json),
         Command::Gc {
             keep_last,
             keep_younger,
@@ -382,7 +381,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             dry_run,
             force,
             ..
-        } => history::gc(
+        } => commands::gc(
             &ctx,
             keep_last,
             keep_younger.as_deref(),

@@ -1,5 +1,5 @@
 //! One function per command, one file per family (`track`, `pass`, `view`,
-//! `diff`, `extract`; export, import, verify and gc are in `cli/history.rs`).
+//! `diff`, `extract`, `upkeep`: export, import, verify, gc).
 //! Each writes data to `out` and status to stderr (through [`Context`]); the
 //! line that says what a check did comes from `render::text::check_line`.
 //! Must not: hold SQL, decide what a check means, or format what `render`
@@ -26,6 +26,7 @@ mod diff;
 mod extract;
 mod pass;
 mod track;
+mod upkeep;
 mod view;
 
 pub use diff::{DiffView, View, diff};
@@ -33,6 +34,7 @@ pub use extract::{extract, reextract};
 use pass::report_feeds;
 pub use pass::{check, watch};
 pub use track::{read_list, resume, track, track_feed, untrack};
+pub use upkeep::{ExportArgs, export, gc, import, verify};
 pub use view::{blame, config_show, feeds, list, log, show, status};
 
 type Out<'a> = &'a mut dyn Write;

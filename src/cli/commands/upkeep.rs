@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::args::FormatArg;
-use super::commands::{json_line, parse_date, resolve};
-use super::{CliError, Context, Status, plural};
+use super::{CliError, Context, Status, json_line, parse_date, plural, resolve};
+use crate::cli::args::FormatArg;
 use crate::diff::Class;
 use crate::export::{self, Filter, Format, Options};
 use crate::store::GcRules;
