@@ -1,7 +1,6 @@
 //! The JSON output contract: one serde struct per kind of record, made for
-//! output. Each record has a `"type"`. Fields are only ever added; a field
-//! the source does not give is `null`. (`status --json` still embeds two of
-//! the store's row types, `PassRow` and `FailedDelivery`, as they are.)
+//! output (never database rows). Each record has a `"type"`. Fields are only
+//! ever added; a field the source does not give is `null`.
 
 use serde::Serialize;
 
@@ -221,9 +220,90 @@ pub struct StatusJson<'a> {
     pub due_now: i64,
     pub next_due_at: Option<String>,
     /// Notification hooks that failed (after their retries) in the last week.
-    pub failed_notifications: Vec<crate::store::FailedDelivery>,
+    pub failed_notifications: Vec<FailedDeliveryJson>,
     /// The latest pass over articles: start, milliseconds, articles, changed, failed.
-    pub last_pass: Option<crate::store::PassRow>,
+    pub last_pass: Option<PassJson>,
+}
+
+/// A pass over articles, for `status --json`.
+#[derive(Debug, Serialize)]
+pub struct PassJson {
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub articles: i64,
+    pub changed: i64,
+    pub failed: i64,
+}
+
+impl From<crate::store::PassRow> for PassJson {
+    fn from(p: crate::store::PassRow) -> Self {
+        PassJson {
+            started_at: p.started_at,
+            duration_ms: p.duration_ms,
+            articles: p.articles,
+            changed: p.changed,
+            failed: p.failed,
+        }
+    }
+}
+
+/// A notification that failed after its retries, for `status --json`.
+#[derive(Debug, Serialize)]
+pub struct FailedDeliveryJson {
+    pub hook: String,
+    pub attempted_at: String,
+    pub attempts: u32,
+    pub error: Option<String>,
+    pub article_id: i64,
+    pub rev: i64,
+}
+
+impl From<crate::store::FailedDelivery> for FailedDeliveryJson {
+    fn from(d: crate::store::FailedDelivery) -> Self {
+        FailedDeliveryJson {
+            hook: d.hook,
+            attempted_at: d.attempted_at,
+            attempts: d.attempts,
+            error: d.error,
+            article_id: d.article_id,
+            rev: d.rev,
+        }
+    }
+}
+
+/// One feed, for `feeds --json` (keys in alphabetical order, as before this
+/// struct existed).
+#[derive(Debug, Serialize)]
+pub struct FeedJson<'a> {
+    pub added_at: &'a str,
+    pub articles: i64,
+    pub id: i64,
+    pub last_checked_at: Option<&'a str>,
+    pub last_error: Option<&'a str>,
+    pub last_new_at: Option<&'a str>,
+    #[serde(rename = "match")]
+    pub match_regex: Option<&'a str>,
+    pub next_check_at: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub url: &'a str,
+}
+
+impl<'a> FeedJson<'a> {
+    pub fn new(f: &'a crate::store::FeedRow) -> Self {
+        FeedJson {
+            added_at: &f.added_at,
+            articles: f.articles,
+            id: f.id,
+            last_checked_at: f.last_checked_at.as_deref(),
+            last_error: f.last_error.as_deref(),
+            last_new_at: f.last_new_at.as_deref(),
+            match_regex: f.match_regex.as_deref(),
+            next_check_at: f.next_check_at.as_deref(),
+            kind: "feed",
+            url: &f.url,
+        }
+    }
 }
 
 /// A feed gone quiet.

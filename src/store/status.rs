@@ -27,7 +27,7 @@ pub struct Totals {
 }
 
 /// A pass over articles: when it started, how long it took, what it found.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct PassRow {
     pub started_at: String,
     pub duration_ms: i64,
@@ -37,7 +37,7 @@ pub struct PassRow {
 }
 
 /// A notification that failed after its retries.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct FailedDelivery {
     pub hook: String,
     pub attempted_at: String,

@@ -67,21 +67,7 @@ pub fn feeds(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError
     let store = ctx.store_read()?;
     for f in store.feeds()? {
         if json {
-            json_line(
-                out,
-                &serde_json::json!({
-                    "type": "feed",
-                    "id": f.id,
-                    "url": f.url,
-                    "match": f.match_regex,
-                    "articles": f.articles,
-                    "added_at": f.added_at,
-                    "last_checked_at": f.last_checked_at,
-                    "last_new_at": f.last_new_at,
-                    "next_check_at": f.next_check_at,
-                    "last_error": f.last_error,
-                }),
-            )?;
+            json_line(out, &crate::render::json::FeedJson::new(&f))?;
         } else {
             let p = &ctx.painter;
             writeln!(
@@ -218,8 +204,12 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         })
         .collect();
     let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
-    report.failed_notifications = store.failed_deliveries(&week_ago)?;
-    report.last_pass = store.last_pass()?;
+    report.failed_notifications = store
+        .failed_deliveries(&week_ago)?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    report.last_pass = store.last_pass()?.map(Into::into);
     if json {
         json_line(out, &report)?;
         return Ok(Status::Success);
