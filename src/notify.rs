@@ -91,11 +91,14 @@ impl Hook {
     }
 
     /// Whether a revision with these classes (and number) calls this hook.
-    pub fn wants(&self, rev: i64, classes: &[String]) -> bool {
+    pub fn wants(&self, rev: i64, classes: &[crate::diff::Class]) -> bool {
         if rev == 1 {
             return self.first;
         }
-        self.classes.is_empty() || classes.iter().any(|c| self.classes.contains(c))
+        self.classes.is_empty()
+            || classes
+                .iter()
+                .any(|c| self.classes.iter().any(|h| h == c.as_str()))
     }
 }
 
@@ -121,13 +124,19 @@ impl Notifier {
 
     /// Whether any hook would run for such a revision (so the caller can skip
     /// building the payload).
-    pub fn wanted(&self, rev: i64, classes: &[String]) -> bool {
+    pub fn wanted(&self, rev: i64, classes: &[crate::diff::Class]) -> bool {
         self.hooks.iter().any(|h| h.wants(rev, classes))
     }
 
     /// Starts the deliveries a revision calls for. Must be called inside a
     /// tokio runtime.
-    pub fn notify(&mut self, revision_id: i64, rev: i64, classes: &[String], payload: Vec<u8>) {
+    pub fn notify(
+        &mut self,
+        revision_id: i64,
+        rev: i64,
+        classes: &[crate::diff::Class],
+        payload: Vec<u8>,
+    ) {
         let payload = Arc::new(payload);
         for hook in self.hooks.iter().filter(|h| h.wants(rev, classes)) {
             let client = if hook.webhook.is_some() {
@@ -293,15 +302,16 @@ mod tests {
             classes: vec!["headline".into()],
             ..Hook::default()
         };
-        assert!(h.wants(3, &["headline".into(), "dates".into()]));
-        assert!(!h.wants(3, &["typo".into()]));
+        use crate::diff::Class;
+        assert!(h.wants(3, &[Class::Headline, Class::Dates]));
+        assert!(!h.wants(3, &[Class::Typo]));
         assert!(!h.wants(1, &[]), "first versions only when asked");
         let any = Hook {
             webhook: Some("http://127.0.0.1:1/x".into()),
             first: true,
             ..Hook::default()
         };
-        assert!(any.wants(1, &[]) && any.wants(2, &["typo".into()]));
+        assert!(any.wants(1, &[]) && any.wants(2, &[Class::Typo]));
     }
 
     #[test]

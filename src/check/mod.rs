@@ -37,7 +37,7 @@ pub struct Latest {
     pub rev: i64,
     pub fingerprint: String,
     pub title: Option<String>,
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
 }
 
 /// What a check needs of the article's past, read on demand (the
@@ -88,7 +88,7 @@ pub struct NewText {
     /// `true`: the empty article of a takedown, not the page's.
     pub takedown: bool,
     pub diff: Option<ArticleDiff>,
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
     pub revert_of: Option<i64>,
 }
 
@@ -152,7 +152,7 @@ fn gone<P: Prior>(status: u16, prior: &mut P, rules: &Rules<'_>) -> Result<Decis
             "the page is gone; check the URL, or untrack it",
         ));
     };
-    if latest.classes.iter().any(|c| c == Class::Takedown.as_str()) {
+    if latest.classes.contains(&Class::Takedown) {
         // Still gone: nothing new. Checked again later, since pages come back.
         return Ok(Decision::check(Outcome::Unchanged));
     }
@@ -163,7 +163,7 @@ fn gone<P: Prior>(status: u16, prior: &mut P, rules: &Rules<'_>) -> Result<Decis
         fingerprint: fingerprint(&empty),
         takedown: true,
         diff: Some(diff_articles(&previous, &empty, &rules.diff)),
-        classes: vec![Class::Takedown.as_str().to_owned()],
+        classes: vec![Class::Takedown],
         revert_of: None,
     })))
 }

@@ -11,7 +11,7 @@ use super::*;
 /// last check.
 #[derive(Default)]
 struct MemoryPrior {
-    revisions: Vec<(Article, u64, Vec<String>)>,
+    revisions: Vec<(Article, u64, Vec<Class>)>,
     last_check: Option<(Outcome, Option<String>)>,
     latest: Option<Latest>,
     reads: usize,
@@ -27,13 +27,16 @@ impl MemoryPrior {
             p.push(
                 (*a).clone(),
                 *size,
-                classes.iter().map(|c| c.to_string()).collect(),
+                classes
+                    .iter()
+                    .map(|c| Class::parse(c).expect("a class name"))
+                    .collect(),
             );
         }
         p
     }
 
-    fn push(&mut self, a: Article, size: u64, classes: Vec<String>) {
+    fn push(&mut self, a: Article, size: u64, classes: Vec<Class>) {
         self.revisions.push((a, size, classes));
         let (a, _, classes) = self.revisions.last().unwrap();
         self.latest = Some(Latest {
@@ -239,7 +242,7 @@ fn every_outcome_of_a_check() {
             name: "revert",
             past: vec![
                 (v1.clone(), 9000, vec![]),
-                (v2.clone(), 9050, vec!["minor"]),
+                (v2.clone(), 9050, vec!["wording"]),
             ],
             last_check: None,
             fetched: Box::new(|a| page(a, 9000)),
@@ -249,7 +252,7 @@ fn every_outcome_of_a_check() {
             expect: Box::new(|d| {
                 let Decision::Revision(t) = d else { panic!() };
                 assert_eq!(t.revert_of, Some(1));
-                assert!(t.classes.contains(&"revert".to_owned()), "{:?}", t.classes);
+                assert!(t.classes.contains(&Class::Revert), "{:?}", t.classes);
             }),
         },
         Row {
@@ -329,7 +332,7 @@ fn every_outcome_of_a_check() {
             expect: Box::new(|d| {
                 let Decision::Revision(t) = d else { panic!() };
                 assert!(t.takedown);
-                assert_eq!(t.classes, ["takedown"]);
+                assert_eq!(t.classes, [Class::Takedown]);
                 assert_eq!(t.diff.as_ref().unwrap().stats.words_added, 0);
             }),
         },

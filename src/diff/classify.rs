@@ -55,6 +55,20 @@ impl Class {
         Class::Technical,
     ];
 
+    /// The class a name stands for.
+    pub fn parse(name: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Names joined by `sep`, for display.
+    pub fn join(classes: &[Class], sep: &str) -> String {
+        classes
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// The names of every class.
     pub fn names() -> Vec<&'static str> {
         Class::ALL.iter().map(|c| c.as_str()).collect()

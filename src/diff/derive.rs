@@ -28,7 +28,7 @@ pub struct Text<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derived {
     pub diff: Option<ArticleDiff>,
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
     pub revert_of: Option<i64>,
     pub words_added: i64,
     pub words_removed: i64,
@@ -53,7 +53,7 @@ pub fn derive(texts: &[Text<'_>], i: usize, opts: &DiffOptions) -> Derived {
             .map(|t| t.rev)
     };
     let classes = if this.gone {
-        vec![Class::Takedown.as_str().to_owned()]
+        vec![Class::Takedown]
     } else {
         revision_classes(diff.as_ref(), revert_of.is_some(), this.technical)
     };
@@ -71,7 +71,7 @@ pub fn derive(texts: &[Text<'_>], i: usize, opts: &DiffOptions) -> Derived {
 
 /// The classes stored with a revision: the diff's, plus what only the
 /// history tells (a revert, a technical change).
-pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: bool) -> Vec<String> {
+pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: bool) -> Vec<Class> {
     let mut classes: Vec<Class> = diff.map(|d| d.classes.clone()).unwrap_or_default();
     if technical {
         classes = vec![Class::Technical];
@@ -80,7 +80,7 @@ pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: boo
     }
     classes.sort();
     classes.dedup();
-    classes.iter().map(|c| c.as_str().to_owned()).collect()
+    classes
 }
 
 /// Where stored values and derived ones disagree: each entry names the field
@@ -88,7 +88,7 @@ pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: boo
 pub fn disagreements(
     derived: &Derived,
     stored_diff: Option<&ArticleDiff>,
-    classes: &[String],
+    classes: &[Class],
     revert_of: Option<i64>,
     words: (i64, i64),
 ) -> Vec<String> {
@@ -123,8 +123,8 @@ pub fn disagreements(
     if derived.classes != classes {
         out.push(format!(
             "classes: stored [{}], the texts give [{}]",
-            classes.join(", "),
-            derived.classes.join(", ")
+            Class::join(classes, ", "),
+            Class::join(&derived.classes, ", ")
         ));
     }
     if derived.revert_of != revert_of {
@@ -209,22 +209,18 @@ mod tests {
         assert_eq!(second.revert_of, None);
         let back = derive(&texts, 2, &opts);
         assert_eq!(back.revert_of, Some(1));
-        assert!(
-            back.classes.contains(&"revert".to_owned()),
-            "{:?}",
-            back.classes
-        );
+        assert!(back.classes.contains(&Class::Revert), "{:?}", back.classes);
         let down = derive(&texts, 3, &opts);
         assert_eq!(
             (down.classes, down.revert_of),
-            (vec!["takedown".to_owned()], None)
+            (vec![Class::Takedown], None)
         );
         // Back after a takedown: the latest earlier revision with that text.
         assert_eq!(derive(&texts, 4, &opts).revert_of, Some(3));
 
         let stored = back.diff.clone();
         assert!(disagreements(&back, stored.as_ref(), &back.classes, Some(1), (1, 1)).is_empty());
-        let edited = disagreements(&back, second.diff.as_ref(), &["typo".into()], None, (9, 1));
+        let edited = disagreements(&back, second.diff.as_ref(), &[Class::Typo], None, (9, 1));
         assert_eq!(edited.len(), 4, "{edited:?}");
     }
 }

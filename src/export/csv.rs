@@ -101,7 +101,7 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
                     article.modified.as_deref().unwrap_or(""),
                     article.lead.as_deref().unwrap_or(""),
                     &article.corrections.join("; "),
-                    &r.classes.join("; "),
+                    &crate::diff::Class::join(&r.classes, "; "),
                     &r.words_added.to_string(),
                     &r.words_removed.to_string(),
                     &article.word_count().to_string(),

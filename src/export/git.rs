@@ -69,7 +69,7 @@ pub fn document(url: &str, r: &RevisionRow, a: &Article) -> String {
     field("captured_at", Some(&r.captured_at));
     field("raw_sha256", Some(&r.raw_sha256));
     out.push_str(&format!("rev: {}\n", r.rev));
-    let classes: Vec<String> = r.classes.iter().map(|c| quoted(c)).collect();
+    let classes: Vec<String> = r.classes.iter().map(|c| quoted(c.as_str())).collect();
     out.push_str(&format!("classes: [{}]\n", classes.join(", ")));
     if r.http_status != 200 {
         out.push_str(&format!("http_status: {}\n", r.http_status));

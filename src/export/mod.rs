@@ -112,7 +112,7 @@ pub struct Filter {
     /// Captured before this RFC 3339 time.
     pub until: Option<String>,
     /// Revisions with at least one of these change classes (empty: all).
-    pub classes: Vec<String>,
+    pub classes: Vec<crate::diff::Class>,
 }
 
 impl Filter {
@@ -267,7 +267,7 @@ pub(crate) fn what_changed(r: &RevisionRow) -> String {
     if r.rev == 1 {
         "first version".to_owned()
     } else {
-        r.classes.join(", ")
+        crate::diff::Class::join(&r.classes, ", ")
     }
 }
 

@@ -64,7 +64,7 @@ pub struct RevisionRecord {
     pub raw_size: u64,
     pub text_sha256: String,
     pub title: Option<String>,
-    pub classes: Vec<String>,
+    pub classes: Vec<crate::diff::Class>,
     pub revert_of: Option<i64>,
     pub technical: bool,
     pub reextracted_at: Option<String>,

@@ -63,7 +63,7 @@ pub struct RevisionJson<'a> {
     pub words_removed: i64,
     /// Change classes: headline, byline, dates, correction, typo, wording,
     /// substantive, added, removed, moved, takedown, revert, technical.
-    pub classes: &'a [String],
+    pub classes: &'a [crate::diff::Class],
     /// The revision whose text this one restores.
     pub revert_of: Option<i64>,
     /// Re-extraction found this revision equal to the one before: a change in

@@ -48,7 +48,7 @@ pub fn log(w: &mut dyn Write, p: &Painter, revisions: &[RevisionRow]) -> io::Res
         let change = match (r.rev, r.revert_of) {
             (1, _) => "first".to_owned(),
             _ if r.technical => "technical".to_owned(),
-            _ if r.classes.iter().any(|c| c == "takedown") => "taken down".to_owned(),
+            _ if r.classes.contains(&crate::diff::Class::Takedown) => "taken down".to_owned(),
             (_, Some(of)) => format!("revert to {of}"),
             _ => format!("+{} -{}", r.words_added, r.words_removed),
         };
@@ -57,7 +57,10 @@ pub fn log(w: &mut dyn Write, p: &Painter, revisions: &[RevisionRow]) -> io::Res
         } else {
             format!(
                 "{}  ",
-                p.paint(Role::Meta, &format!("[{}]", r.classes.join(", ")))
+                p.paint(
+                    Role::Meta,
+                    &format!("[{}]", crate::diff::Class::join(&r.classes, ", "))
+                )
             )
         };
         writeln!(

@@ -105,7 +105,7 @@ pub struct ImportRevision<'a> {
     pub revert_of: Option<i64>,
     pub words_added: i64,
     pub words_removed: i64,
-    pub classes: &'a [String],
+    pub classes: &'a [Class],
     pub diff: Option<&'a str>,
     pub technical: bool,
     pub reextracted_at: Option<&'a str>,

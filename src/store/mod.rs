@@ -19,7 +19,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use thiserror::Error;
 
-use crate::diff::ArticleDiff;
+use crate::diff::{ArticleDiff, Class};
 use crate::extract::Article;
 use crate::fetch::redact;
 
@@ -545,7 +545,7 @@ mod tests {
                         if d.is_some() { real_diff.stats.words_added as i64 } else { 0 },
                         if d.is_some() { real_diff.stats.words_removed as i64 } else { 0 },
                         d,
-                        if d.is_some() { classes.join(",") } else { String::new() },
+                        if d.is_some() { Class::join(&classes, ",") } else { String::new() },
                     ],
                 )
                 .unwrap();

@@ -50,7 +50,7 @@ pub struct NewRevision<'a> {
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
     /// Change classes, stored for listings and exports.
-    pub classes: &'a [String],
+    pub classes: &'a [Class],
 }
 
 /// A diff as stored: its JSON compressed with zstd (a BLOB).
@@ -81,7 +81,7 @@ pub(super) struct RevisionColumns<'a> {
     pub(super) words_added: i64,
     pub(super) words_removed: i64,
     pub(super) diff: Option<Vec<u8>>,
-    pub(super) classes: &'a [String],
+    pub(super) classes: &'a [Class],
     pub(super) technical: bool,
     pub(super) reextracted_at: Option<&'a str>,
 }
@@ -115,7 +115,7 @@ pub(super) fn insert_revision(
             c.words_added,
             c.words_removed,
             c.diff,
-            c.classes.join(","),
+            Class::join(c.classes, ","),
             c.request_headers.map(json),
             c.technical,
             c.reextracted_at,

@@ -24,7 +24,7 @@ pub struct RevisionRow {
     pub words_added: i64,
     pub words_removed: i64,
     /// Change classes (`headline`, `substantive`, `revert`, …).
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
     /// The stored diff against the revision before, as stored: read it with
     /// [`Store::revision_diff`] or [`Store::revision_diff_json`] (listings and
     /// checks never pay for unpacking it).
@@ -43,7 +43,7 @@ pub struct Rederived<'a> {
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
     pub technical: bool,
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
 }
 
 /// A diff as the revision row holds it: its JSON compressed (a BLOB), or
@@ -110,8 +110,16 @@ impl Store {
                 .get::<_, String>(18)?
                 .split(',')
                 .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect(),
+                .map(|c| {
+                    Class::parse(c).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            18,
+                            rusqlite::types::Type::Text,
+                            format!("unknown change class {c:?}").into(),
+                        )
+                    })
+                })
+                .collect::<rusqlite::Result<_>>()?,
         })
     }
 
@@ -261,7 +269,7 @@ impl Store {
                     diff,
                     item.technical,
                     now,
-                    item.classes.join(","),
+                    Class::join(&item.classes, ","),
                 ],
             )
             .map_err(map)?;

@@ -70,7 +70,11 @@ pub fn export(ctx: &Context, targets: &[String], args: ExportArgs) -> Result<Sta
     let filter = Filter {
         since: args.since.map(|d| parse_date("--since", &d)).transpose()?,
         until: args.until.map(|d| parse_date("--until", &d)).transpose()?,
-        classes: args.classes,
+        classes: args
+            .classes
+            .iter()
+            .filter_map(|c| Class::parse(c))
+            .collect(),
     };
     let store = ctx.store_read()?;
     let articles = if targets.is_empty() {
