@@ -13,7 +13,7 @@ use crate::render::diff::{DiffInput, ViewOptions};
 use crate::render::text;
 use crate::serve::{Route, Server};
 use crate::snapshots::ARTICLES;
-use crate::store::{Outcome, Store};
+use crate::store::Store;
 use crate::tracker::{TrackResult, Tracker, TrackerOptions};
 
 pub async fn run(
@@ -85,7 +85,7 @@ pub async fn run(
                 "  #{} {:<44} {}",
                 c.article_id,
                 a.site,
-                describe(c.outcome, c.rev, c.revert_of, c.error.as_deref())
+                text::check_summary(&c)
             )?;
         }
         let steps = ARTICLES.iter().map(|a| a.versions.len()).max().unwrap_or(0);
@@ -104,14 +104,13 @@ pub async fn run(
                 .iter()
                 .map(|id| tracker_article(&mut tracker, *id))
                 .collect::<Result<_, _>>()?;
-            for ((a, c), row) in ARTICLES.iter().zip(tracker.check(&rows).await?).zip(&rows) {
-                let _ = row;
+            for (a, c) in ARTICLES.iter().zip(tracker.check(&rows).await?) {
                 let note = a.versions.get(step).map_or("(no new version)", |v| v.note);
                 writeln!(
                     out,
                     "  #{} {:<26} {}",
                     c.article_id,
-                    describe(c.outcome, c.rev, c.revert_of, c.error.as_deref()),
+                    text::check_summary(&c),
                     p.paint(Role::Meta, note)
                 )?;
             }
@@ -179,26 +178,4 @@ fn tracker_article(
         .store()
         .article(id)?
         .ok_or_else(|| CliError::runtime(format!("article #{id} vanished from the demo database")))
-}
-
-fn describe(
-    outcome: Outcome,
-    rev: Option<i64>,
-    revert_of: Option<i64>,
-    error: Option<&str>,
-) -> String {
-    match outcome {
-        Outcome::First => format!("rev {} recorded", rev.unwrap_or(1)),
-        Outcome::Changed => format!("rev {} recorded", rev.unwrap_or_default()),
-        Outcome::Revert => format!(
-            "rev {} = revert to rev {}",
-            rev.unwrap_or_default(),
-            revert_of.unwrap_or_default()
-        ),
-        Outcome::Unchanged | Outcome::NotModified => "unchanged, no revision".to_owned(),
-        Outcome::Takedown => format!("rev {} = taken down", rev.unwrap_or_default()),
-        Outcome::Alarm | Outcome::Failed => {
-            format!("{}: {}", outcome.as_str(), error.unwrap_or("unknown error"))
-        }
-    }
 }

@@ -124,6 +124,27 @@ pub fn article(w: &mut dyn Write, p: &Painter, a: &Article) -> io::Result<()> {
     Ok(())
 }
 
+/// What a check did in a few words, for a table of steps (the demo):
+/// `rev 2 recorded`, `rev 4 = revert to rev 2`, `unchanged, no revision`.
+pub fn check_summary(c: &CheckResult) -> String {
+    let rev = c.rev.unwrap_or_default();
+    match c.outcome {
+        Outcome::First => format!("rev {} recorded", c.rev.unwrap_or(1)),
+        Outcome::Changed => format!("rev {rev} recorded"),
+        Outcome::Revert => format!(
+            "rev {rev} = revert to rev {}",
+            c.revert_of.unwrap_or_default()
+        ),
+        Outcome::Unchanged | Outcome::NotModified => "unchanged, no revision".to_owned(),
+        Outcome::Takedown => format!("rev {rev} = taken down"),
+        Outcome::Alarm | Outcome::Failed => format!(
+            "{}: {}",
+            c.outcome.as_str(),
+            c.error.as_deref().unwrap_or("unknown error")
+        ),
+    }
+}
+
 /// The one line that says what a check did: `#3 failed: …`, `#3 extraction
 /// alarm: …`, `#3 rev 4 (+12 -3): Headline`, or for the first check of a
 /// newly tracked article (`tracking`) `#3 tracking: Headline  URL`. `None`
