@@ -134,11 +134,7 @@ impl Store {
         pace: &Pace,
         now: &str,
     ) -> Result<Vec<(ArticleRow, bool)>> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Self::err_at(&path, e))?;
+        let (tx, path) = self.immediate()?;
         let mut ids = Vec::with_capacity(urls.len());
         for url in urls {
             let existing: Option<i64> = tx
@@ -185,12 +181,8 @@ impl Store {
     /// Deletes an article and its history (revisions and checks; blobs that
     /// no other revision uses are removed too).
     pub fn delete_article(&mut self, id: i64) -> Result<()> {
-        let path = self.path.clone();
+        let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map)?;
         tx.execute("DELETE FROM checks WHERE article_id = ?1", [id])
             .map_err(map)?;
         tx.execute("DELETE FROM revisions WHERE article_id = ?1", [id])

@@ -130,12 +130,8 @@ impl Store {
         articles: &[ImportArticle<'_>],
         revisions: &[ImportRevision<'_>],
     ) -> Result<ImportCounts> {
-        let path = self.path.clone();
+        let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map)?;
         let mut counts = ImportCounts::default();
         let mut ids = std::collections::HashMap::new();
         for a in articles {

@@ -123,11 +123,7 @@ impl Store {
 
     /// Marks articles as listed by a feed.
     pub fn set_feed(&mut self, article_ids: &[i64], feed_id: i64) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Self::err_at(&path, e))?;
+        let (tx, path) = self.immediate()?;
         for id in article_ids {
             tx.execute(
                 "UPDATE articles SET feed_id = ?2 WHERE id = ?1 AND feed_id IS NULL",

@@ -337,6 +337,18 @@ impl Store {
         &self.path
     }
 
+    /// Begins an `IMMEDIATE` transaction (the write lock taken at once, so
+    /// two writers queue rather than fail half-way), with the database's
+    /// path for the error mapping of its statements.
+    fn immediate(&mut self) -> Result<(Transaction<'_>, PathBuf)> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(&path, e))?;
+        Ok((tx, path))
+    }
+
     fn err(&self, source: rusqlite::Error) -> StoreError {
         sql_err(&self.path, source)
     }

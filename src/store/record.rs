@@ -196,11 +196,7 @@ pub(super) fn insert_check(
 impl Store {
     /// Records a check that made no revision.
     pub fn record_check(&mut self, check: &NewCheck) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Self::err_at(&path, e))?;
+        let (tx, path) = self.immediate()?;
         insert_check(&tx, check, None).map_err(|e| Self::err_at(&path, e))?;
         tx.commit().map_err(|e| Self::err_at(&path, e))
     }
@@ -224,10 +220,7 @@ impl Store {
         let (added, removed) = rev.diff.map_or((0, 0), |d| {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
         });
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map)?;
+        let (tx, _) = self.immediate()?;
         let latest: Option<(String, String, String)> = tx
             .query_row(
                 "SELECT fingerprint, raw_sha256, text_sha256 FROM revisions

@@ -238,12 +238,8 @@ impl Store {
     /// diff, counts, revert and technical marks) in one transaction. The raw
     /// pages are never touched.
     pub fn rederive(&mut self, items: &[Rederived<'_>], now: &str) -> Result<()> {
-        let path = self.path.clone();
+        let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map)?;
         let mut prev_text: Option<String> = None;
         for item in items {
             let json = serde_json::to_vec(item.article).expect("an Article always serialises");

@@ -241,12 +241,8 @@ impl Store {
     /// and size stay; text and diffs are never touched), and blobs nothing
     /// uses. With `dry_run`, reports what it would do and changes nothing.
     pub fn gc(&mut self, rules: &GcRules, dry_run: bool) -> Result<GcReport> {
-        let path = self.path.clone();
+        let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(map)?;
         let stored = |tx: &Transaction<'_>| -> rusqlite::Result<i64> {
             tx.query_row(
                 "SELECT coalesce(sum(length(data)), 0) FROM blobs",
