@@ -69,6 +69,88 @@ pub fn derive(texts: &[Text<'_>], i: usize, opts: &DiffOptions) -> Derived {
     }
 }
 
+/// A revision recorded from this HTTP status is a takedown.
+pub fn gone(http_status: u16) -> bool {
+    matches!(http_status, 404 | 410)
+}
+
+/// One revision as stored: its text and the values recorded with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    pub rev: i64,
+    pub article: &'a Article,
+    pub fingerprint: &'a str,
+    pub captured_at: &'a str,
+    pub http_status: u16,
+    pub technical: bool,
+    pub diff: Option<&'a ArticleDiff>,
+    pub classes: &'a [Class],
+    pub revert_of: Option<i64>,
+    /// Words added and removed.
+    pub words: (i64, i64),
+}
+
+/// Derives one article's history (oldest first) again from its texts and
+/// says, for each revision, what it derives and every stored value that
+/// disagrees (none: all agree): its number, its fingerprint (`fingerprint`
+/// is the caller's, computed from the text), capture times that go back,
+/// its diff, counts, classes and revert link. `verify` runs this over the
+/// database, `import` over a file.
+pub fn audit(
+    history: &[Stored<'_>],
+    fingerprint: impl Fn(&Article) -> String,
+    opts: &DiffOptions,
+) -> Vec<(Derived, Vec<String>)> {
+    let fingerprints: Vec<String> = history.iter().map(|s| fingerprint(s.article)).collect();
+    let texts: Vec<Text<'_>> = history
+        .iter()
+        .zip(&fingerprints)
+        .map(|(s, fp)| Text {
+            rev: s.rev,
+            article: s.article,
+            fingerprint: fp,
+            gone: gone(s.http_status),
+            technical: s.technical,
+        })
+        .collect();
+    history
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut found = Vec::new();
+            if s.rev != i as i64 + 1 {
+                found.push(format!(
+                    "rev: expected revision {} here (revisions go 1, 2, 3, … within an article)",
+                    i + 1
+                ));
+            }
+            if fingerprints[i] != s.fingerprint {
+                found.push(format!(
+                    "fingerprint: stored {}, the text gives {}",
+                    s.fingerprint, fingerprints[i]
+                ));
+            }
+            if let Some(before) = i.checked_sub(1).map(|p| &history[p])
+                && before.captured_at > s.captured_at
+            {
+                found.push(format!(
+                    "captured_at: {} is earlier than revision {}'s ({})",
+                    s.captured_at, before.rev, before.captured_at
+                ));
+            }
+            let derived = derive(&texts, i, opts);
+            found.extend(disagreements(
+                &derived,
+                s.diff,
+                s.classes,
+                s.revert_of,
+                s.words,
+            ));
+            (derived, found)
+        })
+        .collect()
+}
+
 /// The classes stored with a revision: the diff's, plus what only the
 /// history tells (a revert, a technical change).
 pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: bool) -> Vec<Class> {
@@ -85,7 +167,7 @@ pub fn revision_classes(diff: Option<&ArticleDiff>, revert: bool, technical: boo
 
 /// Where stored values and derived ones disagree: each entry names the field
 /// and gives both values.
-pub fn disagreements(
+fn disagreements(
     derived: &Derived,
     stored_diff: Option<&ArticleDiff>,
     classes: &[Class],
@@ -222,5 +304,55 @@ mod tests {
         assert!(disagreements(&back, stored.as_ref(), &back.classes, Some(1), (1, 1)).is_empty());
         let edited = disagreements(&back, second.diff.as_ref(), &[Class::Typo], None, (9, 1));
         assert_eq!(edited.len(), 4, "{edited:?}");
+    }
+
+    #[test]
+    fn an_audit_names_every_stored_value_that_disagrees() {
+        let a = article(&["The council met on Monday and voted to close the bridge."]);
+        let b = article(&["The council met on Tuesday and voted to close the bridge."]);
+        let fp = |x: &Article| x.body.join("|");
+        let d = diff_articles(&a, &b, &DiffOptions::default());
+        let classes = revision_classes(Some(&d), false, false);
+        let (fa, fb) = (fp(&a), fp(&b));
+        let good = [
+            Stored {
+                rev: 1,
+                article: &a,
+                fingerprint: &fa,
+                captured_at: "2026-03-01T10:00:00Z",
+                http_status: 200,
+                technical: false,
+                diff: None,
+                classes: &[],
+                revert_of: None,
+                words: (0, 0),
+            },
+            Stored {
+                rev: 2,
+                article: &b,
+                fingerprint: &fb,
+                captured_at: "2026-03-01T11:00:00Z",
+                http_status: 200,
+                technical: false,
+                diff: Some(&d),
+                classes: &classes,
+                revert_of: None,
+                words: (1, 1),
+            },
+        ];
+        let clean = audit(&good, fp, &DiffOptions::default());
+        assert!(clean.iter().all(|(_, found)| found.is_empty()), "{clean:?}");
+        let mut bad = good;
+        bad[1].rev = 3;
+        bad[1].fingerprint = "forged";
+        bad[1].captured_at = "2026-01-01T00:00:00Z";
+        bad[1].http_status = 404;
+        let found = &audit(&bad, fp, &DiffOptions::default())[1].1;
+        for field in ["rev:", "fingerprint:", "captured_at:", "classes:"] {
+            assert!(
+                found.iter().any(|f| f.starts_with(field)),
+                "{field} {found:?}"
+            );
+        }
     }
 }

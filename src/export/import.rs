@@ -23,11 +23,11 @@ use serde_json::Value;
 
 use super::ExportError;
 use super::jsonl::{ArticleRecord, Header, RevisionRecord, SCHEMA, Seal, Trailer};
-use crate::diff::derive::{Text, derive, disagreements};
+use crate::diff::derive::{Stored, audit};
 use crate::diff::{ArticleDiff, DiffOptions};
 use crate::extract::Article;
 use crate::fingerprint::{fingerprint, sha256_hex};
-use crate::store::{ImportArticle, ImportCounts, ImportRevision, Store};
+use crate::store::{ImportArticle, ImportCounts, ImportRevision, RevisionRow, Store};
 
 /// A revision that passed the per-record checks.
 struct Checked {
@@ -246,7 +246,9 @@ fn check_revision(line: usize, record: Box<RevisionRecord>) -> Result<Checked, S
 }
 
 /// Derives each revision's fingerprint, diff, counts, classes and revert link
-/// from the texts and compares them with the record's. Errors carry the line.
+/// from the texts ([`audit`]) and compares them with the record's; the texts
+/// before an article's first revision in the file come from the database.
+/// The first disagreement is the error, with its line.
 fn derive_again(store: &Store, revisions: &mut [Checked]) -> Result<(), (usize, String)> {
     let opts = DiffOptions::default();
     // Each article's revisions, articles in the order the file gives them.
@@ -257,130 +259,102 @@ fn derive_again(store: &Store, revisions: &mut [Checked]) -> Result<(), (usize, 
     let mut groups: Vec<(String, Vec<usize>)> = by_url.into_iter().collect();
     groups.sort_by_key(|(_, members)| members[0]);
     for (url, members) in groups {
-        let first = &revisions[members[0]];
         let of = |c: &Checked, what: String| {
             (
                 c.line,
                 format!("revision {} of {url}: {what}", c.record.rev),
             )
         };
-        // The revisions before the first in the file must be in the database.
-        let mut before: Vec<(i64, Article, u16, bool)> = Vec::new();
-        if first.record.rev > 1 {
-            let stored = store
-                .article_by_url(&url)
-                .ok()
-                .flatten()
-                .map(|a| store.revisions(a.id).unwrap_or_default())
-                .unwrap_or_default();
-            for rev in 1..first.record.rev {
-                let row = stored.iter().find(|r| r.rev == rev);
-                let article = row.and_then(|r| store.revision_article(r).ok());
-                match (row, article) {
-                    (Some(row), Some(a)) => before.push((rev, a, row.http_status, row.technical)),
-                    _ => {
-                        return Err(of(
-                            first,
-                            format!(
-                                "revision {rev} is neither in the file nor in the database, so \
-                                 this revision's diff cannot be checked; import a whole history"
-                            ),
-                        ));
-                    }
+        let first = &revisions[members[0]];
+        let before = stored_before(store, &url, first.record.rev).map_err(|rev| {
+            of(
+                first,
+                format!(
+                    "revision {rev} is neither in the file nor in the database, so this \
+                     revision's diff cannot be checked; import a whole history"
+                ),
+            )
+        })?;
+        let diffs: Vec<Option<ArticleDiff>> = members
+            .iter()
+            .map(|&i| {
+                let c = &revisions[i];
+                match &c.record.diff {
+                    Some(d) if d.get() != "null" => serde_json::from_str(d.get())
+                        .map(Some)
+                        .map_err(|e| of(c, format!("diff: not a diff: {e}"))),
+                    _ => Ok(None),
                 }
-            }
-        }
-        let fingerprints: Vec<String> = before
+            })
+            .collect::<Result<_, _>>()?;
+        let mut history: Vec<Stored<'_>> = before
             .iter()
-            .map(|(_, a, ..)| fingerprint(a))
-            .chain(members.iter().map(|&i| fingerprint(&revisions[i].article)))
-            .collect();
-        let mut texts: Vec<Text<'_>> = before
-            .iter()
-            .zip(&fingerprints)
-            .map(|((rev, a, status, technical), fp)| Text {
-                rev: *rev,
+            .map(|(row, a, d)| Stored {
+                rev: row.rev,
                 article: a,
-                fingerprint: fp,
-                gone: matches!(status, 404 | 410),
-                technical: *technical,
+                fingerprint: &row.fingerprint,
+                captured_at: &row.captured_at,
+                http_status: row.http_status,
+                technical: row.technical,
+                diff: d.as_ref(),
+                classes: &row.classes,
+                revert_of: row.revert_of,
+                words: (row.words_added, row.words_removed),
             })
             .collect();
-        for (k, &i) in members.iter().enumerate() {
-            let c = &revisions[i];
-            texts.push(Text {
-                rev: c.record.rev,
-                article: &c.article,
-                fingerprint: &fingerprints[before.len() + k],
-                gone: matches!(c.record.http_status, 404 | 410),
-                technical: c.record.technical,
-            });
-        }
-        let mut diffs: Vec<(usize, Option<String>)> = Vec::new();
-        for (k, &i) in members.iter().enumerate() {
-            let c = &revisions[i];
-            let at = before.len() + k;
-            let expected_rev = at as i64 + 1;
-            if c.record.rev != expected_rev {
-                return Err(of(
-                    c,
-                    format!(
-                        "rev: expected revision {expected_rev} here (revisions go 1, 2, 3, … within an article)"
-                    ),
-                ));
+        history.extend(members.iter().zip(&diffs).map(|(&i, d)| {
+            let (r, article) = (&revisions[i].record, &revisions[i].article);
+            Stored {
+                rev: r.rev,
+                article,
+                fingerprint: &r.fingerprint,
+                captured_at: &r.captured_at,
+                http_status: r.http_status,
+                technical: r.technical,
+                diff: d.as_ref(),
+                classes: &r.classes,
+                revert_of: r.revert_of,
+                words: (r.words_added, r.words_removed),
             }
-            if k > 0 {
-                let prev = &revisions[members[k - 1]];
-                if prev.record.captured_at > c.record.captured_at {
-                    return Err(of(
-                        c,
-                        format!(
-                            "captured_at: {} is earlier than revision {}'s ({})",
-                            c.record.captured_at, prev.record.rev, prev.record.captured_at
-                        ),
-                    ));
-                }
+        }));
+        let audited = audit(&history, fingerprint, &opts);
+        drop(history);
+        for (&i, (derived, found)) in members.iter().zip(audited.into_iter().skip(before.len())) {
+            if let Some(what) = found.into_iter().next() {
+                return Err(of(&revisions[i], what));
             }
-            if fingerprints[at] != c.record.fingerprint {
-                return Err(of(
-                    c,
-                    format!(
-                        "fingerprint: {} is not the text's ({})",
-                        c.record.fingerprint, fingerprints[at]
-                    ),
-                ));
-            }
-            let stored: Option<ArticleDiff> = match &c.record.diff {
-                None => None,
-                Some(d) if d.get() == "null" => None,
-                Some(d) => Some(
-                    serde_json::from_str(d.get())
-                        .map_err(|e| of(c, format!("diff: not a diff: {e}")))?,
-                ),
-            };
-            let derived = derive(&texts, at, &opts);
-            let r = &c.record;
-            if let Some(what) = disagreements(
-                &derived,
-                stored.as_ref(),
-                &r.classes,
-                r.revert_of,
-                (r.words_added, r.words_removed),
-            )
-            .into_iter()
-            .next()
-            {
-                return Err(of(c, what));
-            }
-            let diff = derived
+            // Stored as redline writes it, whatever tool rewrote the file.
+            revisions[i].diff = derived
                 .diff
                 .as_ref()
                 .map(|d| serde_json::to_string(d).expect("a diff always serialises"));
-            diffs.push((i, diff));
-        }
-        for (i, diff) in diffs {
-            revisions[i].diff = diff;
         }
     }
     Ok(())
+}
+
+/// The revisions of the article at `url` in the database before `first`,
+/// with their texts and diffs; `Err(rev)` names the first one missing.
+fn stored_before(
+    store: &Store,
+    url: &str,
+    first: i64,
+) -> Result<Vec<(RevisionRow, Article, Option<ArticleDiff>)>, i64> {
+    if first <= 1 {
+        return Ok(Vec::new());
+    }
+    let rows = store
+        .article_by_url(url)
+        .ok()
+        .flatten()
+        .and_then(|a| store.revisions(a.id).ok())
+        .unwrap_or_default();
+    (1..first)
+        .map(|rev| {
+            let row = rows.iter().find(|r| r.rev == rev).ok_or(rev)?;
+            let article = store.revision_article(row).map_err(|_| rev)?;
+            let diff = store.revision_diff(row).map_err(|_| rev)?;
+            Ok((row.clone(), article, diff))
+        })
+        .collect()
 }

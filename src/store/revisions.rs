@@ -64,6 +64,11 @@ impl StoredDiff {
         }
     }
 
+    /// The diff itself.
+    pub(super) fn parse(&self) -> std::result::Result<ArticleDiff, String> {
+        serde_json::from_str(&self.json()?).map_err(|e| e.to_string())
+    }
+
     /// The diff's JSON.
     pub(super) fn json(&self) -> std::result::Result<String, String> {
         let bytes = match self {
@@ -201,8 +206,9 @@ impl Store {
 
     /// The diff stored with a revision (against the one before it).
     pub fn revision_diff(&self, rev: &RevisionRow) -> Result<Option<ArticleDiff>> {
-        self.revision_diff_json(rev)?
-            .map(|json| serde_json::from_str(&json))
+        rev.diff
+            .as_ref()
+            .map(StoredDiff::parse)
             .transpose()
             .map_err(|e| self.damaged(format!("diff of revision {} is not readable: {e}", rev.rev)))
     }

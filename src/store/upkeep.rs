@@ -2,6 +2,7 @@
 //! derived again), `gc` (old raw pages removed when it pays) and `vacuum`.
 
 use super::*;
+use crate::diff::derive::{Stored, audit};
 
 /// What `verify` checked and found.
 #[derive(Debug, Clone, Default)]
@@ -101,7 +102,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT r.article_id, r.rev, r.diff, b.codec FROM revisions r
+                "SELECT r.article_id, r.rev, b.codec FROM revisions r
                  LEFT JOIN blobs b ON b.sha256 = r.text_sha256 ORDER BY r.article_id, r.rev",
             )
             .map_err(map)?;
@@ -110,29 +111,16 @@ impl Store {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
-                    StoredDiff::read(r.get_ref(2)?),
-                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(2)?,
                 ))
             })
             .map_err(map)?;
         for row in rows {
-            let (article, rev, diff, codec) = row.map_err(map)?;
+            let (article, rev, codec) = row.map_err(map)?;
             v.revisions += 1;
             if codec.as_deref() == Some("pruned") {
                 v.problems.push(format!(
                     "#{article} rev {rev}: the extracted text is missing"
-                ));
-            }
-            let parsed = diff.map_or(Ok(()), |d| {
-                d.json().and_then(|json| {
-                    serde_json::from_str::<ArticleDiff>(&json)
-                        .map(drop)
-                        .map_err(|e| e.to_string())
-                })
-            });
-            if let Err(e) = parsed {
-                v.problems.push(format!(
-                    "#{article} rev {rev}: the stored diff is not readable: {e}"
                 ));
             }
         }
@@ -141,12 +129,12 @@ impl Store {
         Ok(v)
     }
 
-    /// Derives every revision's fingerprint, diff, counts, classes and revert
-    /// link again from the stored texts and reports each stored value that
-    /// disagrees. An article whose texts cannot be read is skipped (the blob
-    /// check has reported it).
+    /// Reads every stored diff, and derives every revision's fingerprint,
+    /// diff, counts, classes and revert link again from the stored texts
+    /// ([`audit`]), reporting each stored value that disagrees. An article
+    /// with a text or diff that cannot be read is not audited (the damage is
+    /// reported already).
     pub(super) fn verify_derived(&self, v: &mut Verified) -> Result<()> {
-        use crate::diff::derive::{Text, derive, disagreements};
         let ids: Vec<i64> = {
             let mut stmt = self
                 .conn
@@ -159,55 +147,42 @@ impl Store {
         let opts = crate::diff::DiffOptions::default();
         for id in ids {
             let rows = self.revisions(id)?;
-            let Ok(articles) = rows
+            let mut diffs = Vec::with_capacity(rows.len());
+            for r in &rows {
+                match r.diff.as_ref().map(StoredDiff::parse).transpose() {
+                    Ok(d) => diffs.push(d),
+                    Err(e) => v.problems.push(format!(
+                        "#{id} rev {}: the stored diff is not readable: {e}",
+                        r.rev
+                    )),
+                }
+            }
+            let articles = rows
                 .iter()
                 .map(|r| self.revision_article(r))
-                .collect::<Result<Vec<_>>>()
-            else {
+                .collect::<Result<Vec<_>>>();
+            let (Ok(articles), true) = (articles, diffs.len() == rows.len()) else {
                 continue;
             };
-            let fingerprints: Vec<String> = articles
-                .iter()
-                .map(crate::fingerprint::fingerprint)
-                .collect();
-            let texts: Vec<Text<'_>> = rows
+            let history: Vec<Stored<'_>> = rows
                 .iter()
                 .zip(&articles)
-                .zip(&fingerprints)
-                .map(|((r, a), fp)| Text {
+                .zip(&diffs)
+                .map(|((r, a), d)| Stored {
                     rev: r.rev,
                     article: a,
-                    fingerprint: fp,
-                    gone: matches!(r.http_status, 404 | 410),
+                    fingerprint: &r.fingerprint,
+                    captured_at: &r.captured_at,
+                    http_status: r.http_status,
                     technical: r.technical,
+                    diff: d.as_ref(),
+                    classes: &r.classes,
+                    revert_of: r.revert_of,
+                    words: (r.words_added, r.words_removed),
                 })
                 .collect();
-            for (i, r) in rows.iter().enumerate() {
-                let mut found = Vec::new();
-                if fingerprints[i] != r.fingerprint {
-                    found.push(format!(
-                        "fingerprint: stored {}, the text gives {}",
-                        r.fingerprint, fingerprints[i]
-                    ));
-                }
-                if i > 0 && rows[i - 1].captured_at > r.captured_at {
-                    found.push(format!(
-                        "captured_at: {} is earlier than the revision before ({})",
-                        r.captured_at,
-                        rows[i - 1].captured_at
-                    ));
-                }
-                let stored = match self.revision_diff(r) {
-                    Ok(d) => d,
-                    Err(_) => continue, // reported as unreadable above
-                };
-                found.extend(disagreements(
-                    &derive(&texts, i, &opts),
-                    stored.as_ref(),
-                    &r.classes,
-                    r.revert_of,
-                    (r.words_added, r.words_removed),
-                ));
+            let audited = audit(&history, crate::fingerprint::fingerprint, &opts);
+            for (r, (_, found)) in rows.iter().zip(audited) {
                 for what in found {
                     v.problems.push(format!("#{id} rev {}: {what}", r.rev));
                 }

@@ -18,7 +18,7 @@ use url::Url;
 use crate::check;
 use crate::clock::{Clock, rfc3339};
 use crate::diff::DiffOptions;
-use crate::diff::derive::{Derived, Text, derive};
+use crate::diff::derive::{Derived, Text, derive, gone};
 use crate::errors::one_line;
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};

@@ -38,8 +38,8 @@ pub fn reextract(
     let mut fingerprints: Vec<String> = Vec::with_capacity(revisions.len());
     let mut technical: Vec<bool> = Vec::with_capacity(revisions.len());
     for r in &revisions {
-        let gone = matches!(r.http_status, 404 | 410);
-        let a = if gone {
+        let takedown = gone(r.http_status);
+        let a = if takedown {
             // A takedown's text is the empty article, whatever its page says.
             store.revision_article(r)?
         } else {
@@ -65,7 +65,7 @@ pub fn reextract(
         if fp != r.fingerprint {
             report.changed += 1;
         }
-        let same_as_before = !gone && fingerprints.last() == Some(&fp);
+        let same_as_before = !takedown && fingerprints.last() == Some(&fp);
         report.technical += usize::from(same_as_before);
         technical.push(same_as_before);
         fingerprints.push(fp);
@@ -78,7 +78,7 @@ pub fn reextract(
             rev: r.rev,
             article: &articles[i],
             fingerprint: &fingerprints[i],
-            gone: matches!(r.http_status, 404 | 410),
+            gone: gone(r.http_status),
             technical: technical[i],
         })
         .collect();
