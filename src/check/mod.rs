@@ -85,8 +85,6 @@ pub enum Decision {
 pub struct NewText {
     pub outcome: Outcome,
     pub fingerprint: String,
-    /// `true`: the empty article of a takedown, not the page's.
-    pub takedown: bool,
     pub diff: Option<ArticleDiff>,
     pub classes: Vec<Class>,
     pub revert_of: Option<i64>,
@@ -161,7 +159,6 @@ fn gone<P: Prior>(status: u16, prior: &mut P, rules: &Rules<'_>) -> Result<Decis
     Ok(Decision::Revision(Box::new(NewText {
         outcome: Outcome::Takedown,
         fingerprint: fingerprint(&empty),
-        takedown: true,
         diff: Some(diff_articles(&previous, &empty, &rules.diff)),
         classes: vec![Class::Takedown],
         revert_of: None,
@@ -227,7 +224,6 @@ fn page<P: Prior>(
     Ok(Decision::Revision(Box::new(NewText {
         outcome,
         fingerprint: fp,
-        takedown: false,
         diff,
         classes,
         revert_of,

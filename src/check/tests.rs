@@ -67,7 +67,7 @@ impl MemoryPrior {
                 {
                     return false;
                 }
-                let a = if t.takedown {
+                let a = if t.outcome == Outcome::Takedown {
                     Article::default()
                 } else {
                     page.clone()
@@ -331,7 +331,6 @@ fn every_outcome_of_a_check() {
             revision: true,
             expect: Box::new(|d| {
                 let Decision::Revision(t) = d else { panic!() };
-                assert!(t.takedown);
                 assert_eq!(t.classes, [Class::Takedown]);
                 assert_eq!(t.diff.as_ref().unwrap().stats.words_added, 0);
             }),

@@ -451,13 +451,13 @@ impl<'s> Tracker<'s> {
             }
             check::Decision::Revision(text) => text,
         };
-        let (page, extracted) = match &f {
+        // A takedown records the empty article, with the gone page as evidence.
+        let empty = Article::default();
+        let (page, recorded) = match &f {
             Fetch::Page { page, article } => (page, &**article),
-            Fetch::Gone(page) => (page, &Article::default()),
+            Fetch::Gone(page) => (page, &empty),
             _ => unreachable!("only a page or a takedown makes a revision"),
         };
-        let empty = Article::default();
-        let recorded = if text.takedown { &empty } else { extracted };
         check.schedule = Some(self.schedule_after(article, check.outcome));
         let rev = self.store.record_revision(
             &NewRevision {
@@ -483,7 +483,7 @@ impl<'s> Tracker<'s> {
         };
         result.rev = Some(rev);
         result.revert_of = text.revert_of;
-        if !text.takedown {
+        if text.outcome != Outcome::Takedown {
             result.title = recorded.title.clone();
         }
         if let Some(d) = &text.diff {
