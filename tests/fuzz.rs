@@ -150,7 +150,7 @@ fn charset_target(bytes: &[u8], content_type: &str) {
     let (owned, enc2) = redline::fetch::charset::decode_owned(bytes.to_vec(), Some(content_type));
     assert_eq!(enc.name(), enc2.name());
     assert_eq!(text, owned);
-    let _ = redline::fetch::charset::binary(bytes, Some(content_type));
+    let _ = redline::fetch::charset::binary(bytes, enc);
 }
 
 #[test]

@@ -7,14 +7,16 @@
 //! decide: valid UTF-8 means UTF-8 (a server default like ISO-8859-1 on a UTF-8
 //! page is the common case), invalid means the other declaration.
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// Decodes `body` and returns the text with the encoding that was used.
 pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
     decode_as(body, detect(body, content_type))
 }
 
-fn decode_as(body: &[u8], encoding: &'static Encoding) -> (String, &'static Encoding) {
+/// Decodes `body` as `encoding` (chosen by [`detect`]); a byte order mark
+/// still wins.
+pub fn decode_as(body: &[u8], encoding: &'static Encoding) -> (String, &'static Encoding) {
     // `decode` also strips a BOM matching the encoding (and honours any BOM).
     let (text, used, _had_errors) = encoding.decode(body);
     (text.into_owned(), used)
@@ -38,9 +40,9 @@ pub fn decode_owned(body: Vec<u8>, content_type: Option<&str>) -> (String, &'sta
 /// What a body is when it is not text, judged from its bytes as browsers do
 /// (the WHATWG MIME Sniffing rules), never from the `Content-Type` alone:
 /// a known file signature, or a "binary data byte" (a control character
-/// that no text holds) in the first 1445 bytes. UTF-16 text (a byte order
-/// mark or a declared UTF-16 charset) holds zero bytes and is not judged.
-pub fn binary(body: &[u8], content_type: Option<&str>) -> Option<&'static str> {
+/// that no text holds) in the first 1445 bytes. UTF-16 text (the encoding
+/// [`detect`] chose) holds zero bytes and is not judged.
+pub fn binary(body: &[u8], encoding: &'static Encoding) -> Option<&'static str> {
     const SIGNATURES: &[(&[u8], &str)] = &[
         (b"%PDF-", "a PDF document"),
         (b"%!PS-Adobe-", "a PostScript document"),
@@ -56,10 +58,7 @@ pub fn binary(body: &[u8], content_type: Option<&str>) -> Option<&'static str> {
     if let Some((_, what)) = SIGNATURES.iter().find(|(magic, _)| body.starts_with(magic)) {
         return Some(what);
     }
-    let utf16 = Encoding::for_bom(body).is_some_and(|(e, _)| e != UTF_8)
-        || content_type
-            .and_then(charset_param)
-            .is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("utf-16"));
+    let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
     let head = &body[..body.len().min(1445)];
     let binary_byte = |b: &u8| matches!(b, 0x00..=0x08 | 0x0b | 0x0e..=0x1a | 0x1c..=0x1f);
     (!utf16 && head.iter().any(binary_byte)).then_some("binary data, not text")
@@ -163,20 +162,24 @@ fn trim_start(b: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
+    fn sniff(body: &[u8], content_type: Option<&str>) -> Option<&'static str> {
+        binary(body, detect(body, content_type))
+    }
+
     #[test]
     fn binary_bodies_are_told_from_text_by_their_bytes() {
         let html = "<!doctype html><p>caf\u{e9} \t text</p>\r\n";
-        assert_eq!(binary(html.as_bytes(), Some("text/html")), None);
-        assert_eq!(binary(b"", Some("text/html")), None);
+        assert_eq!(sniff(html.as_bytes(), Some("text/html")), None);
+        assert_eq!(sniff(b"", Some("text/html")), None);
         assert_eq!(
-            binary(b"%PDF-1.7\n...", Some("text/html")),
+            sniff(b"%PDF-1.7\n...", Some("text/html")),
             Some("a PDF document")
         );
         let noise: Vec<u8> = (0..4096u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
             .collect();
         assert_eq!(
-            binary(&noise, Some("text/html")),
+            sniff(&noise, Some("text/html")),
             Some("binary data, not text")
         );
         // UTF-16 text is full of zero bytes and is still text.
@@ -184,12 +187,12 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        assert_eq!(binary(&utf16, None), None);
+        assert_eq!(sniff(&utf16, None), None);
         assert_eq!(
-            binary(&utf16[2..], Some("text/html; charset=UTF-16LE")),
+            sniff(&utf16[2..], Some("text/html; charset=UTF-16LE")),
             None
         );
-        assert!(binary(&utf16[2..], Some("text/html")).is_some());
+        assert!(sniff(&utf16[2..], Some("text/html")).is_some());
     }
 
     #[test]

@@ -504,15 +504,10 @@ impl Fetcher {
             let pass = self.gate.enter(&key, crawl_delay).await;
             // A retry's back-off is part of the check; the rest of the wait is not.
             deadline += asked_at.elapsed().saturating_sub(backoff);
-            let result = match tokio::time::timeout_at(
-                deadline,
-                self.fetch_once(url, validators, html_only, deadline),
-            )
-            .await
-            {
-                Ok(result) => result,
-                Err(_) => Err(timed_out()),
-            };
+            let result =
+                tokio::time::timeout_at(deadline, self.fetch_once(url, validators, html_only))
+                    .await
+                    .unwrap_or_else(|_| Err(timed_out()));
             drop(pass);
             match result {
                 Err(e) if e.transient() && attempt < self.policy.retries => {
@@ -525,17 +520,13 @@ impl Fetcher {
                         .unwrap_or(self.policy.retry_backoff * 2u32.pow(attempt));
                     if tokio::time::Instant::now() + wait >= deadline {
                         // No time left for another attempt: the last answer stands.
-                        return Err(match e {
-                            FetchError::Timeout { .. } => timed_out(),
-                            other => other,
-                        });
+                        return Err(e);
                     }
                     tracing::debug!(%url, attempt, ?wait, "retrying: {e}");
                     self.gate.hold_off(&key, wait).await;
                     backoff = wait;
                     attempt += 1;
                 }
-                Err(FetchError::Timeout { .. }) => return Err(timed_out()),
                 other => return other,
             }
         }
@@ -551,7 +542,6 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
         html_only: bool,
-        deadline: tokio::time::Instant,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let name = redact(url.as_str()).into_owned();
@@ -574,10 +564,7 @@ impl Fetcher {
         if let Some(lm) = &validators.last_modified {
             sent.push(("if-modified-since".to_owned(), lm.clone()));
         }
-        let mut request = self
-            .client
-            .get(url.clone())
-            .timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        let mut request = self.client.get(url.clone());
         // The client sends the User-Agent itself; the rest is set here.
         for (name, value) in sent.iter().filter(|(n, _)| n != "user-agent") {
             request = request.header(name.as_str(), value.as_str());
@@ -647,14 +634,15 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        if !gone && let Some(what) = charset::binary(&body, content_type.as_deref()) {
+        let encoding = charset::detect(&body, content_type.as_deref());
+        if !gone && let Some(what) = charset::binary(&body, encoding) {
             return Err(FetchError::Binary {
                 url: name,
                 content_type: content_type.unwrap_or_else(|| "no Content-Type".into()),
                 what,
             });
         }
-        let (html, encoding) = charset::decode(&body, content_type.as_deref());
+        let (html, encoding) = charset::decode_as(&body, encoding);
         let page = Page {
             response: response(started.elapsed()),
             body,
@@ -698,7 +686,8 @@ impl Fetcher {
             };
         }
         if e.is_connect() {
-            let chain = crate_free_chain(&e);
+            // The HTTP library does not type these; its messages tell them apart.
+            let chain = crate::errors::one_line(&e).to_ascii_lowercase();
             if chain.contains("dns error") || chain.contains("failed to lookup address") {
                 return FetchError::Dns { url, host };
             }
@@ -718,15 +707,6 @@ impl Fetcher {
         };
         FetchError::Request { url, what, cause }
     }
-}
-
-/// The text of an error and all its causes, lower-case, to tell kinds of
-/// connection failure apart (the HTTP library does not type them).
-fn crate_free_chain(e: &reqwest::Error) -> String {
-    std::iter::successors(Some(e as &dyn std::error::Error), |c| c.source())
-        .map(|c| c.to_string().to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join(": ")
 }
 
 /// Why a redirect was not followed.
