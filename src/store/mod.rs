@@ -291,23 +291,23 @@ impl Store {
             url
         };
         let store = open(&uri(""))?;
-        let store = match store.schema_version() {
-            Err(StoreError::ReadOnly { .. })
-            | Err(StoreError::Open { .. })
-            | Err(StoreError::Sqlite { .. })
-                if !wal_holds_data(path) =>
-            {
-                open(&uri("?immutable=1"))?
-            }
-            Err(StoreError::ReadOnly { .. }) | Err(StoreError::Open { .. }) => {
-                return Err(StoreError::UnreadableLog {
-                    path: path.to_owned(),
-                });
+        let (store, found) = match store.schema_version() {
+            Ok(found) => (store, found),
+            // SQLite could not set up its shared memory beside the file.
+            Err(
+                StoreError::ReadOnly { .. } | StoreError::Open { .. } | StoreError::Sqlite { .. },
+            ) => {
+                if wal_holds_data(path) {
+                    return Err(StoreError::UnreadableLog {
+                        path: path.to_owned(),
+                    });
+                }
+                let store = open(&uri("?immutable=1"))?;
+                let found = store.schema_version()?;
+                (store, found)
             }
             Err(e) => return Err(e),
-            Ok(_) => store,
         };
-        let found = store.schema_version()?;
         let known = MIGRATIONS.len() as i64;
         match found.cmp(&known) {
             std::cmp::Ordering::Greater => Err(StoreError::TooNew {
