@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::ExportError;
@@ -72,7 +73,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
         let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
         match kind {
             "export" if !header => {
-                let h: Header = serde_json::from_value(value.clone()).map_err(not_ours)?;
+                let h: Header = Deserialize::deserialize(&value).map_err(not_ours)?;
                 if h.schema != SCHEMA {
                     let why = if h.schema == "redline-export/1" {
                         format!(
@@ -97,7 +98,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
                 ));
             }
             "article" => {
-                let a: ArticleRecord = serde_json::from_value(value.clone()).map_err(not_ours)?;
+                let a: ArticleRecord = Deserialize::deserialize(&value).map_err(not_ours)?;
                 let web =
                     url::Url::parse(&a.url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
                 if !web {

@@ -244,12 +244,17 @@ fn check_target(path: &Path, format: Format, force: bool) -> Result<(), ExportEr
 pub(crate) fn create_dir(dir: &Path, format: Format) -> Result<(), ExportError> {
     crate::store::private_dir(dir).map_err(ExportError::write(dir))?;
     if format != Format::Git {
-        let marker = dir.join(MARKER);
-        let mut file = create_file(&marker)?;
-        std::io::Write::write_all(&mut file, format!("{}\n", format.as_str()).as_bytes())
-            .map_err(ExportError::write(&marker))?;
+        write_file(
+            &dir.join(MARKER),
+            format!("{}\n", format.as_str()).as_bytes(),
+        )?;
     }
     Ok(())
+}
+
+/// Writes a whole file, readable by its owner only.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    std::io::Write::write_all(&mut create_file(path)?, bytes).map_err(ExportError::write(path))
 }
 
 /// Creates (or truncates) a file, readable by its owner only.

@@ -27,10 +27,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 fn save(path: &Path, html: &str) -> Result<(), ExportError> {
-    use std::io::Write;
-    super::create_file(path)?
-        .write_all(html.as_bytes())
-        .map_err(ExportError::write(path))
+    super::write_file(path, html.as_bytes())
 }
 
 pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report, ExportError> {
