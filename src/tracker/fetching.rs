@@ -47,12 +47,14 @@ pub(super) async fn fetch_and_extract(
             elapsed_ms: elapsed_ms(),
         })
     };
+    // The URL may hold credentials: lines about it show it redacted.
+    let shown = crate::fetch::redact(url).into_owned();
     let url = match Url::parse(url) {
         Ok(u) => u,
         Err(e) => {
             return Fetch::Failed(Failure {
                 status: None,
-                error: format!("{url}: stored URL is not valid: {e}"),
+                error: format!("{shown}: stored URL is not valid: {e}"),
                 hint: Some("untrack it and track the right URL"),
                 elapsed_ms: 0,
             });
@@ -83,7 +85,7 @@ pub(super) async fn fetch_and_extract(
                     return Fetch::Failed(Failure {
                         status: Some(status),
                         error: format!(
-                            "{url}: extraction did not finish within {}s",
+                            "{shown}: extraction did not finish within {}s",
                             budget.as_secs_f64()
                         ),
                         hint: Some(
@@ -100,7 +102,7 @@ pub(super) async fn fetch_and_extract(
                 },
                 Err(e) => Fetch::Failed(Failure {
                     status: Some(page.response.status),
-                    error: format!("{url}: {}", one_line(&e)),
+                    error: format!("{shown}: {}", one_line(&e)),
                     hint: e.hint(),
                     elapsed_ms: elapsed_ms(),
                 }),

@@ -527,9 +527,19 @@ fn credentials_in_a_url_are_used_but_never_shown_or_exported() {
     let env = env();
     let server = FaultServer::start();
     server.set("/story", html(page("Behind a login", PARAS, "x")));
+    server.set("/deep", html(nested(100_000)));
     let url = format!("http://ann:s3cret@127.0.0.1:{}/story", server.port);
+    let deep = format!("http://ann:s3cret@127.0.0.1:{}/deep", server.port);
     let dead = "http://bob:hunter2@127.0.0.1:9/gone";
-    let out = env.run(&["track", &url, dead]);
+    let out = env.run(&["track", &url, dead, &deep]);
+    assert!(
+        out.stdout.contains(&format!(
+            "http://ann:***@127.0.0.1:{}/deep: the page nests",
+            server.port
+        )),
+        "{}",
+        out.stdout
+    );
     let heads = server.heads.lock().unwrap().join("\n");
     // "ann:s3cret" in Basic authentication.
     assert!(heads.contains("YW5uOnMzY3JldA=="), "{heads}");
