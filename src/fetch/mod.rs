@@ -522,7 +522,7 @@ impl Fetcher {
                         // No time left for another attempt: the last answer stands.
                         return Err(e);
                     }
-                    tracing::debug!(%url, attempt, ?wait, "retrying: {e}");
+                    tracing::debug!(url = %redact(url.as_str()), attempt, ?wait, "retrying: {e}");
                     self.gate.hold_off(&key, wait).await;
                     backoff = wait;
                     attempt += 1;
