@@ -77,6 +77,9 @@ impl TrackerOptions {
     /// The URL to fetch an article from: as tracked, with its host's
     /// configured credentials when it holds none of its own.
     pub fn fetch_url(&self, article: &ArticleRow) -> String {
+        if self.credentials.is_empty() {
+            return article.fetch_url.clone();
+        }
         let host = Url::parse(&article.fetch_url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
