@@ -250,8 +250,8 @@ fn nested(depth: usize) -> String {
     )
 }
 
-/// Every hostile case: a path, the fault, and words its error must hold.
-fn cases(server: &FaultServer) -> Vec<(&'static str, Fault, &'static str)> {
+/// The redirect loop and chain the redirect cases lead into.
+fn redirect_routes(server: &FaultServer) {
     server.set("/loop-a", redirect("/loop-b"));
     server.set("/loop-b", redirect("/loop-a"));
     for n in 0..30 {
@@ -260,6 +260,10 @@ fn cases(server: &FaultServer) -> Vec<(&'static str, Fault, &'static str)> {
             redirect(&format!("/chain/{}", n + 1)),
         );
     }
+}
+
+/// Every hostile case: a path, the fault, and words its error must hold.
+fn cases() -> Vec<(&'static str, Fault, &'static str)> {
     let timed_out = "no complete answer within 2s";
     vec![
         ("/silent", Fault::Silent, timed_out),
@@ -361,11 +365,11 @@ fn run_timed(env: &Env, args: &[&str]) -> (crate::common::Run, Duration) {
 fn one_pass_over_every_hostile_server_fails_each_alone_and_records_the_good_one() {
     let env = env();
     // Each case on a host of its own (politeness spaces one host's pages).
-    let cases: Vec<_> = cases(&FaultServer::start())
+    let cases: Vec<_> = cases()
         .into_iter()
         .map(|(path, fault, expected)| {
             let server = FaultServer::start();
-            cases(&server);
+            redirect_routes(&server);
             server.set(path, fault);
             (server, path, expected)
         })
@@ -410,7 +414,8 @@ fn a_tracked_article_served_by_a_hostile_server_keeps_its_history() {
     let first = page("Steady", PARAS, "x");
     let url = server.set("/story", html(first.clone()));
     env.run(&["track", &url]).expect(0);
-    let mut faults = cases(&server);
+    redirect_routes(&server);
+    let mut faults = cases();
     faults.push((
         "/story",
         Fault::Answer(503, vec![("Retry-After", "1".into())], b"busy".to_vec()),
