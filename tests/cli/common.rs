@@ -23,7 +23,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(o: Output) -> Self {
+    pub fn from(o: Output) -> Self {
         Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -141,6 +141,15 @@ impl Env {
             .find(|a| a["id"] == id)
             .unwrap_or_else(|| panic!("article {id} not listed"))
     }
+}
+
+/// Whether the tests run as root (who can mount, and whom file modes do not
+/// stop).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// A small article page written for these tests.

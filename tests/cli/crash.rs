@@ -219,11 +219,7 @@ struct Tmpfs(std::path::PathBuf);
 
 impl Tmpfs {
     fn mount(dir: &std::path::Path, size: &str) -> Option<Self> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-        if !root {
+        if !crate::common::is_root() {
             return None;
         }
         std::fs::create_dir_all(dir).unwrap();

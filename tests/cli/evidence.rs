@@ -17,10 +17,7 @@ struct ReadOnly {
 
 impl ReadOnly {
     fn new(dir: &Path) -> Self {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let root = crate::common::is_root();
         if root {
             let d = dir.to_str().unwrap();
             for args in [&["--bind", d, d][..], &["-o", "remount,ro,bind", d, d][..]] {

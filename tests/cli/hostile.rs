@@ -351,13 +351,7 @@ fn run_timed(env: &Env, args: &[&str]) -> (crate::common::Run, Duration) {
     let started = Instant::now();
     let mut cmd = env.command();
     cmd.env("REDLINE_RETRIES", "2").args(args);
-    let out = cmd.output().expect("run redline");
-    let run = crate::common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        raw_stdout: out.stdout,
-    };
+    let run = crate::common::Run::from(cmd.output().expect("run redline"));
     (run, started.elapsed())
 }
 
