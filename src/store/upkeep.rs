@@ -38,7 +38,8 @@ pub struct GcReport {
     pub bytes_after: i64,
     /// The database's size before (pages in use and free).
     pub file_bytes: i64,
-    /// Nothing was removed: the saving fell short of the rules' minimum.
+    /// The saving falls short of the rules' minimum, so nothing was removed
+    /// (in a dry run: nothing would be).
     pub refused: bool,
 }
 

@@ -215,16 +215,15 @@ pub fn gc(
         report.orphans,
         plural(report.orphans),
     );
-    let frees = format!(
-        "frees {} KB ({:.1}%) of the {} KB file",
+    let amount = format!(
+        "{} KB ({:.1}%) of the {} KB file",
         report.saving() / 1024,
         report.share() * 100.0,
         report.file_bytes / 1024
     );
-    let small = report.pruned + report.orphans > 0 && report.share() < MIN_SAVING;
     if dry_run {
-        ctx.status(&format!("would remove {what}: {frees}"));
-        if small && !force {
+        ctx.status(&format!("would remove {what}: frees {amount}"));
+        if report.refused {
             ctx.hint(
                 "under 10%: gc would refuse this without --force; raw pages are the evidence of what was served",
             );
@@ -233,12 +232,11 @@ pub fn gc(
     }
     if report.refused {
         return Err(CliError::runtime(format!(
-            "gc removed nothing: removing {what} {} only",
-            frees.replacen("frees", "would free", 1)
+            "gc removed nothing: removing {what} would free {amount} only"
         ))
         .hint("raw pages are the evidence of what was served; add --force to remove them anyway"));
     }
-    ctx.status(&format!("removed {what}: {frees}"));
+    ctx.status(&format!("removed {what}: frees {amount}"));
     if vacuum {
         store.vacuum()?;
         ctx.status(&format!(
