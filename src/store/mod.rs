@@ -195,6 +195,14 @@ fn disk_full(path: &Path) -> bool {
     full
 }
 
+/// A text column whose value cannot be read as what it should hold.
+fn bad_text(
+    column: usize,
+    why: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, why.into())
+}
+
 /// Creates a folder and its missing parents, readable by their owner only.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();

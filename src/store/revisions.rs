@@ -83,9 +83,7 @@ impl StoredDiff {
 
 impl Store {
     pub(super) fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
-        let json_err = |i, e: serde_json::Error| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        };
+        let json_err = |i, e: serde_json::Error| bad_text(i, e);
         let headers: String = r.get(9)?;
         Ok(RevisionRow {
             id: r.get(0)?,
@@ -116,13 +114,8 @@ impl Store {
                 .split(',')
                 .filter(|c| !c.is_empty())
                 .map(|c| {
-                    Class::parse(c).ok_or_else(|| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            18,
-                            rusqlite::types::Type::Text,
-                            format!("unknown change class {c:?}").into(),
-                        )
-                    })
+                    Class::parse(c)
+                        .ok_or_else(|| bad_text(18, format!("unknown change class {c:?}")))
                 })
                 .collect::<rusqlite::Result<_>>()?,
         })

@@ -71,13 +71,8 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
             let name: String = r.get(Self::N)?;
-            let outcome = Outcome::parse(&name).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    Self::N,
-                    rusqlite::types::Type::Text,
-                    format!("unknown check outcome {name:?}").into(),
-                )
-            })?;
+            let outcome = Outcome::parse(&name)
+                .ok_or_else(|| bad_text(Self::N, format!("unknown check outcome {name:?}")))?;
             Ok(Problem {
                 article: Self::article_from(r)?,
                 outcome,
