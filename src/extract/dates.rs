@@ -1,0 +1,445 @@
+//! Dates as the page wrote them: machine values (`2017-02-23T17:18:13-08:00`,
+//! `Wed, 02 Feb 2022 09:12:22 +0100`), datelines in words in the languages
+//! news is written in (`19. Oktober 2019`, `May 19, 2020`, `12 de abril de
+//! 2017`), numeric datelines (`23.12.2016`, `12/23/2016`, read by the page's
+//! language), and dates in a URL's path (`/2016/12/23/`, `-20161223`).
+//!
+//! A [`Stamp`] keeps what the page gave and nothing more: a day stays a day, a
+//! time without a zone stays without one, and an offset is kept as written
+//! (never converted to UTC: the day the publisher wrote is the one a reader
+//! cites). Dates before 1995 or after today are not dates of a news page.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+/// A date, with the time and the offset when the page gave them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    /// Hours, minutes, seconds.
+    pub time: Option<(u8, u8, u8)>,
+    /// Offset from UTC in minutes; only with a time.
+    pub offset: Option<i32>,
+}
+
+/// How to read `03/04/2020`: month first (American English) or day first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    DayFirst,
+    MonthFirst,
+}
+
+impl Order {
+    /// Month first for English pages not marked as from a day-first country,
+    /// day first for every other language.
+    pub fn for_language(lang: Option<&str>) -> Order {
+        let lang = lang.unwrap_or("").to_ascii_lowercase().replace('_', "-");
+        let day_first_english = ["en-gb", "en-ie", "en-au", "en-nz", "en-in", "en-za"];
+        if (lang == "en" || lang.starts_with("en-"))
+            && !day_first_english.iter().any(|p| lang.starts_with(p))
+        {
+            Order::MonthFirst
+        } else {
+            Order::DayFirst
+        }
+    }
+}
+
+impl Stamp {
+    fn day(year: i32, month: u32, day: u32) -> Option<Stamp> {
+        let s = Stamp {
+            year,
+            month: u8::try_from(month).ok()?,
+            day: u8::try_from(day).ok()?,
+            time: None,
+            offset: None,
+        };
+        jiff::civil::Date::new(i16::try_from(year).ok()?, s.month as i8, s.day as i8).ok()?;
+        Some(s)
+    }
+
+    /// RFC 3339 as far as the page went: `2016-12-23`,
+    /// `2016-12-23T17:18:13` (no zone given) or `2016-12-23T17:18:13-08:00`.
+    pub fn render(&self) -> String {
+        let mut out = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        if let Some((h, m, s)) = self.time {
+            out.push_str(&format!("T{h:02}:{m:02}:{s:02}"));
+            match self.offset {
+                Some(0) => out.push('Z'),
+                Some(off) => {
+                    let sign = if off < 0 { '-' } else { '+' };
+                    let off = off.abs();
+                    out.push_str(&format!("{sign}{:02}:{:02}", off / 60, off % 60));
+                }
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// From 1995 (before news sites) to today (with a day's slack for zones).
+    pub fn plausible(&self) -> bool {
+        if self.year < 1995 {
+            return false;
+        }
+        let days = jiff::Timestamp::now().as_second().div_euclid(86_400) + 1;
+        let epoch = jiff::civil::Date::constant(1970, 1, 1);
+        let Ok(tomorrow) = epoch.checked_add(jiff::Span::new().days(days)) else {
+            return false;
+        };
+        let Ok(this) = jiff::civil::Date::new(self.year as i16, self.month as i8, self.day as i8)
+        else {
+            return false;
+        };
+        this <= tomorrow
+    }
+
+    fn with_time(mut self, c: &Captures<'_>, first: usize) -> Stamp {
+        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (Some(mut h), Some(m)) = (num(first), num(first + 1)) else {
+            return self;
+        };
+        let s = num(first + 2).unwrap_or(0);
+        if let Some(ampm) = c.get(first + 3).filter(|m| !m.is_empty()) {
+            let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+            if h == 12 {
+                h = 0;
+            }
+            if pm {
+                h += 12;
+            }
+        }
+        if h > 23 || m > 59 || s > 60 {
+            return self;
+        }
+        self.time = Some((h as u8, m as u8, s.min(59) as u8));
+        self.offset = c.get(first + 4).and_then(|z| offset(z.as_str()));
+        self
+    }
+}
+
+/// A zone as written: `Z`, `+01:00`, `+0100`, `-05`, or a common abbreviation.
+fn offset(z: &str) -> Option<i32> {
+    let z = z.trim();
+    let named = match z.to_ascii_uppercase().as_str() {
+        "Z" | "UTC" | "GMT" | "UT" => Some(0),
+        "CET" | "BST" | "WAT" => Some(60),
+        "CEST" | "EET" | "SAST" => Some(120),
+        "EEST" | "MSK" => Some(180),
+        "EST" | "CDT" => Some(-300),
+        "EDT" => Some(-240),
+        "CST" | "MDT" => Some(-360),
+        "MST" | "PDT" => Some(-420),
+        "PST" => Some(-480),
+        "IST" => Some(330),
+        "JST" | "KST" => Some(540),
+        "AEST" => Some(600),
+        "AEDT" => Some(660),
+        _ => None,
+    };
+    if named.is_some() {
+        return named;
+    }
+    let (sign, rest) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let (h, m) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+        _ => return None,
+    };
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+const TIME: &str = r"(?:[T\s,|/@-]*(?:um|at|à|a las|alle|om|às|kl\.?)?\s*(\d{1,2})[:.h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(Z\b|[+-]\d{2}(?::?\d{2})?\b|\b(?:UTC|GMT|CES?T|EES?T|[ECMP][SD]T|BST|IST|JST|KST|AEST|AEDT|MSK)\b)?)?";
+
+/// A machine-readable value: ISO 8601 / RFC 3339 first, else whatever
+/// [`in_text`] finds in it (RFC 2822, `Tue Jan 28 15:28:56 CET 2020`, words).
+pub fn parse(value: &str, order: Order) -> Option<Stamp> {
+    static ISO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?()\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?)?",
+        )
+        .expect("valid regex")
+    });
+    if let Some(c) = ISO.captures(value) {
+        let n = |i: usize| c[i].parse::<u32>().ok();
+        if let Some(s) = Stamp::day(c[1].parse().ok()?, n(2)?, n(3)?) {
+            // Capture 7 is an empty am/pm slot so that the layout matches TIME's.
+            return Some(s.with_time(&c, 4));
+        }
+    }
+    if value.trim().len() > 200 {
+        return None;
+    }
+    in_text(value, order)
+}
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches('.');
+    let m = match w {
+        "january" | "jan" | "januar" | "jänner" | "janvier" | "janv" | "enero" | "ene"
+        | "gennaio" | "gen" | "janeiro" | "januari" => 1,
+        "february" | "feb" | "februar" | "feber" | "février" | "fevrier" | "févr" | "fév"
+        | "febrero" | "febbraio" | "fevereiro" | "fev" | "februari" => 2,
+        "march" | "mar" | "märz" | "maerz" | "mär" | "mars" | "marzo" | "março" | "marco"
+        | "maart" | "mrt" => 3,
+        "april" | "apr" | "avril" | "avr" | "abril" | "abr" | "aprile" => 4,
+        "may" | "mai" | "mayo" | "maggio" | "mag" | "maio" | "mei" => 5,
+        "june" | "jun" | "juni" | "juin" | "junio" | "giugno" | "giu" | "junho" => 6,
+        "july" | "jul" | "juli" | "juillet" | "juil" | "julio" | "luglio" | "lug" | "julho" => 7,
+        "august" | "aug" | "août" | "aout" | "agosto" | "ago" | "augustus" => 8,
+        "september" | "sep" | "sept" | "septembre" | "septiembre" | "setiembre" | "settembre"
+        | "set" | "setembro" => 9,
+        "october" | "oct" | "oktober" | "okt" | "octobre" | "octubre" | "ottobre" | "ott"
+        | "outubro" | "out" => 10,
+        "november" | "nov" | "novembre" | "noviembre" | "novembro" => 11,
+        "december" | "dec" | "dezember" | "dez" | "décembre" | "decembre" | "déc" | "diciembre"
+        | "dic" | "dicembre" | "dezembro" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+const MONTHS: &str = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|januar|jänner|februar|feber|märz|maerz|mär|mai|juni|juli|oktober|okt|dezember|dez|janvier|janv|février|fevrier|févr|fév|mars|avril|avr|juin|juillet|juil|août|aout|septembre|octobre|novembre|décembre|decembre|déc|enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto|ago|septiembre|setiembre|octubre|noviembre|diciembre|dic|gennaio|gen|febbraio|aprile|maggio|mag|giugno|giu|luglio|lug|settembre|set|ottobre|ott|dicembre|janeiro|fevereiro|fev|março|marco|maio|junho|julho|setembro|outubro|out|novembro|dezembro|januari|februari|maart|mrt|mei|augustus)\.?";
+
+struct Pattern {
+    re: Regex,
+    read: fn(&Captures<'_>, Order) -> Option<Stamp>,
+    /// Index of the first time capture.
+    time: usize,
+}
+
+fn num(c: &Captures<'_>, i: usize) -> Option<u32> {
+    c.get(i)?.as_str().parse().ok()
+}
+
+fn year(c: &Captures<'_>, i: usize) -> Option<i32> {
+    c.get(i)?.as_str().parse().ok()
+}
+
+/// `d/m/y` or `m/d/y`: unambiguous when one part is over 12, else by order.
+fn numeric(a: u32, b: u32, y: i32, order: Order) -> Option<Stamp> {
+    match (a > 12, b > 12, order) {
+        (true, true, _) => None,
+        (true, false, _) | (false, false, Order::DayFirst) => Stamp::day(y, b, a),
+        (false, true, _) | (false, false, Order::MonthFirst) => Stamp::day(y, a, b),
+    }
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    let p = |re: String, time, read| Pattern {
+        re: Regex::new(&format!("(?i){re}{TIME}")).expect("valid regex"),
+        read,
+        time,
+    };
+    vec![
+        // 19. Oktober 2019, 12 de abril de 2017, 3rd May 2020, le 1er mars 2019
+        p(
+            format!(
+                r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?{MONTHS}\s*(?:de\s+|del\s+|,\s*)?(\d{{4}})\b"
+            ),
+            4,
+            |c, _| Stamp::day(year(c, 3)?, month(&c[2])?, num(c, 1)?),
+        ),
+        // May 19, 2020; Oct. 3 2019
+        p(
+            format!(r"\b{MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
+            4,
+            |c, _| Stamp::day(year(c, 3)?, month(&c[1])?, num(c, 2)?),
+        ),
+        // Tue Jan 28 15:28:56 CET 2020
+        p(
+            format!(
+                r"\b{MONTHS}\s+(\d{{1,2}})\s+(\d{{2}}):(\d{{2}}):(\d{{2}})()\s+([A-Z]{{3,4}})\s+(\d{{4}})\b"
+            ),
+            3,
+            |c, _| Stamp::day(year(c, 8)?, month(&c[1])?, num(c, 2)?),
+        ),
+        // 2016-12-23, 2016/12/23, 2016.12.23
+        p(
+            r"\b(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})\b".into(),
+            5,
+            |c, _| Stamp::day(year(c, 1)?, num(c, 3)?, num(c, 4)?),
+        ),
+        // 23.12.2016 (always day first)
+        p(
+            r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b".into(),
+            4,
+            |c, _| Stamp::day(year(c, 3)?, num(c, 2)?, num(c, 1)?),
+        ),
+        // 12/23/2016, 23-12-2016
+        p(
+            r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b".into(),
+            4,
+            |c, order| numeric(num(c, 1)?, num(c, 2)?, year(c, 3)?, order),
+        ),
+    ]
+});
+
+/// Every plausible date written in `text`, in the order they appear.
+pub fn all_in_text(text: &str, order: Order) -> Vec<Stamp> {
+    let mut found: Vec<(usize, Stamp)> = Vec::new();
+    for p in PATTERNS.iter() {
+        for c in p.re.captures_iter(text) {
+            let start = c.get(0).map_or(0, |m| m.start());
+            if found.iter().any(|(s, _)| *s == start) {
+                continue;
+            }
+            let Some(stamp) = (p.read)(&c, order) else {
+                continue;
+            };
+            let stamp = stamp.with_time(&c, p.time);
+            if stamp.plausible() {
+                found.push((start, stamp));
+            }
+        }
+    }
+    found.sort_by_key(|(s, _)| *s);
+    found.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The first plausible date written in `text`.
+pub fn in_text(text: &str, order: Order) -> Option<Stamp> {
+    all_in_text(text, order).into_iter().next()
+}
+
+/// A whole date in a URL's path: `/2016/12/23/`, `/2016-12-23-`, `-20161223`.
+pub fn in_url(url: &str) -> Option<Stamp> {
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[/_-](\d{4})[/_-]?(\d{2})[/_-]?(\d{2})(?:[/_.-]|$)").expect("valid regex")
+    });
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    PATH.captures_iter(path).find_map(|c| {
+        let s = Stamp::day(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+        s.plausible().then_some(s)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<String> {
+        parse(s, Order::DayFirst).map(|s| s.render())
+    }
+
+    fn t(s: &str, order: Order) -> Option<String> {
+        in_text(s, order).map(|s| s.render())
+    }
+
+    #[test]
+    fn machine_values_keep_the_offset_as_written() {
+        assert_eq!(
+            p("2017-02-23T17:18:13-08:00").as_deref(),
+            Some("2017-02-23T17:18:13-08:00")
+        );
+        assert_eq!(
+            p("2017-02-23T17:18:13.123+0100").as_deref(),
+            Some("2017-02-23T17:18:13+01:00")
+        );
+        assert_eq!(
+            p("2017-02-23T17:18:13Z").as_deref(),
+            Some("2017-02-23T17:18:13Z")
+        );
+        assert_eq!(
+            p("2017-02-23 17:18").as_deref(),
+            Some("2017-02-23T17:18:00")
+        );
+        assert_eq!(p("2016-12-23").as_deref(), Some("2016-12-23"));
+        assert_eq!(p("20161223").as_deref(), Some("2016-12-23"));
+        assert_eq!(
+            p("Wed, 02 Feb 2022 09:12:22 +0100").as_deref(),
+            Some("2022-02-02T09:12:22+01:00")
+        );
+        assert_eq!(
+            p("Tue Jan 28 15:28:56 CET 2020").as_deref(),
+            Some("2020-01-28T15:28:56+01:00")
+        );
+        assert_eq!(p("2016-13-45"), None);
+        assert_eq!(p("nonsense"), None);
+    }
+
+    #[test]
+    fn datelines_in_words_in_each_language() {
+        let d = Order::DayFirst;
+        for (text, want) in [
+            ("Veröffentlicht am 19. Oktober 2019", "2019-10-19"),
+            ("Publié le 1er mars 2019", "2019-03-01"),
+            ("12 de abril de 2017", "2017-04-12"),
+            ("Pubblicato il 5 maggio 2018", "2018-05-05"),
+            ("3 de março de 2020", "2020-03-03"),
+            ("gepubliceerd op 7 mei 2021", "2021-05-07"),
+            ("Posted May 19, 2020", "2020-05-19"),
+            ("3rd December 2016", "2016-12-03"),
+            ("Oct. 3, 2019", "2019-10-03"),
+        ] {
+            assert_eq!(t(text, d).as_deref(), Some(want), "{text}");
+        }
+        assert_eq!(
+            t("07.11.2023 / 09:30", d).as_deref(),
+            Some("2023-11-07T09:30:00")
+        );
+        assert_eq!(
+            t("March 4, 2020 at 4:52 pm EST", d).as_deref(),
+            Some("2020-03-04T16:52:00-05:00")
+        );
+    }
+
+    #[test]
+    fn numeric_dates_are_read_by_the_page_language() {
+        assert_eq!(Order::for_language(Some("en-US")), Order::MonthFirst);
+        assert_eq!(Order::for_language(Some("en-GB")), Order::DayFirst);
+        assert_eq!(Order::for_language(Some("de")), Order::DayFirst);
+        assert_eq!(
+            t("04/03/2020", Order::MonthFirst).as_deref(),
+            Some("2020-04-03")
+        );
+        assert_eq!(
+            t("04/03/2020", Order::DayFirst).as_deref(),
+            Some("2020-03-04")
+        );
+        assert_eq!(
+            t("12/23/2016", Order::DayFirst).as_deref(),
+            Some("2016-12-23"),
+            "a part over 12 settles it"
+        );
+        assert_eq!(
+            t("23.12.2016", Order::MonthFirst).as_deref(),
+            Some("2016-12-23")
+        );
+    }
+
+    #[test]
+    fn implausible_dates_are_not_dates() {
+        assert_eq!(t("founded 12 May 1874", Order::DayFirst), None);
+        assert_eq!(t("on 1 January 2999", Order::DayFirst), None);
+        assert_eq!(in_url("https://x.example/1990/01/02/story"), None);
+    }
+
+    #[test]
+    fn dates_in_url_paths() {
+        let u = |s: &str| in_url(s).map(|s| s.render());
+        assert_eq!(
+            u("https://x.example/2016/12/23/story.html").as_deref(),
+            Some("2016-12-23")
+        );
+        assert_eq!(
+            u("https://x.example/news/story-20161223.html").as_deref(),
+            Some("2016-12-23")
+        );
+        assert_eq!(u("https://x.example/2016/12/story.html"), None);
+        assert_eq!(u("https://20161223.example/a"), None, "not the host");
+    }
+}
