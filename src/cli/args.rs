@@ -450,6 +450,10 @@ pub enum Command {
         /// CSS selector of the article body (instead of the generic extractor)
         #[arg(long, value_name = "CSS")]
         selector: Option<String>,
+        /// The URL the saved page came from: a date in its path is read, as
+        /// when tracking (one file only)
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -333,8 +333,9 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             files,
             json,
             selector,
+            url,
             ..
-        } => commands::extract(&ctx, out, &files, json, selector),
+        } => commands::extract(&ctx, out, &files, json, selector, url),
         Command::Config {
             action: ConfigAction::Show { .. },
             ..

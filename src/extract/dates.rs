@@ -80,6 +80,25 @@ impl Stamp {
         out
     }
 
+    /// Seconds since 1970 at UTC, for ordering (a missing time is midnight,
+    /// a missing zone UTC).
+    pub fn instant_key(&self) -> i64 {
+        // Days from the civil date (Howard Hinnant's algorithm).
+        let (y, m, d) = (
+            i64::from(self.year) - i64::from(self.month <= 2),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let (h, mi, s) = self.time.unwrap_or((0, 0, 0));
+        days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
+            - i64::from(self.offset.unwrap_or(0)) * 60
+    }
+
     /// From 1995 (before news sites) to today (with a day's slack for zones).
     pub fn plausible(&self) -> bool {
         if self.year < 1995 {
@@ -419,6 +438,17 @@ mod tests {
             t("23.12.2016", Order::MonthFirst).as_deref(),
             Some("2016-12-23")
         );
+    }
+
+    #[test]
+    fn instants_order_across_offsets() {
+        let a = parse("2026-01-01T10:00:00+02:00", Order::DayFirst).unwrap();
+        let b = parse("2026-01-01T09:00:00Z", Order::DayFirst).unwrap();
+        assert_eq!(a.instant_key() + 3600, b.instant_key());
+        let epoch = parse("1970-01-01", Order::DayFirst).unwrap();
+        assert_eq!(epoch.instant_key(), 0);
+        let leap = parse("2024-03-01T00:00:00Z", Order::DayFirst).unwrap();
+        assert_eq!(leap.instant_key(), 1_709_251_200);
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! arrays, `@graph` and `mainEntity`, and reads its fields. Malformed blocks are
 //! skipped, never fatal.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value;
 
-use super::text::{non_empty, normalise_date};
+use super::text::non_empty;
 
 const ARTICLE_TYPES: &[&str] = &[
     "NewsArticle",
@@ -29,7 +32,9 @@ const ARTICLE_TYPES: &[&str] = &[
 pub struct JsonLd {
     pub headline: Option<String>,
     pub authors: Vec<String>,
+    /// `datePublished`, else `dateCreated`, as written.
     pub published: Option<String>,
+    /// `dateModified`, as written.
     pub modified: Option<String>,
     pub description: Option<String>,
     pub body: Option<String>,
@@ -54,6 +59,42 @@ pub fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<JsonLd> {
         }
     }
     None
+}
+
+/// The publication date of whatever the blocks describe when no article
+/// object gives one: a `WebPage`'s `datePublished`, a video's `uploadDate`,
+/// or, in a block that is not valid JSON (comments, trailing commas), the
+/// first `"datePublished": "…"` written in it.
+pub fn any_published<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    static KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""(?:datePublished|dateCreated|uploadDate)"\s*:\s*"([^"]{8,40})""#)
+            .expect("valid regex")
+    });
+    blocks.into_iter().find_map(|block| {
+        match serde_json::from_str::<Value>(block.trim()) {
+            Ok(value) => find_date(&value, 0),
+            Err(_) => KEY.captures(block).map(|c| c[1].to_owned()),
+        }
+    })
+}
+
+fn find_date(v: &Value, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    match v {
+        Value::Array(items) => items.iter().find_map(|i| find_date(i, depth + 1)),
+        Value::Object(map) => ["datePublished", "dateCreated", "uploadDate"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(string))
+            .or_else(|| {
+                ["@graph", "mainEntity", "mainEntityOfPage"]
+                    .iter()
+                    .filter_map(|k| map.get(*k))
+                    .find_map(|i| find_date(i, depth + 1))
+            }),
+        _ => None,
+    }
 }
 
 fn find_article(v: &Value, depth: usize) -> Option<&Value> {
@@ -96,8 +137,8 @@ fn read(v: &Value) -> JsonLd {
     JsonLd {
         headline: s("headline").or_else(|| s("name")),
         authors: v.get("author").map(names).unwrap_or_default(),
-        published: s("datePublished").and_then(|d| normalise_date(&d)),
-        modified: s("dateModified").and_then(|d| normalise_date(&d)),
+        published: s("datePublished").or_else(|| s("dateCreated")),
+        modified: s("dateModified"),
         description: s("description"),
         body: v
             .get("articleBody")
@@ -128,7 +169,7 @@ fn live_updates(v: &Value) -> Vec<String> {
     let Some(Value::Array(updates)) = v.get("liveBlogUpdate") else {
         return Vec::new();
     };
-    let mut posts: Vec<(Option<String>, String)> = updates
+    let mut posts: Vec<(Option<i64>, String)> = updates
         .iter()
         .filter_map(|u| {
             let text = u
@@ -142,7 +183,8 @@ fn live_updates(v: &Value) -> Vec<String> {
             let date = u
                 .get("datePublished")
                 .and_then(string)
-                .and_then(|d| normalise_date(&d));
+                .and_then(|d| super::dates::parse(&d, super::dates::Order::DayFirst))
+                .map(|d| d.instant_key());
             Some((date, text))
         })
         .collect();
@@ -207,7 +249,7 @@ mod tests {
         let ld = parse([block]).unwrap();
         assert_eq!(ld.headline.as_deref(), Some("Big news"));
         assert_eq!(ld.authors, ["A. Writer", "B. Writer"]);
-        assert_eq!(ld.published.as_deref(), Some("2026-01-01T08:00:00Z"));
+        assert_eq!(ld.published.as_deref(), Some("2026-01-01T10:00:00+02:00"));
         assert_eq!(ld.publisher.as_deref(), Some("The Paper"));
     }
 

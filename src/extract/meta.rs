@@ -5,7 +5,7 @@
 use scraper::{ElementRef, Html, Selector};
 
 use super::body;
-use super::text::{non_empty, normalise_date, squash};
+use super::text::{non_empty, squash};
 
 /// "A. Writer, B. Writer and C. Writer" → three names.
 pub(super) fn split_names(s: &str) -> Vec<String> {
@@ -54,10 +54,67 @@ pub(super) struct Meta {
     pub(super) visible_byline: Option<String>,
     /// The first visible standfirst (dek, summary).
     pub(super) standfirst: Option<String>,
-    /// A `<time datetime>` inside an `<article>`, or one marked `pubdate`.
-    pub(super) time: Option<String>,
+    /// Dates the page shows or marks up, in document order.
+    pub(super) dates: Vec<SeenDate>,
+    /// How many elements came before the first `<h1>`.
+    pub(super) h1_at: Option<usize>,
+    /// The first few hundred characters of text after the first `<h1>`,
+    /// where a dateline usually is.
+    pub(super) after_h1: String,
     /// `<link rel="next">`: the next page of a paginated article.
     pub(super) next_page: Option<String>,
+}
+
+/// What an element says a date of hers is, by its class, id or itemprop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Published,
+    Modified,
+    /// A date, of what it does not say.
+    Unsaid,
+}
+
+/// A date the page shows or marks up outside JSON-LD and meta tags.
+#[derive(Debug, Clone)]
+pub(super) struct SeenDate {
+    /// The element's position among all elements.
+    pub(super) at: usize,
+    pub(super) role: Role,
+    /// `<time>`, or an element whose class names a date.
+    pub(super) time_tag: bool,
+    /// Inside an `<article>` or a `<header>`.
+    pub(super) in_article: bool,
+    /// A machine value: `datetime`, or a `title`/`content` holding a date.
+    pub(super) value: Option<String>,
+    /// The visible text, when short enough to be a dateline.
+    pub(super) text: Option<String>,
+}
+
+/// How much text after the headline is kept, in bytes.
+const AFTER_H1: usize = 400;
+
+/// Up to this many dated elements are kept: datelines come early.
+const MAX_DATES: usize = 64;
+
+/// The role named by a class, id or itemprop (lower-cased), if it names a
+/// date at all.
+fn date_role(names: &str) -> Option<Role> {
+    const MODIFIED: &[&str] = &["updat", "modif", "aktualisiert", "changed", "lastmod", "edited"];
+    const PUBLISHED: &[&str] = &[
+        "publish", "posted", "pubdate", "created", "erstellt", "veroeffentlicht", "dateline",
+        "entry-date", "post-date", "article-date", "story-date",
+    ];
+    const DATED: &[&str] = &["date", "datum", "time", "fecha", "zeit", "data-pub"];
+    if PUBLISHED.iter().any(|w| names.contains(w)) {
+        return Some(Role::Published);
+    }
+    if MODIFIED.iter().any(|w| names.contains(w)) {
+        return Some(Role::Modified);
+    }
+    DATED
+        .iter()
+        .any(|w| names.contains(w))
+        .then_some(Role::Unsaid)
 }
 
 impl Meta {
@@ -65,11 +122,24 @@ impl Meta {
         let mut m = Meta::default();
         let root = doc.root_element();
         m.lang = root.attr("lang").and_then(non_empty);
-        for node in root.descendants() {
+        for (at, node) in root.descendants().enumerate() {
             let Some(el) = ElementRef::wrap(node) else {
+                if let Some(text) = node.value().as_text()
+                    && m.h1_at.is_some()
+                    && m.after_h1.len() < AFTER_H1
+                    && node.parent().and_then(|p| p.value().as_element()).is_none_or(|p| {
+                        !matches!(p.name(), "script" | "style" | "noscript" | "template")
+                    })
+                {
+                    m.after_h1.push_str(text);
+                    m.after_h1.push(' ');
+                }
                 continue;
             };
             let v = el.value();
+            if m.dates.len() < MAX_DATES {
+                m.see_date(el, at);
+            }
             match v.name() {
                 "meta" => {
                     let key = v.attr("property").or_else(|| v.attr("name"));
@@ -103,18 +173,10 @@ impl Meta {
                     m.canonical = v.attr("href").and_then(non_empty);
                 }
                 "title" if m.title.is_none() => m.title = non_empty(&el.text().collect::<String>()),
-                "time"
-                    if m.time.is_none()
-                        && (v.attr("pubdate").is_some()
-                            || node.ancestors().any(|a| {
-                                a.value()
-                                    .as_element()
-                                    .is_some_and(|e| e.name() == "article")
-                            })) =>
-                {
-                    m.time = v.attr("datetime").and_then(non_empty);
+                "h1" if m.h1.is_none() => {
+                    m.h1 = non_empty(&body::block_text(*el).text);
+                    m.h1_at = Some(at);
                 }
-                "h1" if m.h1.is_none() => m.h1 = non_empty(&body::block_text(*el).text),
                 _ => {}
             }
             if let Some(prop) = v.attr("itemprop") {
@@ -144,7 +206,7 @@ impl Meta {
                                 m.itemprop_authors.push(name);
                             }
                         }
-                        "datePublished" | "dateModified" => {
+                        "datePublished" | "dateModified" | "dateCreated" => {
                             let value = v
                                 .attr("datetime")
                                 .or_else(|| v.attr("content"))
@@ -175,6 +237,62 @@ impl Meta {
         m
     }
 
+    /// Notes `el` when it is a `<time>`, or names a date in its class, id or
+    /// itemprop.
+    fn see_date(&mut self, el: ElementRef<'_>, at: usize) {
+        let v = el.value();
+        let time_tag = v.name() == "time";
+        let mut names = String::new();
+        for a in [v.attr("class"), v.attr("id"), v.attr("itemprop")]
+            .into_iter()
+            .flatten()
+        {
+            names.push_str(a);
+            names.push(' ');
+        }
+        names.make_ascii_lowercase();
+        let role = if v.attr("pubdate").is_some() {
+            Some(Role::Published)
+        } else {
+            date_role(&names)
+        };
+        let role = match (role, time_tag) {
+            (Some(r), _) => r,
+            (None, true) => Role::Unsaid,
+            (None, false) => return,
+        };
+        if matches!(v.name(), "html" | "body" | "main" | "article" | "script" | "style") {
+            return;
+        }
+        let value = v
+            .attr("datetime")
+            .or_else(|| v.attr("content"))
+            .or_else(|| v.attr("title"))
+            .filter(|t| t.len() <= 64 && t.bytes().filter(u8::is_ascii_digit).count() >= 6)
+            .map(str::to_owned);
+        let text: String = el.text().take(12).collect();
+        let text = (text.len() <= 160)
+            .then(|| non_empty(&text))
+            .flatten()
+            .filter(|t| t.bytes().any(|b| b.is_ascii_digit()));
+        if value.is_none() && text.is_none() {
+            return;
+        }
+        let in_article = el.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "article" | "header"))
+        });
+        self.dates.push(SeenDate {
+            at,
+            role,
+            time_tag,
+            in_article,
+            value,
+            text,
+        });
+    }
+
     pub(super) fn get(&self, key: &str) -> Option<String> {
         self.tags
             .iter()
@@ -182,11 +300,11 @@ impl Meta {
             .map(|(_, v)| v.clone())
     }
 
-    pub(super) fn itemprop_date(&self, prop: &str) -> Option<String> {
+    pub(super) fn itemprop_date(&self, prop: &str) -> Option<&str> {
         self.itemprop_dates
             .iter()
             .find(|(p, _)| p == prop)
-            .and_then(|(_, v)| normalise_date(v))
+            .map(|(_, v)| v.as_str())
     }
 }
 

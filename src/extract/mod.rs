@@ -12,6 +12,7 @@ pub mod dates;
 pub mod depth;
 pub mod jsonld;
 mod meta;
+mod when;
 pub mod rules;
 pub mod text;
 
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use meta::{Meta, join_names, split_names, strip_site_suffix};
-use text::{non_empty, normalise_date};
+use text::non_empty;
 
 /// An article as extracted from one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +93,8 @@ impl Article {
 pub struct ExtractOptions {
     /// A site rule to apply.
     pub rule: Option<SiteRule>,
+    /// The URL the page was fetched from (a date in its path is a source).
+    pub url: Option<String>,
 }
 
 /// Why an extraction failed.
@@ -212,32 +215,21 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
             .unwrap_or_default()
     };
     let byline = (!bylines.is_empty()).then(|| join_names(&bylines));
+    let language = meta.lang.clone().or(ld.language.clone());
+    let order = dates::Order::for_language(language.as_deref());
+    let published = when::published(&meta, &ld, opts.url.as_deref(), order);
+    let modified = when::modified(&meta, &ld, order);
     Ok(Article {
         title,
         byline,
         bylines,
-        published: ld
-            .published
-            .clone()
-            .or_else(|| meta.itemprop_date("datePublished"))
-            .or_else(|| {
-                meta.get("article:published_time")
-                    .and_then(|d| normalise_date(&d))
-            })
-            .or_else(|| meta.time.as_deref().and_then(normalise_date)),
-        modified: ld
-            .modified
-            .clone()
-            .or_else(|| meta.itemprop_date("dateModified"))
-            .or_else(|| {
-                meta.get("article:modified_time")
-                    .and_then(|d| normalise_date(&d))
-            }),
+        published: published.map(|d| d.render()),
+        modified: modified.map(|d| d.render()),
         lead,
         body: blocks.paragraphs,
         corrections: blocks.corrections,
         canonical_url: meta.canonical.clone().or_else(|| meta.get("og:url")),
-        language: meta.lang.clone().or(ld.language.clone()),
+        language,
         site_name,
         section: ld.section.clone().or_else(|| meta.get("article:section")),
         next_page: meta.next_page.clone(),

@@ -101,7 +101,10 @@ impl TrackerOptions {
         if let Some(sel) = &article.selector {
             rule.get_or_insert_with(SiteRule::default).select = Some(sel.clone());
         }
-        ExtractOptions { rule }
+        ExtractOptions {
+            rule,
+            url: Some(article.url.clone()),
+        }
     }
 }
 

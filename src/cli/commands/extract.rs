@@ -8,12 +8,23 @@ pub fn extract(
     files: &[PathBuf],
     json: bool,
     selector: Option<String>,
+    url: Option<String>,
 ) -> Result<Status, CliError> {
+    if let Some(u) = &url {
+        if files.len() > 1 {
+            return Err(CliError::usage(
+                "--url names the page of one file; give one FILE with it",
+            ));
+        }
+        url::Url::parse(u)
+            .map_err(|e| CliError::usage(format!("--url {u:?} is not a URL: {e}")))?;
+    }
     let opts = crate::extract::ExtractOptions {
         rule: selector.map(|css| crate::extract::SiteRule {
             select: Some(css),
             ..Default::default()
         }),
+        url,
     };
     if let Some(rule) = &opts.rule {
         crate::extract::validate_rule(rule).map_err(|e| CliError::usage(e.to_string()))?;

@@ -1,0 +1,206 @@
+//! When the article was published and last modified: the page's sources in
+//! order of trust, each read by [`dates`](super::dates).
+//!
+//! Published: JSON-LD (the article's `datePublished`, `dateCreated`), then
+//! microdata, the common meta names, a `<time>` or a date-named element marked
+//! as the publication, a `<time>` in the article, any other JSON-LD node, a
+//! date in the URL's path, and last a dateline's text near the headline. A
+//! modified date never stands in for the published one.
+
+use super::dates::{self, Order, Stamp};
+use super::jsonld::JsonLd;
+use super::meta::{Meta, Role, SeenDate};
+
+/// Meta names of the publication date, most trusted first (lower case).
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "published_time",
+    "article.published",
+    "datepublished",
+    "date_published",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "publicationdate",
+    "published-date",
+    "pubdate",
+    "pub_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_online_date",
+    "citation_date",
+    "prism.publicationdate",
+    "originalpublicationdate",
+    "original-publish-date",
+    "article_date_original",
+    "cxenseparse:recs:publishtime",
+    "shareaholic:article_published_time",
+    "bt:pubdate",
+    "rnews:datepublished",
+    "creation_date",
+];
+
+/// Meta names of the last modification (lower case).
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+];
+
+/// The page's publication date.
+pub(super) fn published(
+    meta: &Meta,
+    ld: &JsonLd,
+    url: Option<&str>,
+    order: Order,
+) -> Option<Stamp> {
+    let parse = |v: &str| dates::parse(v, order).filter(Stamp::plausible);
+    let structured = ld
+        .published
+        .as_deref()
+        .and_then(parse)
+        .or_else(|| meta.itemprop_date("datePublished").and_then(parse))
+        .or_else(|| meta.itemprop_date("dateCreated").and_then(parse))
+        .or_else(|| {
+            PUBLISHED_META
+                .iter()
+                .find_map(|k| meta.get(k).as_deref().and_then(parse))
+        });
+    if let Some(s) = structured {
+        return Some(as_shown(s, meta, order));
+    }
+    let marked = |d: &&SeenDate| d.role == Role::Published;
+    let in_article = |d: &&SeenDate| d.time_tag && d.in_article && d.role != Role::Modified;
+    let value = |d: &SeenDate| d.value.as_deref().and_then(parse);
+    meta.dates
+        .iter()
+        .filter(marked)
+        .find_map(value)
+        .or_else(|| meta.dates.iter().filter(in_article).find_map(value))
+        .or_else(|| jsonld_elsewhere(meta).and_then(|v| parse(&v)))
+        .or_else(|| urls(meta, ld, url).find_map(dates::in_url))
+        .or_else(|| dateline(meta, order))
+}
+
+/// A UTC instant in the markup whose day is not the day the page shows
+/// (a publisher west or east of Greenwich writing near midnight): the day a
+/// reader sees is the one cited. With the shown time, the instant keeps its
+/// time and gains the page's offset; without, the shown day is the date.
+fn as_shown(s: Stamp, meta: &Meta, order: Order) -> Stamp {
+    if s.offset != Some(0) || s.time.is_none() {
+        return s;
+    }
+    let Some(shown) = dateline(meta, order) else {
+        return s;
+    };
+    let day = |x: &Stamp| Stamp {
+        time: None,
+        offset: None,
+        ..*x
+    }
+    .instant_key();
+    if (day(&shown) - day(&s)).abs() != 86_400 {
+        return s;
+    }
+    let Some((h, m, _)) = shown.time.filter(|_| shown.offset.is_none()) else {
+        return Stamp {
+            time: None,
+            offset: None,
+            ..shown
+        };
+    };
+    let (_, _, sec) = s.time.unwrap_or_default();
+    let local = Stamp {
+        time: Some((h, m, sec)),
+        offset: Some(0),
+        ..shown
+    };
+    let minutes = (local.instant_key() - s.instant_key()) / 60;
+    if minutes.abs() <= 14 * 60 && minutes % 15 == 0 {
+        Stamp {
+            offset: Some(minutes as i32),
+            ..local
+        }
+    } else {
+        Stamp {
+            time: None,
+            offset: None,
+            ..shown
+        }
+    }
+}
+
+/// The page's last modification, as it states it.
+pub(super) fn modified(meta: &Meta, ld: &JsonLd, order: Order) -> Option<Stamp> {
+    let parse = |v: &str| dates::parse(v, order).filter(Stamp::plausible);
+    ld.modified
+        .as_deref()
+        .and_then(parse)
+        .or_else(|| meta.itemprop_date("dateModified").and_then(parse))
+        .or_else(|| {
+            MODIFIED_META
+                .iter()
+                .find_map(|k| meta.get(k).as_deref().and_then(parse))
+        })
+}
+
+fn jsonld_elsewhere(meta: &Meta) -> Option<String> {
+    super::jsonld::any_published(meta.ld_blocks.iter().map(String::as_str))
+}
+
+/// The URLs the page is known by: the one given, the canonical, og:url.
+fn urls<'a>(meta: &'a Meta, ld: &'a JsonLd, url: Option<&'a str>) -> impl Iterator<Item = &'a str> {
+    let og = meta.tags.iter().find(|(k, _)| k == "og:url").map(|(_, v)| v.as_str());
+    url.into_iter()
+        .chain(meta.canonical.as_deref())
+        .chain(og)
+        .chain(ld.url.as_deref())
+}
+
+/// A date the page shows: in an element that names a date (by class or id)
+/// after the headline, in the text right after the headline, in such an
+/// element anywhere, and last in the document's title. Several dates in one
+/// dateline ("published …, updated …") give the earliest.
+fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
+    let shown = |d: &&SeenDate| d.role != Role::Modified;
+    let earliest = |text: &str| {
+        dates::all_in_text(text, order)
+            .into_iter()
+            .min_by_key(Stamp::instant_key)
+    };
+    let read = |d: &SeenDate| d.text.as_deref().and_then(earliest);
+    let after_h1 = |d: &&SeenDate| meta.h1_at.is_some_and(|h1| d.at > h1);
+    meta.dates
+        .iter()
+        .filter(shown)
+        .filter(after_h1)
+        .find_map(read)
+        .or_else(|| dates::in_text(&meta.after_h1, order))
+        .or_else(|| meta.dates.iter().filter(shown).find_map(read))
+        .or_else(|| {
+            // A value only a neutral element gave (a `title` on a date span).
+            meta.dates
+                .iter()
+                .filter(shown)
+                .find_map(|d| d.value.as_deref().and_then(|v| dates::parse(v, order)))
+                .filter(Stamp::plausible)
+        })
+        .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
+}
