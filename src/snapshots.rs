@@ -195,8 +195,14 @@ mod tests {
             Some("Council approves new wing for Thornbury library")
         );
         assert_eq!(ledger.byline.as_deref(), Some("Daniel Okafor"));
-        assert_eq!(ledger.published.as_deref(), Some("2026-10-14T19:30:00Z"));
-        assert_eq!(ledger.modified.as_deref(), Some("2026-10-14T20:10:00Z"));
+        assert_eq!(
+            ledger.published.as_deref(),
+            Some("2026-10-14T20:30:00+01:00")
+        );
+        assert_eq!(
+            ledger.modified.as_deref(),
+            Some("2026-10-14T21:10:00+01:00")
+        );
         assert_eq!(ledger.body.len(), 4);
 
         let pulse = extract(ARTICLES[2].versions[0].html);

@@ -305,6 +305,14 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 
 /// Every plausible date written in `text`, in the order they appear.
 pub fn all_in_text(text: &str, order: Order) -> Vec<Stamp> {
+    all_in_text_at(text, order)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// Every plausible date written in `text` with the byte offset it starts at.
+pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     let mut found: Vec<(usize, Stamp)> = Vec::new();
     for p in PATTERNS.iter() {
         for c in p.re.captures_iter(text) {
@@ -322,7 +330,42 @@ pub fn all_in_text(text: &str, order: Order) -> Vec<Stamp> {
         }
     }
     found.sort_by_key(|(s, _)| *s);
-    found.into_iter().map(|(_, s)| s).collect()
+    found
+}
+
+/// Words that say the date after them is a modification, in the languages
+/// of [`month`] (lower case).
+const MODIFIED_LABELS: &[&str] = &[
+    "updated",
+    "update:",
+    "modified",
+    "last edited",
+    "aktualisiert",
+    "geändert",
+    "änderung",
+    "stand:",
+    "mis à jour",
+    "modifié",
+    "actualizado",
+    "actualización",
+    "aggiornato",
+    "aggiornamento",
+    "atualizado",
+    "bijgewerkt",
+    "gewijzigd",
+];
+
+/// The first date in `text` that no modification label ("Updated", "Stand:",
+/// "mis à jour", …) stands just before.
+pub fn first_not_modified(text: &str, order: Order) -> Option<(usize, Stamp)> {
+    all_in_text_at(text, order).into_iter().find(|(at, _)| {
+        let mut from = at.saturating_sub(40);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text[from..*at].to_lowercase();
+        !MODIFIED_LABELS.iter().any(|l| before.contains(l))
+    })
 }
 
 /// The first plausible date written in `text`.

@@ -70,12 +70,12 @@ pub fn any_published<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<St
         Regex::new(r#""(?:datePublished|dateCreated|uploadDate)"\s*:\s*"([^"]{8,40})""#)
             .expect("valid regex")
     });
-    blocks.into_iter().find_map(|block| {
-        match serde_json::from_str::<Value>(block.trim()) {
+    blocks
+        .into_iter()
+        .find_map(|block| match serde_json::from_str::<Value>(block.trim()) {
             Ok(value) => find_date(&value, 0),
             Err(_) => KEY.captures(block).map(|c| c[1].to_owned()),
-        }
-    })
+        })
 }
 
 fn find_date(v: &Value, depth: usize) -> Option<String> {

@@ -61,6 +61,8 @@ pub(super) struct Meta {
     /// The first few hundred characters of text after the first `<h1>`,
     /// where a dateline usually is.
     pub(super) after_h1: String,
+    /// The last few hundred characters of text before the first `<h1>`.
+    pub(super) before_h1: String,
     /// `<link rel="next">`: the next page of a paginated article.
     pub(super) next_page: Option<String>,
 }
@@ -84,6 +86,8 @@ pub(super) struct SeenDate {
     pub(super) time_tag: bool,
     /// Inside an `<article>` or a `<header>`.
     pub(super) in_article: bool,
+    /// Where its text starts in [`Meta::after_h1`], when it is there.
+    pub(super) after_h1_at: Option<usize>,
     /// A machine value: `datetime`, or a `title`/`content` holding a date.
     pub(super) value: Option<String>,
     /// The visible text, when short enough to be a dateline.
@@ -99,12 +103,28 @@ const MAX_DATES: usize = 64;
 /// The role named by a class, id or itemprop (lower-cased), if it names a
 /// date at all.
 fn date_role(names: &str) -> Option<Role> {
-    const MODIFIED: &[&str] = &["updat", "modif", "aktualisiert", "changed", "lastmod", "edited"];
-    const PUBLISHED: &[&str] = &[
-        "publish", "posted", "pubdate", "created", "erstellt", "veroeffentlicht", "dateline",
-        "entry-date", "post-date", "article-date", "story-date",
+    const MODIFIED: &[&str] = &[
+        "updat",
+        "modif",
+        "aktualisiert",
+        "changed",
+        "lastmod",
+        "edited",
     ];
-    const DATED: &[&str] = &["date", "datum", "time", "fecha", "zeit", "data-pub"];
+    const PUBLISHED: &[&str] = &[
+        "publish",
+        "posted",
+        "pubdate",
+        "created",
+        "erstellt",
+        "veroeffentlicht",
+        "dateline",
+        "entry-date",
+        "post-date",
+        "article-date",
+        "story-date",
+    ];
+    const DATED: &[&str] = &["date", "datum", "time", "fecha", "zeit", "meta", "info"];
     if PUBLISHED.iter().any(|w| names.contains(w)) {
         return Some(Role::Published);
     }
@@ -125,14 +145,31 @@ impl Meta {
         for (at, node) in root.descendants().enumerate() {
             let Some(el) = ElementRef::wrap(node) else {
                 if let Some(text) = node.value().as_text()
-                    && m.h1_at.is_some()
-                    && m.after_h1.len() < AFTER_H1
-                    && node.parent().and_then(|p| p.value().as_element()).is_none_or(|p| {
-                        !matches!(p.name(), "script" | "style" | "noscript" | "template")
-                    })
+                    && (m.h1_at.is_none() || m.after_h1.len() < AFTER_H1)
+                    && node
+                        .parent()
+                        .and_then(|p| p.value().as_element())
+                        .is_none_or(|p| {
+                            !matches!(
+                                p.name(),
+                                "script" | "style" | "noscript" | "template" | "title"
+                            )
+                        })
                 {
-                    m.after_h1.push_str(text);
-                    m.after_h1.push(' ');
+                    let kept = if m.h1_at.is_some() {
+                        &mut m.after_h1
+                    } else {
+                        &mut m.before_h1
+                    };
+                    kept.push_str(text.trim());
+                    kept.push(' ');
+                    if m.h1_at.is_none() && m.before_h1.len() > 2 * AFTER_H1 {
+                        let mut cut = m.before_h1.len() - AFTER_H1;
+                        while !m.before_h1.is_char_boundary(cut) {
+                            cut += 1;
+                        }
+                        m.before_h1.drain(..cut);
+                    }
                 }
                 continue;
             };
@@ -261,7 +298,10 @@ impl Meta {
             (None, true) => Role::Unsaid,
             (None, false) => return,
         };
-        if matches!(v.name(), "html" | "body" | "main" | "article" | "script" | "style") {
+        if matches!(
+            v.name(),
+            "html" | "body" | "main" | "article" | "script" | "style"
+        ) {
             return;
         }
         let value = v
@@ -283,11 +323,14 @@ impl Meta {
                 .as_element()
                 .is_some_and(|e| matches!(e.name(), "article" | "header"))
         });
+        let after_h1_at =
+            (self.h1_at.is_some() && self.after_h1.len() < AFTER_H1).then_some(self.after_h1.len());
         self.dates.push(SeenDate {
             at,
             role,
             time_tag,
             in_article,
+            after_h1_at,
             value,
             text,
         });

@@ -12,9 +12,9 @@ pub mod dates;
 pub mod depth;
 pub mod jsonld;
 mod meta;
-mod when;
 pub mod rules;
 pub mod text;
+mod when;
 
 pub use rules::{SiteRule, rule_for, validate_rule};
 
@@ -315,6 +315,7 @@ mod tests {
                 select: Some(".nope".into()),
                 ..SiteRule::default()
             }),
+            url: None,
         };
         assert!(matches!(
             extract_with("<p>x</p>", &opts),
@@ -338,6 +339,7 @@ mod tests {
                 remove: vec![".x-promo".into()],
                 title: Some(".x-title".into()),
             }),
+            url: None,
         };
         let a = extract_with(&html, &opts).unwrap();
         assert_eq!(a.title.as_deref(), Some("Rule headline"));
@@ -372,7 +374,11 @@ mod tests {
             Some("A standfirst that sums up the story in one line.")
         );
         assert_eq!(a.section.as_deref(), Some("Politik"));
-        assert_eq!(a.published.as_deref(), Some("2026-05-01T06:00:00Z"));
+        assert_eq!(
+            a.published.as_deref(),
+            Some("2026-05-01T08:00:00+02:00"),
+            "the offset is kept as the page wrote it"
+        );
         assert_eq!(
             a.next_page.as_deref(),
             Some("https://example.com/story?page=2")

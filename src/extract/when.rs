@@ -89,13 +89,11 @@ pub(super) fn published(
     let marked = |d: &&SeenDate| d.role == Role::Published;
     let in_article = |d: &&SeenDate| d.time_tag && d.in_article && d.role != Role::Modified;
     let value = |d: &SeenDate| d.value.as_deref().and_then(parse);
-    meta.dates
-        .iter()
-        .filter(marked)
-        .find_map(value)
+    urls(meta, ld, url)
+        .find_map(dates::in_url)
+        .or_else(|| meta.dates.iter().filter(marked).find_map(value))
         .or_else(|| meta.dates.iter().filter(in_article).find_map(value))
         .or_else(|| jsonld_elsewhere(meta).and_then(|v| parse(&v)))
-        .or_else(|| urls(meta, ld, url).find_map(dates::in_url))
         .or_else(|| dateline(meta, order))
 }
 
@@ -110,12 +108,14 @@ fn as_shown(s: Stamp, meta: &Meta, order: Order) -> Stamp {
     let Some(shown) = dateline(meta, order) else {
         return s;
     };
-    let day = |x: &Stamp| Stamp {
-        time: None,
-        offset: None,
-        ..*x
-    }
-    .instant_key();
+    let day = |x: &Stamp| {
+        Stamp {
+            time: None,
+            offset: None,
+            ..*x
+        }
+        .instant_key()
+    };
     if (day(&shown) - day(&s)).abs() != 86_400 {
         return s;
     }
@@ -167,7 +167,11 @@ fn jsonld_elsewhere(meta: &Meta) -> Option<String> {
 
 /// The URLs the page is known by: the one given, the canonical, og:url.
 fn urls<'a>(meta: &'a Meta, ld: &'a JsonLd, url: Option<&'a str>) -> impl Iterator<Item = &'a str> {
-    let og = meta.tags.iter().find(|(k, _)| k == "og:url").map(|(_, v)| v.as_str());
+    let og = meta
+        .tags
+        .iter()
+        .find(|(k, _)| k == "og:url")
+        .map(|(_, v)| v.as_str());
     url.into_iter()
         .chain(meta.canonical.as_deref())
         .chain(og)
@@ -187,13 +191,30 @@ fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
     };
     let read = |d: &SeenDate| d.text.as_deref().and_then(earliest);
     let after_h1 = |d: &&SeenDate| meta.h1_at.is_some_and(|h1| d.at > h1);
-    meta.dates
+    let element = meta
+        .dates
         .iter()
         .filter(shown)
         .filter(after_h1)
-        .find_map(read)
-        .or_else(|| dates::in_text(&meta.after_h1, order))
-        .or_else(|| meta.dates.iter().filter(shown).find_map(read))
+        .find_map(|d| Some((d.after_h1_at, read(d)?)));
+    let text = dates::first_not_modified(&meta.after_h1, order);
+    // A date-named element after the headline, unless the text right after
+    // the headline shows a date before it.
+    let near = match (element, text) {
+        (Some((Some(el_at), _)), Some((text_at, t))) if text_at < el_at => Some(t),
+        (Some((_, el)), _) => Some(el),
+        (None, t) => t.map(|(_, t)| t),
+    };
+    near.or_else(|| meta.dates.iter().filter(shown).find_map(read))
+        .or_else(|| {
+            // The last date written before the headline (a kicker's date).
+            let text = &meta.before_h1;
+            let mut from = text.len().saturating_sub(160);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            dates::all_in_text(&text[from..], order).pop()
+        })
         .or_else(|| {
             // A value only a neutral element gave (a `title` on a date span).
             meta.dates
@@ -203,4 +224,76 @@ fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
                 .filter(Stamp::plausible)
         })
         .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
+}
+
+#[cfg(test)]
+mod tests {
+    fn published(html: &str) -> Option<String> {
+        crate::extract::extract(html).expect("extracts").published
+    }
+
+    fn modified(html: &str) -> Option<String> {
+        crate::extract::extract(html).expect("extracts").modified
+    }
+
+    #[test]
+    fn a_modified_date_never_stands_in_for_the_published_one() {
+        let html = r#"<html><head><meta property="article:modified_time" content="2024-02-03T10:00:00+01:00">
+            </head><body><h1>H</h1><p class="updated">Updated 3 February 2024</p></body></html>"#;
+        assert_eq!(published(html), None);
+        assert_eq!(modified(html).as_deref(), Some("2024-02-03T10:00:00+01:00"));
+    }
+
+    #[test]
+    fn structured_sources_come_before_what_the_page_shows() {
+        let html = r#"<html><head><meta name="parsely-pub-date" content="2024-02-01">
+            </head><body><h1>H</h1><p class="date">5 March 2024</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2024-02-01"));
+    }
+
+    #[test]
+    fn the_dateline_after_the_headline_wins_over_dates_elsewhere() {
+        let html = r#"<html lang="de"><body><div class="sidebar"><span class="date">02.01.2020</span></div>
+            <h1>Überschrift</h1><p>Von Ana Berg, 19. Oktober 2019, 14:05 Uhr</p>
+            <p class="comment-date">20.10.2019</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2019-10-19T14:05:00"));
+    }
+
+    #[test]
+    fn a_utc_instant_takes_the_day_and_offset_the_page_shows() {
+        // 03:28 UTC on the 9th is 22:28 on the 8th in New York, as shown.
+        let html = r#"<html lang="en-US"><head>
+            <meta property="article:published_time" content="2023-11-09T03:28:35Z"></head>
+            <body><h1>H</h1><div class="timestamp">November 8, 2023 10:28pm</div></body></html>"#;
+        assert_eq!(
+            published(html).as_deref(),
+            Some("2023-11-08T22:28:35-05:00")
+        );
+        let elsewhere = r#"<html><head>
+            <meta property="article:published_time" content="2023-11-09T03:28:35Z"></head>
+            <body><h1>H</h1></body></html>"#;
+        assert_eq!(
+            published(elsewhere).as_deref(),
+            Some("2023-11-09T03:28:35Z"),
+            "kept as written when the page shows no other day"
+        );
+    }
+
+    #[test]
+    fn json_ld_of_a_web_page_or_invalid_json_still_gives_the_date() {
+        let graph = r#"<html><head><script type="application/ld+json">{"@graph":[
+            {"@type":"WebPage","datePublished":"2019-09-17T14:54:31+02:00"}]}</script></head>
+            <body><h1>H</h1></body></html>"#;
+        assert_eq!(
+            published(graph).as_deref(),
+            Some("2019-09-17T14:54:31+02:00")
+        );
+        let broken = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle",
+            // a comment
+            "datePublished": "2020-10-04T15:05:21+08:00",}</script></head><body><h1>H</h1></body></html>"#;
+        assert_eq!(
+            published(broken).as_deref(),
+            Some("2020-10-04T15:05:21+08:00")
+        );
+    }
 }

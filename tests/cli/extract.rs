@@ -37,9 +37,53 @@ fn extract_json_fields_with_nulls_for_absent_ones() {
     assert_eq!(out[0]["text"], PARAS.join("\n\n"));
     assert_eq!(out[1]["title"], "LD headline");
     assert_eq!(out[1]["byline"], "Ana Writer");
-    assert_eq!(out[1]["published"], "2026-02-01T09:00:00Z");
+    assert_eq!(
+        out[1]["published"], "2026-02-01T10:00:00+01:00",
+        "the publisher's offset is kept"
+    );
     assert_eq!(out[1]["modified"], "2026-02-02T10:00:00Z");
     assert_eq!(out[1]["text"], format!("{}\n\n{}", PARAS[0], PARAS[1]));
+}
+
+#[test]
+fn url_gives_the_date_in_its_path_to_a_saved_page() {
+    let env = Env::new();
+    let page = env.path("saved.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><article><h1>Quay works</h1><p>{}</p><p>{}</p></article></body></html>",
+            PARAS[0], PARAS[1]
+        ),
+    )
+    .unwrap();
+    let path = page.to_str().unwrap();
+    let without = env.run(&["extract", "--json", path]).expect(0).json_lines();
+    assert_eq!(without[0]["published"], serde_json::Value::Null);
+    let with = env
+        .run(&[
+            "extract",
+            "--json",
+            path,
+            "--url",
+            "https://news.example/2024/03/05/quay-works",
+        ])
+        .expect(0)
+        .json_lines();
+    assert_eq!(
+        with[0]["published"], "2024-03-05",
+        "a day, not an invented midnight"
+    );
+    let two = env
+        .run(&["extract", path, path, "--url", "https://news.example/a"])
+        .expect(2);
+    assert!(
+        two.stderr.contains("--url names the page of one file"),
+        "{}",
+        two.stderr
+    );
+    let bad = env.run(&["extract", path, "--url", "not a url"]).expect(2);
+    assert!(bad.stderr.contains("is not a URL"), "{}", bad.stderr);
 }
 
 #[test]
