@@ -51,7 +51,7 @@ pub struct JsonLd {
 /// Reads the article object out of the given script contents.
 pub fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<JsonLd> {
     for block in blocks {
-        let Ok(value) = serde_json::from_str::<Value>(block.trim()) else {
+        let Ok(value) = serde_json::from_str::<Value>(unwrap(block)) else {
             continue;
         };
         if let Some(article) = find_article(&value, 0) {
@@ -95,6 +95,21 @@ fn find_date(v: &Value, depth: usize) -> Option<String> {
             }),
         _ => None,
     }
+}
+
+/// A block without the CDATA or comment markers some templates wrap it in.
+fn unwrap(block: &str) -> &str {
+    let mut b = block.trim();
+    for (open, close) in [
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+        ("<!--", "-->"),
+    ] {
+        if let Some(inner) = b.strip_prefix(open) {
+            b = inner.trim_end().strip_suffix(close).unwrap_or(inner).trim();
+        }
+    }
+    b
 }
 
 fn find_article(v: &Value, depth: usize) -> Option<&Value> {
@@ -189,7 +204,7 @@ fn live_updates(v: &Value) -> Vec<String> {
         })
         .collect();
     if posts.iter().all(|(d, _)| d.is_some()) {
-        posts.sort_by(|a, b| a.0.cmp(&b.0));
+        posts.sort_by_key(|p| p.0);
     }
     posts.into_iter().map(|(_, t)| t).collect()
 }

@@ -7,12 +7,23 @@ use scraper::{ElementRef, Html, Selector};
 use super::body;
 use super::text::{non_empty, squash};
 
-/// "A. Writer, B. Writer and C. Writer" → three names.
+/// "By A. Writer, B. Writer and C. Writer" → three names ("and" in the
+/// languages of the date rules too), each without a "By"/"Par"/"Von" prefix.
 pub(super) fn split_names(s: &str) -> Vec<String> {
-    s.split([',', '&', ';'])
-        .flat_map(|part| part.split(" and "))
-        .filter_map(non_empty)
-        .collect()
+    let s = strip_by(&squash(s)).to_owned();
+    let mut names: Vec<String> = Vec::new();
+    for part in s.split([',', '&', ';', '|', '/', '\n']) {
+        let mut rest = part.to_owned();
+        for and in [" and ", " und ", " et ", " y ", " e ", " en ", " AND "] {
+            rest = rest.replace(and, "\u{1}");
+        }
+        for name in rest.split('\u{1}').filter_map(|n| non_empty(strip_by(n))) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// "Alice", "Alice and Bob", "Alice, Bob and Carol".
@@ -22,19 +33,6 @@ pub(super) fn join_names(names: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
-}
-
-/// "Headline | The Paper" → "Headline" (also " - " and " — ").
-pub(super) fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    for sep in [" | ", " - ", " — ", " – ", " :: "] {
-        if let Some((head, tail)) = title.rsplit_once(sep) {
-            let tail_is_site = site.is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()));
-            if tail_is_site || (sep == " | " && tail.split_whitespace().count() <= 4) {
-                return head.trim().to_owned();
-            }
-        }
-    }
-    title.to_owned()
 }
 
 /// Metadata gathered in one pass over the document's elements.
@@ -179,11 +177,16 @@ impl Meta {
             }
             match v.name() {
                 "meta" => {
-                    let key = v.attr("property").or_else(|| v.attr("name"));
-                    if let (Some(key), Some(content)) = (key, v.attr("content"))
+                    let keys = v.attr("property").or_else(|| v.attr("name"));
+                    if let (Some(keys), Some(content)) = (keys, v.attr("content"))
                         && let Some(content) = non_empty(content)
                     {
-                        m.tags.push((key.to_ascii_lowercase(), content));
+                        // `property="og:title dc:title"` names both.
+                        for key in keys.split_whitespace() {
+                            let key = key.to_ascii_lowercase().replace("dc:", "dc.");
+                            let key = key.replace("dcterm:", "dcterms.");
+                            m.tags.push((key, content.clone()));
+                        }
                     }
                 }
                 "script"
@@ -266,7 +269,7 @@ impl Meta {
             }
             if m.visible_byline.is_none() && is_byline(v) {
                 let text = body::block_text(*el).text;
-                if !text.is_empty() && text.len() < 200 {
+                if !text.is_empty() && text.len() < 100 && text.chars().any(char::is_alphabetic) {
                     m.visible_byline = non_empty(strip_by(&text));
                 }
             }
@@ -354,11 +357,32 @@ impl Meta {
 static NAME: std::sync::LazyLock<Selector> =
     std::sync::LazyLock::new(|| Selector::parse("[itemprop~=name]").expect("valid selector"));
 
+/// A visible byline: `rel=author`, or a class or id naming a byline or an
+/// author (not an author's biography or box of other stories).
 fn is_byline(el: &scraper::node::Element) -> bool {
-    el.attr("rel") == Some("author")
-        || el
-            .attr("class")
-            .is_some_and(|c| c.split_whitespace().any(|c| c == "byline" || c == "author"))
+    if el.attr("rel") == Some("author") {
+        return true;
+    }
+    if matches!(
+        el.name(),
+        "body" | "html" | "main" | "article" | "section" | "meta" | "script" | "img" | "a" | "link"
+    ) {
+        return false;
+    }
+    [el.attr("class"), el.attr("id")]
+        .into_iter()
+        .flatten()
+        .flat_map(str::split_whitespace)
+        .any(|c| {
+            let c = c.to_ascii_lowercase();
+            (c.contains("byline") || c.contains("author") || c.contains("writtenby"))
+                && ![
+                    "bio", "avatar", "image", "img", "photo", "box", "more", "other", "about",
+                    "follow", "social", "link",
+                ]
+                .iter()
+                .any(|w| c.contains(w))
+        })
 }
 
 fn is_standfirst(el: &scraper::node::Element) -> bool {
@@ -387,13 +411,34 @@ fn is_standfirst(el: &scraper::node::Element) -> bool {
     })
 }
 
-/// "By Jane Doe" → "Jane Doe".
+/// "By Jane Doe" → "Jane Doe" (also "Par", "Von", "Por", "Door", "Di",
+/// any case, and "By By" written twice).
 pub(super) fn strip_by(s: &str) -> &str {
-    let t = s.trim();
-    for prefix in ["By ", "by ", "BY "] {
-        if let Some(rest) = t.strip_prefix(prefix) {
-            return rest.trim();
+    const PREFIXES: &[&str] = &[
+        "by",
+        "par",
+        "von",
+        "por",
+        "door",
+        "di",
+        "av",
+        "text:",
+        "written by",
+    ];
+    let mut t = s.trim();
+    'again: loop {
+        for prefix in PREFIXES {
+            if t.len() > prefix.len()
+                && t.is_char_boundary(prefix.len())
+                && t[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && t[prefix.len()..].starts_with([' ', ':', '\u{a0}'])
+            {
+                t = t[prefix.len()..]
+                    .trim_start_matches([' ', ':', '\u{a0}'])
+                    .trim();
+                continue 'again;
+            }
         }
+        return t;
     }
-    t
 }

@@ -10,6 +10,7 @@
 pub mod body;
 pub mod dates;
 pub mod depth;
+mod headline;
 pub mod jsonld;
 mod meta;
 pub mod rules;
@@ -24,7 +25,7 @@ use scraper::{Html, Selector};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use meta::{Meta, join_names, split_names, strip_site_suffix};
+use meta::{Meta, join_names, split_names};
 use text::non_empty;
 
 /// An article as extracted from one page.
@@ -185,14 +186,18 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
         None => None,
     };
     let title = rule_title.or_else(|| {
-        ld.headline
-            .clone()
-            .or_else(|| meta.itemprop_headline.clone())
-            .or_else(|| meta.get("og:title"))
-            .or_else(|| meta.get("twitter:title"))
-            .or_else(|| meta.h1.clone())
-            .or_else(|| meta.title.clone())
-            .map(|t| strip_site_suffix(&t, site_name.as_deref()))
+        let candidates = headline::Candidates::new([
+            (false, ld.headline.clone()),
+            (false, meta.itemprop_headline.clone()),
+            (false, meta.get("dc.title")),
+            (false, meta.get("dcterms.title")),
+            (false, meta.get("og:title")),
+            (false, meta.get("twitter:title")),
+            (false, meta.get("parsely-title")),
+            (true, meta.title.clone()),
+            (false, meta.h1.clone()),
+        ]);
+        headline::choose(&candidates, site_name.as_deref())
     });
     // The headline and the standfirst are not part of the body even when the
     // container repeats them.
@@ -202,18 +207,7 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
             blocks.paragraphs.remove(0);
         }
     }
-    let bylines = if !ld.authors.is_empty() {
-        ld.authors.clone()
-    } else if !meta.itemprop_authors.is_empty() {
-        meta.itemprop_authors.clone()
-    } else if let Some(a) = meta.get("author").filter(|a| !a.starts_with("http")) {
-        split_names(&a)
-    } else {
-        meta.visible_byline
-            .as_deref()
-            .map(split_names)
-            .unwrap_or_default()
-    };
+    let bylines = bylines(&meta, &ld, site_name.as_deref());
     let byline = (!bylines.is_empty()).then(|| join_names(&bylines));
     let language = meta.lang.clone().or(ld.language.clone());
     let order = dates::Order::for_language(language.as_deref());
@@ -235,6 +229,47 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
         next_page: meta.next_page.clone(),
         live_blog: ld.live_blog,
     })
+}
+
+/// The authors: JSON-LD, microdata, the meta names, the visible byline, the
+/// first that names a person. The site itself (the publisher) is not an
+/// author; names are decoded, without "By", and listed once.
+fn bylines(meta: &Meta, ld: &jsonld::JsonLd, site: Option<&str>) -> Vec<String> {
+    let organisation = |n: &String| {
+        let n = n.to_lowercase();
+        [site, ld.publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|s| s.to_lowercase() == n)
+    };
+    let clean = |names: Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in names.iter().flat_map(|n| split_names(&headline::decode(n))) {
+            let url = name.starts_with("http") || name.contains("://") || name.starts_with('@');
+            if !url && !organisation(&name) && name.len() <= 80 && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    let meta_names = [
+        "dc.creator",
+        "dcterms.creator",
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "byl",
+    ];
+    std::iter::once(ld.authors.clone())
+        .chain(std::iter::once(meta.itemprop_authors.clone()))
+        .chain(meta_names.iter().map(|k| meta.get(k).into_iter().collect()))
+        .chain(std::iter::once(
+            meta.visible_byline.clone().into_iter().collect(),
+        ))
+        .map(clean)
+        .find(|names| !names.is_empty())
+        .unwrap_or_default()
 }
 
 /// When the page shows no body: the body written in JSON-LD (`articleBody`, or
@@ -299,6 +334,19 @@ mod tests {
         let a = extract("<title>A plain page | Site</title><p>Too short.</p>");
         assert_eq!(a.title.as_deref(), Some("A plain page"));
         assert!(a.body.is_empty());
+    }
+
+    #[test]
+    fn bylines_lose_prefixes_and_the_site_and_become_a_list() {
+        let html = r#"<html><head><meta property="og:site_name" content="Metro Wire">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+              "author":[{"@type":"Organization","name":"Metro Wire"}]}</script></head>
+            <body><h1>H</h1><div class="article-byline">By By TOM KRISHER and Ana Berg</div></body></html>"#;
+        assert_eq!(extract(html).bylines, ["TOM KRISHER", "Ana Berg"]);
+        let french = r#"<html><body><h1>H</h1><span class="auteur byline">Par Sébastien Marin</span></body></html>"#;
+        assert_eq!(extract(french).bylines, ["Sébastien Marin"]);
+        let entity = r#"<html><head><meta name="author" content="Siobh&amp;#225;n O&#8217;Neill"></head><body></body></html>"#;
+        assert_eq!(extract(entity).bylines, ["Siobhán O\u{2019}Neill"]);
     }
 
     #[test]
