@@ -288,6 +288,7 @@ pub fn read_blocks(roots: &[NodeRef<'_>], filter: Filter<'_>) -> Blocks {
         run_links: 0,
         last_br: false,
         pending_label: None,
+        in_more_list: false,
     };
     for root in roots {
         reader.root(*root);
@@ -311,6 +312,9 @@ struct Reader<'a> {
     last_br: bool,
     /// A "Correction:" label seen alone: the next block is its note.
     pending_label: Option<String>,
+    /// Under a "More …" / "Related …" heading: list items are links to
+    /// other stories until the next paragraph that is not one.
+    in_more_list: bool,
 }
 
 impl Reader<'_> {
@@ -369,8 +373,21 @@ impl Reader<'_> {
             // The headline is read apart; a link wrapping blocks is a teaser.
             return;
         }
+        if matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") {
+            let text = block_text_with(node, self.filter).text;
+            if is_more_heading(&text) {
+                self.in_more_list = true;
+                return;
+            }
+        }
+        if name == "li" && self.in_more_list {
+            return;
+        }
         if is_paragraph(name) && !(name == "li" && contains_block(node)) {
             let block = block_text_with(node, self.filter);
+            if name != "li" {
+                self.in_more_list = false;
+            }
             self.emit(block.text, block.link_chars, in_correction);
         } else if depth < MAX_DEPTH {
             self.walk(node, in_correction, depth + 1);
@@ -413,8 +430,19 @@ impl Reader<'_> {
     }
 
     fn emit(&mut self, text: String, link_chars: usize, in_correction: bool) {
+        let text = match text.strip_prefix(CONTINUE_READING) {
+            // "Continue reading the main story" glued to a caption word.
+            Some(rest) if rest.split_whitespace().count() <= 2 => return,
+            Some(rest) => rest.trim().to_owned(),
+            None => text,
+        };
         let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-        if chars == 0 || link_chars * 2 > chars || is_label(&text) || is_print_line(&text) {
+        if chars == 0
+            || link_chars * 2 > chars
+            || is_label(&text)
+            || is_print_line(&text)
+            || is_prompt(&text)
+        {
             return;
         }
         if is_correction_label(&text) {
@@ -940,6 +968,92 @@ pub fn is_correction_note(text: &str) -> bool {
     .any(|p| lower.starts_with(p))
 }
 
+const CONTINUE_READING: &str = "Continue reading the main story";
+
+/// A heading over links to other stories: "More Great Stories", "Related",
+/// "Read more", and the same in the other languages read.
+fn is_more_heading(text: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "more:",
+        "related",
+        "read more",
+        "read also",
+        "also read",
+        "see also",
+        "recommended",
+        "further reading",
+        "you may also",
+        "you might also",
+        "most read",
+        "mehr zum thema",
+        "mehr zu",
+        "lesen sie auch",
+        "weitere artikel",
+        "das könnte",
+        "à lire aussi",
+        "lire aussi",
+        "sur le même sujet",
+        "leer más",
+        "lea también",
+        "te puede interesar",
+        "leggi anche",
+        "potrebbe interessarti",
+        "leia também",
+        "lees ook",
+        "meer over",
+    ];
+    // "More …" only when it names stories: "More than 200 boats" is a subhead.
+    const MORE_OF: &[&str] = &[
+        "stor",
+        "article",
+        "news",
+        "from",
+        "on ",
+        "about",
+        "coverage",
+        "like this",
+        "to read",
+        "reading",
+        "in ",
+    ];
+    let t = text.trim().to_lowercase();
+    let more = t == "more" || (t.starts_with("more ") && MORE_OF.iter().any(|w| t.contains(w)));
+    t.split_whitespace().count() <= 6 && (more || STARTS.iter().any(|s| t.starts_with(s)))
+}
+
+/// A prompt of the site's, not the article's: a paywall counter, "Follow …
+/// on Twitter", a newsletter sign-up.
+fn is_prompt(text: &str) -> bool {
+    if text.len() > 200 {
+        return false;
+    }
+    let t = text.to_lowercase();
+    let counter =
+        (t.contains("free article") || t.contains("free stories") || t.contains("free story"))
+            && (t.contains("remaining")
+                || t.contains("left")
+                || t.starts_with("you've read")
+                || t.starts_with("you have read"));
+    let follow = t.starts_with("follow ")
+        && [
+            "twitter",
+            "facebook",
+            "instagram",
+            "linkedin",
+            "bluesky",
+            "threads",
+            "mastodon",
+            " on x",
+        ]
+        .iter()
+        .any(|n| t.contains(n));
+    let newsletter = t.contains("newsletter")
+        && ["sign up", "subscribe", "inbox", "get our", "get the"]
+            .iter()
+            .any(|w| t.contains(w));
+    counter || follow || newsletter
+}
+
 /// Short labels that are furniture wherever they appear.
 fn is_label(text: &str) -> bool {
     const LABELS: &[&str] = &[
@@ -996,6 +1110,34 @@ mod tests {
         assert_eq!(
             b.corrections,
             ["Correction: an earlier version misspelled the mayor's name."]
+        );
+    }
+
+    #[test]
+    fn site_prompts_and_more_stories_lists_are_not_body() {
+        let b = blocks(
+            "<article><p>You have 3 free articles remaining.</p>\
+             <p>Continue reading the main story Video</p>\
+             <p>The first paragraph of the story is long enough, with a comma, to count.</p>\
+             <p>Follow Ana Berg on Twitter: @anaberg.</p>\
+             <p>Sign up for our morning newsletter and get the news in your inbox.</p>\
+             <p>The second paragraph of the story is long enough, with a comma, to count.</p>\
+             <h3>More Great Stories</h3><ul><li>Why harbours <a href=/a>silt up</a> every spring</li>\
+             <li>The <a href=/b>last ferry</a> of the season</li></ul>\
+             <p>The third paragraph of the story is long enough, with a comma, to count.</p>\
+             <h2>More than 200 boats were moved</h2><ul><li>Pilots worked through the night, they said.</li></ul>\
+             </article>",
+        );
+        assert_eq!(
+            b.paragraphs,
+            [
+                "The first paragraph of the story is long enough, with a comma, to count.",
+                "The second paragraph of the story is long enough, with a comma, to count.",
+                "The third paragraph of the story is long enough, with a comma, to count.",
+                "More than 200 boats were moved",
+                "Pilots worked through the night, they said.",
+            ],
+            "a subhead that starts with \"More\" is the article's"
         );
     }
 
