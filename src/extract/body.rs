@@ -785,6 +785,9 @@ const STRONG_TOKENS: &[&str] = &[
     "trending",
 ];
 
+/// Class and id tokens of furniture that even the relaxed filter skips.
+const NEVER_TEXT: &[&str] = &["cookie", "ticker"];
+
 /// Tokens of layout furniture that also turn up on wrappers of the whole page
 /// (`content-with-sidebar`): they count unless the names also say content.
 const WEAK_TOKENS: &[&str] = &[
@@ -879,15 +882,19 @@ fn is_boilerplate_with(el: &Element, filter: Filter<'_>) -> bool {
     {
         return true;
     }
-    if !filter.classes {
-        return false;
-    }
     let class = el.attr("class").unwrap_or("");
     let id = el.attr("id").unwrap_or("");
     if class.is_empty() && id.is_empty() {
         return false;
     }
     let names = format!("{class} {id}").to_ascii_lowercase();
+    if !filter.classes {
+        // Even the relaxed reading of a page that is not an article skips
+        // what is never anyone's text: tickers, banners about cookies, ads.
+        return names
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+            .any(|t| NEVER_TEXT.contains(&t));
+    }
     if CONTENT_MARKERS.iter().any(|m| names.contains(m)) {
         return false;
     }
