@@ -54,6 +54,9 @@ pub trait Prior {
     fn last_check(&mut self) -> Result<Option<(Outcome, Option<String>)>, Self::Error>;
     /// The latest revision whose text has this fingerprint.
     fn revision_with_fingerprint(&mut self, fp: &str) -> Result<Option<i64>, Self::Error>;
+    /// The latest revision's page as served, read again with today's rules
+    /// (`None` when they cannot read it).
+    fn latest_reread(&mut self) -> Result<Option<Article>, Self::Error>;
 }
 
 /// What the decision is told besides the fetch and the past.
@@ -77,6 +80,11 @@ pub enum Decision {
     },
     /// A new revision (with its check row).
     Revision(Box<NewText>),
+    /// The page says what the latest revision's page said, read with
+    /// today's rules: only how redline reads pages changed, not what the
+    /// publisher wrote. The stored revisions are derived again (technical
+    /// changes) and the check is recorded as unchanged.
+    Reread,
 }
 
 /// A revision's text and what it derives: the article recorded is the
@@ -114,6 +122,7 @@ impl Decision {
         match self {
             Decision::Check { outcome, .. } => *outcome,
             Decision::Revision(t) => t.outcome,
+            Decision::Reread => Outcome::Unchanged,
         }
     }
 }
@@ -176,6 +185,15 @@ fn page<P: Prior>(
     let latest = prior.latest().cloned();
     if latest.as_ref().is_some_and(|l| l.fingerprint == fp) {
         return Ok(Decision::check(Outcome::Unchanged));
+    }
+    if latest
+        .as_ref()
+        .is_some_and(|l| !l.classes.contains(&Class::Takedown))
+        && prior
+            .latest_reread()?
+            .is_some_and(|again| fingerprint(&again) == fp)
+    {
+        return Ok(Decision::Reread);
     }
     let previous = match &latest {
         Some(_) => Some(prior.previous_article()?),

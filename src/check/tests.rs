@@ -14,6 +14,9 @@ struct MemoryPrior {
     revisions: Vec<(Article, u64, Vec<Class>)>,
     last_check: Option<(Outcome, Option<String>)>,
     latest: Option<Latest>,
+    /// What today's rules read on the latest revision's page; by default
+    /// what was recorded (the rules did not change).
+    reread: Option<Article>,
     reads: usize,
 }
 
@@ -76,6 +79,13 @@ impl MemoryPrior {
                 self.last_check = Some((t.outcome, None));
                 true
             }
+            Decision::Reread => {
+                let again = self.reread.take().expect("a reread was decided on");
+                let (_, size, classes) = self.revisions.pop().expect("a latest revision");
+                self.push(again, size, classes);
+                self.last_check = Some((Outcome::Unchanged, None));
+                true
+            }
         }
     }
 }
@@ -106,6 +116,14 @@ impl Prior for MemoryPrior {
     fn last_check(&mut self) -> Result<Option<(Outcome, Option<String>)>, Missing> {
         self.reads += 1;
         Ok(self.last_check.clone())
+    }
+
+    fn latest_reread(&mut self) -> Result<Option<Article>, Missing> {
+        self.reads += 1;
+        match &self.reread {
+            Some(a) => Ok(Some(a.clone())),
+            None => self.previous_article().map(Some),
+        }
     }
 
     fn revision_with_fingerprint(&mut self, fp: &str) -> Result<Option<i64>, Missing> {
@@ -443,4 +461,32 @@ fn a_strict_past_refuses_what_it_does_not_hold() {
     let mut prior = MemoryPrior::default();
     assert_eq!(prior.previous_article(), Err(Missing("previous article")));
     assert_eq!(prior.previous_raw_size(), Err(Missing("previous raw page")));
+}
+
+#[test]
+fn new_rules_reading_the_same_page_are_not_an_edit() {
+    // Recorded as v1; today's rules read the stored page as v2, and the
+    // page fetched now reads as v2 too: the publisher changed nothing.
+    let v1 = story("Gates open", 100, "");
+    let mut v2 = v1.clone();
+    v2.body.pop(); // a house plug today's rules remove
+    v2.byline = Some("Ana Berg".into());
+    let mut past = MemoryPrior::with(&[(&v1, 9000, &[])]);
+    past.reread = Some(v2.clone());
+    let d = decide(&page(&v2, 9100), &mut past, &RULES).unwrap();
+    assert_eq!(d, Decision::Reread);
+    assert_eq!(d.outcome(), Outcome::Unchanged);
+    assert!(past.record(&d, &v2, 9100));
+    assert_eq!(past.revisions.len(), 1, "no revision added");
+    assert_eq!(past.latest.as_ref().unwrap().fingerprint, fingerprint(&v2));
+    // The next check of the same page is plainly unchanged.
+    let d = decide(&page(&v2, 9100), &mut past, &RULES).unwrap();
+    assert_eq!(d.outcome(), Outcome::Unchanged);
+
+    // A real edit is still an edit when the rules also changed.
+    let mut v3 = v2.clone();
+    v3.body[0].push_str(" Two farms flooded.");
+    past.reread = Some(v2.clone());
+    let d = decide(&page(&v3, 9100), &mut past, &RULES).unwrap();
+    assert_eq!(d.outcome(), Outcome::Changed);
 }

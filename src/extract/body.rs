@@ -1031,7 +1031,13 @@ fn is_more_heading(text: &str) -> bool {
 /// A prompt of the site's, not the article's: a paywall counter, "Follow …
 /// on Twitter", a newsletter sign-up.
 fn is_prompt(text: &str) -> bool {
-    if text.len() > 200 {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["free ", "follow ", "newsletter"])
+            .expect("valid patterns")
+    });
+    if text.len() > 200 || !WORDS.is_match(text) {
         return false;
     }
     let t = text.to_lowercase();

@@ -314,12 +314,25 @@ pub fn all_in_text(text: &str, order: Order) -> Vec<Stamp> {
 /// Every plausible date written in `text` with the byte offset it starts at.
 pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     let mut found: Vec<(usize, Stamp)> = Vec::new();
+    // Every pattern has a four-digit year: most texts are ruled out at once.
+    let mut run = 0;
+    let has_year = text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    });
+    if !has_year {
+        return found;
+    }
     for p in PATTERNS.iter() {
-        for c in p.re.captures_iter(text) {
-            let start = c.get(0).map_or(0, |m| m.start());
+        // Found by the fast engine; the groups read on the match alone.
+        for m in p.re.find_iter(text) {
+            let start = m.start();
             if found.iter().any(|(s, _)| *s == start) {
                 continue;
             }
+            let Some(c) = p.re.captures(m.as_str()) else {
+                continue;
+            };
             let Some(stamp) = (p.read)(&c, order) else {
                 continue;
             };

@@ -60,8 +60,12 @@ fn norm(s: &str) -> String {
 /// `a` says `b`: equal once normalised, or `a` is `b` with a site name
 /// before or after a separator.
 fn confirms(a: &str, b: &str) -> bool {
-    let (na, nb) = (norm(a), norm(b));
-    if nb.is_empty() {
+    confirms_normed(a, &norm(a), &norm(b))
+}
+
+/// [`confirms`] with both sides already normalised.
+fn confirms_normed(a: &str, na: &str, nb: &str) -> bool {
+    if nb.is_empty() || !na.contains(nb) {
         return false;
     }
     if na == nb {
@@ -79,11 +83,12 @@ fn confirms(a: &str, b: &str) -> bool {
 /// The headline.
 pub(super) fn choose(c: &Candidates, site: Option<&str>) -> Option<String> {
     let n = c.list.len();
+    let normed: Vec<String> = c.list.iter().map(|s| norm(s)).collect();
     // Support: how many other sources say the same (a longer source holding
     // this one with a site name counts for it).
     let support = |i: usize| {
         (0..n)
-            .filter(|&j| j != i && confirms(&c.list[j], &c.list[i]))
+            .filter(|&j| j != i && confirms_normed(&c.list[j], &normed[j], &normed[i]))
             .count()
     };
     let best = (0..n).max_by_key(|&i| (support(i), n - i))?;

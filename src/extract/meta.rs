@@ -96,19 +96,11 @@ pub(super) struct SeenDate {
 const AFTER_H1: usize = 400;
 
 /// Up to this many dated elements are kept: datelines come early.
-const MAX_DATES: usize = 64;
+const MAX_DATES: usize = 32;
 
-/// The role named by a class, id or itemprop (lower-cased), if it names a
-/// date at all.
-fn date_role(names: &str) -> Option<Role> {
-    const MODIFIED: &[&str] = &[
-        "updat",
-        "modif",
-        "aktualisiert",
-        "changed",
-        "lastmod",
-        "edited",
-    ];
+/// The role named by a class, id or itemprop, if it names a date at all:
+/// one pass of one automaton over the names (this runs on every element).
+fn date_role(names: &[Option<&str>]) -> Option<Role> {
     const PUBLISHED: &[&str] = &[
         "publish",
         "posted",
@@ -122,17 +114,40 @@ fn date_role(names: &str) -> Option<Role> {
         "article-date",
         "story-date",
     ];
+    const MODIFIED: &[&str] = &[
+        "updat",
+        "modif",
+        "aktualisiert",
+        "changed",
+        "lastmod",
+        "edited",
+    ];
     const DATED: &[&str] = &["date", "datum", "time", "fecha", "zeit", "meta", "info"];
-    if PUBLISHED.iter().any(|w| names.contains(w)) {
-        return Some(Role::Published);
-    }
-    if MODIFIED.iter().any(|w| names.contains(w)) {
-        return Some(Role::Modified);
-    }
-    DATED
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PUBLISHED.iter().chain(MODIFIED).chain(DATED))
+            .expect("valid patterns")
+    });
+    let mut role = None;
+    for m in names
         .iter()
-        .any(|w| names.contains(w))
-        .then_some(Role::Unsaid)
+        .flatten()
+        .flat_map(|n| WORDS.find_overlapping_iter(*n))
+    {
+        let i = m.pattern().as_usize();
+        let found = if i < PUBLISHED.len() {
+            return Some(Role::Published);
+        } else if i < PUBLISHED.len() + MODIFIED.len() {
+            Role::Modified
+        } else {
+            Role::Unsaid
+        };
+        if role != Some(Role::Modified) {
+            role = Some(found);
+        }
+    }
+    role
 }
 
 impl Meta {
@@ -144,6 +159,7 @@ impl Meta {
             let Some(el) = ElementRef::wrap(node) else {
                 if let Some(text) = node.value().as_text()
                     && (m.h1_at.is_none() || m.after_h1.len() < AFTER_H1)
+                    && !text.trim().is_empty()
                     && node
                         .parent()
                         .and_then(|p| p.value().as_element())
@@ -282,19 +298,10 @@ impl Meta {
     fn see_date(&mut self, el: ElementRef<'_>, at: usize) {
         let v = el.value();
         let time_tag = v.name() == "time";
-        let mut names = String::new();
-        for a in [v.attr("class"), v.attr("id"), v.attr("itemprop")]
-            .into_iter()
-            .flatten()
-        {
-            names.push_str(a);
-            names.push(' ');
-        }
-        names.make_ascii_lowercase();
         let role = if v.attr("pubdate").is_some() {
             Some(Role::Published)
         } else {
-            date_role(&names)
+            date_role(&[v.attr("class"), v.attr("id"), v.attr("itemprop")])
         };
         let role = match (role, time_tag) {
             (Some(r), _) => r,
@@ -313,11 +320,15 @@ impl Meta {
             .or_else(|| v.attr("title"))
             .filter(|t| t.len() <= 64 && t.bytes().filter(u8::is_ascii_digit).count() >= 6)
             .map(str::to_owned);
-        let text: String = el.text().take(12).collect();
-        let text = (text.len() <= 160)
-            .then(|| non_empty(&text))
-            .flatten()
-            .filter(|t| t.bytes().any(|b| b.is_ascii_digit()));
+        // Only a short text with a digit in it can be a dateline.
+        let (mut len, mut digit) = (0, false);
+        for t in el.text().take(12) {
+            len += t.len();
+            digit |= t.bytes().any(|b| b.is_ascii_digit());
+        }
+        let text = (len <= 160 && digit)
+            .then(|| non_empty(&el.text().take(12).collect::<String>()))
+            .flatten();
         if value.is_none() && text.is_none() {
             return;
         }
@@ -374,15 +385,25 @@ fn is_byline(el: &scraper::node::Element) -> bool {
         .flatten()
         .flat_map(str::split_whitespace)
         .any(|c| {
-            let c = c.to_ascii_lowercase();
-            (c.contains("byline") || c.contains("author") || c.contains("writtenby"))
+            ["byline", "author", "writtenby"]
+                .iter()
+                .any(|w| contains_ci(c, w))
                 && ![
                     "bio", "avatar", "image", "img", "photo", "box", "more", "other", "about",
                     "follow", "social", "link",
                 ]
                 .iter()
-                .any(|w| c.contains(w))
+                .any(|w| contains_ci(c, w))
         })
+}
+
+/// `needle` (lower-case ASCII) in `hay`, ignoring ASCII case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn is_standfirst(el: &scraper::node::Element) -> bool {
@@ -407,7 +428,7 @@ fn is_standfirst(el: &scraper::node::Element) -> bool {
         "meta" | "body" | "html" | "article" | "main" | "section"
     ) && el.attr("class").is_some_and(|c| {
         c.split_whitespace()
-            .any(|c| NAMES.contains(&c.to_ascii_lowercase().as_str()))
+            .any(|c| NAMES.iter().any(|n| n.eq_ignore_ascii_case(c)))
     })
 }
 

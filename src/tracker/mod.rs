@@ -419,7 +419,8 @@ impl<'s> Tracker<'s> {
     /// transaction, and starts the hooks a new revision calls for.
     fn record(&mut self, article: &ArticleRow, f: Fetch) -> Result<CheckResult, StoreError> {
         let now = rfc3339(self.opts.clock.now());
-        let mut prior = StorePrior::read(self.store, article.id)?;
+        let mut prior =
+            StorePrior::read(self.store, article.id, self.opts.extract_options(article))?;
         let rules = check::Rules {
             url: &article.url,
             diff: self.opts.diff,
@@ -456,6 +457,18 @@ impl<'s> Tracker<'s> {
                 return Ok(result);
             }
             check::Decision::Revision(text) => text,
+            check::Decision::Reread => {
+                // The stored revisions move to today's reading of their
+                // pages, as technical changes; the publisher changed nothing.
+                let report = reextract(self.store, article, &self.opts)?;
+                tracing::info!(
+                    article = article.id,
+                    rederived = report.changed,
+                    "stored revisions read again with today's rules"
+                );
+                self.write_check(article, &mut check)?;
+                return Ok(result);
+            }
         };
         // A takedown records the empty article, with the gone page as evidence.
         let empty = Article::default();

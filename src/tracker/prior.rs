@@ -33,10 +33,16 @@ pub(super) struct StorePrior<'a> {
     pub(super) article_id: i64,
     pub(super) row: Option<RevisionRow>,
     pub(super) latest: Option<check::Latest>,
+    /// Today's rules for this article, to read its stored page again.
+    pub(super) extract: ExtractOptions,
 }
 
 impl<'a> StorePrior<'a> {
-    pub(super) fn read(store: &'a Store, article_id: i64) -> Result<Self, StoreError> {
+    pub(super) fn read(
+        store: &'a Store,
+        article_id: i64,
+        extract: ExtractOptions,
+    ) -> Result<Self, StoreError> {
         let row = store.latest_revision(article_id)?;
         let latest = row.as_ref().map(|r| check::Latest {
             rev: r.rev,
@@ -49,6 +55,7 @@ impl<'a> StorePrior<'a> {
             article_id,
             row,
             latest,
+            extract,
         })
     }
 
@@ -84,6 +91,11 @@ impl check::Prior for StorePrior<'_> {
 
     fn revision_with_fingerprint(&mut self, fp: &str) -> Result<Option<i64>, StoreError> {
         self.store.revision_with_fingerprint(self.article_id, fp)
+    }
+
+    fn latest_reread(&mut self) -> Result<Option<Article>, StoreError> {
+        let row = self.row()?;
+        Ok(super::reextract::read_again(self.store, row, &self.extract)?.ok())
     }
 }
 

@@ -16,6 +16,24 @@ pub struct ReextractReport {
     pub errors: Vec<String>,
 }
 
+/// A revision's stored page extracted again with `opts`; the inner error
+/// says why the page yields no article.
+pub(super) fn read_again(
+    store: &Store,
+    r: &RevisionRow,
+    opts: &ExtractOptions,
+) -> Result<Result<Article, String>, StoreError> {
+    let raw = store.blob(&r.raw_sha256)?;
+    let encoding =
+        encoding_rs::Encoding::for_label(r.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+    let (html, _, _) = encoding.decode(&raw);
+    Ok(match extract_with(&html, opts) {
+        Ok(a) if !a.body.is_empty() => Ok(a),
+        Ok(_) => Err("no article text found".to_owned()),
+        Err(e) => Err(e.to_string()),
+    })
+}
+
 /// Re-derives every revision of `article` from its stored raw page with the
 /// current extractor and rules, and rewrites the derived values (text,
 /// fingerprint, diffs, counts, reverts) in one transaction. A revision whose
@@ -43,18 +61,8 @@ pub fn reextract(
             // A takedown's text is the empty article, whatever its page says.
             store.revision_article(r)?
         } else {
-            let raw = store.blob(&r.raw_sha256)?;
-            let encoding = encoding_rs::Encoding::for_label(r.encoding.as_bytes())
-                .unwrap_or(encoding_rs::UTF_8);
-            let (html, _, _) = encoding.decode(&raw);
-            match extract_with(&html, &extract_opts) {
-                Ok(a) if !a.body.is_empty() => a,
-                Ok(_) => {
-                    report
-                        .errors
-                        .push(format!("rev {}: no article text found", r.rev));
-                    store.revision_article(r)?
-                }
+            match read_again(store, r, &extract_opts)? {
+                Ok(a) => a,
                 Err(e) => {
                     report.errors.push(format!("rev {}: {e}", r.rev));
                     store.revision_article(r)?

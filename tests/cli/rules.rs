@@ -198,3 +198,57 @@ fn reextract_applies_new_rules_and_marks_technical_changes() {
     assert_eq!(env.revisions("1"), 2);
     env.run(&["reextract"]).expect(2);
 }
+
+#[test]
+fn a_check_under_new_rules_moves_the_stored_revision_instead_of_recording_an_edit() {
+    let env = Env::new();
+    let plugged = |plug: &str| page("story-text", plug).replace("promo-box", "house-plug");
+    let url = env.serve(
+        "/a",
+        &plugged("Subscribe to our print edition, delivered daily, today."),
+    );
+    env.run(&["track", &url]).expect(0);
+    let shown = |rev: &str| {
+        env.run(&["show", "1", rev, "--json"])
+            .expect(0)
+            .json_lines()[0]["text"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(shown("1").contains("Subscribe"));
+    // The user writes a rule that removes the plug; the plug's wording
+    // changes before the next check. The publisher's article did not change.
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[sites.\"127.0.0.1\"]\nremove = [\".house-plug\"]\n",
+    )
+    .unwrap();
+    env.serve(
+        "/a",
+        &plugged("Subscribe now and get the first month free, delivered daily."),
+    );
+    env.run(&["check"]).expect(0);
+    assert_eq!(
+        env.revisions("1"),
+        1,
+        "no edit recorded for a change of rules"
+    );
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert!(log[0]["reextracted_at"].is_string(), "{log:?}");
+    assert!(
+        !shown("1").contains("Subscribe"),
+        "the stored revision reads as today"
+    );
+    env.run(&["verify"]).expect(0);
+    // A real edit afterwards is one revision, as ever.
+    env.serve(
+        "/a",
+        &plugged("Subscribe now and get the first month free, delivered daily.")
+            .replace("northern sluice", "southern sluice"),
+    );
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.revisions("1"), 2);
+}
