@@ -176,7 +176,7 @@ fn offset(z: &str) -> Option<i32> {
     (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
-const TIME: &str = r"(?:[T\s,|/@-]*(?:um|at|à|a las|alle|om|às|kl\.?)?\s*(\d{1,2})[:.h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(Z\b|[+-]\d{2}(?::?\d{2})?\b|\b(?:UTC|GMT|CES?T|EES?T|[ECMP][SD]T|BST|IST|JST|KST|AEST|AEDT|MSK)\b)?)?";
+const TIME: &str = r"(?:[T\s,|/@-]*(?:um|at|à|a las|alle|om|às|kl\.?)?\s*(\d{1,2})[:.h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([ap]\.?m\.?)?\s*(Z(?-u:\b)|[+-]\d{2}(?::?\d{2})?(?-u:\b)|(?-u:\b)(?:UTC|GMT|CES?T|EES?T|[ECMP][SD]T|BST|IST|JST|KST|AEST|AEDT|MSK)(?-u:\b))?)?";
 
 /// A machine-readable value: ISO 8601 / RFC 3339 first, else whatever
 /// [`in_text`] finds in it (RFC 2822, `Tue Jan 28 15:28:56 CET 2020`, words).
@@ -234,6 +234,8 @@ struct Pattern {
     read: fn(&Captures<'_>, Order) -> Option<Stamp>,
     /// Index of the first time capture.
     time: usize,
+    /// The date part alone, for [`SET`].
+    bare: String,
 }
 
 fn num(c: &Captures<'_>, i: usize) -> Option<u32> {
@@ -253,9 +255,15 @@ fn numeric(a: u32, b: u32, y: i32, order: Order) -> Option<Stamp> {
     }
 }
 
+/// The patterns' dates without their times, as one set.
+static SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(PATTERNS.iter().map(|p| p.bare.as_str())).expect("valid regexes")
+});
+
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |re: String, time, read| Pattern {
         re: Regex::new(&format!("(?i){re}{TIME}")).expect("valid regex"),
+        bare: format!("(?i){re}"),
         read,
         time,
     };
@@ -263,40 +271,40 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         // 19. Oktober 2019, 12 de abril de 2017, 3rd May 2020, le 1er mars 2019
         p(
             format!(
-                r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?{MONTHS}\s*(?:de\s+|del\s+|,\s*)?(\d{{4}})\b"
+                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?{MONTHS}\s*(?:de\s+|del\s+|,\s*)?(\d{{4}})(?-u:\b)"
             ),
             4,
             |c, _| Stamp::day(year(c, 3)?, month(&c[2])?, num(c, 1)?),
         ),
         // May 19, 2020; Oct. 3 2019
         p(
-            format!(r"\b{MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
+            format!(r"(?-u:\b){MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"),
             4,
             |c, _| Stamp::day(year(c, 3)?, month(&c[1])?, num(c, 2)?),
         ),
         // Tue Jan 28 15:28:56 CET 2020
         p(
             format!(
-                r"\b{MONTHS}\s+(\d{{1,2}})\s+(\d{{2}}):(\d{{2}}):(\d{{2}})()\s+([A-Z]{{3,4}})\s+(\d{{4}})\b"
+                r"(?-u:\b){MONTHS}\s+(\d{{1,2}})\s+(\d{{2}}):(\d{{2}}):(\d{{2}})()\s+([A-Z]{{3,4}})\s+(\d{{4}})(?-u:\b)"
             ),
             3,
             |c, _| Stamp::day(year(c, 8)?, month(&c[1])?, num(c, 2)?),
         ),
         // 2016-12-23, 2016/12/23, 2016.12.23
         p(
-            r"\b(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})\b".into(),
+            r"(?-u:\b)(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})(?-u:\b)".into(),
             5,
             |c, _| Stamp::day(year(c, 1)?, num(c, 3)?, num(c, 4)?),
         ),
         // 23.12.2016 (always day first)
         p(
-            r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b".into(),
+            r"(?-u:\b)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?-u:\b)".into(),
             4,
             |c, _| Stamp::day(year(c, 3)?, num(c, 2)?, num(c, 1)?),
         ),
         // 12/23/2016, 23-12-2016
         p(
-            r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b".into(),
+            r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)".into(),
             4,
             |c, order| numeric(num(c, 1)?, num(c, 2)?, year(c, 3)?, order),
         ),
@@ -323,7 +331,9 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     if !has_year {
         return found;
     }
-    for p in PATTERNS.iter() {
+    // One pass says which patterns match at all; only those are searched.
+    for i in SET.matches(text).iter() {
+        let p = &PATTERNS[i];
         // Found by the fast engine; the groups read on the match alone.
         for m in p.re.find_iter(text) {
             let start = m.start();

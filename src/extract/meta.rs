@@ -130,11 +130,7 @@ fn date_role(names: &[Option<&str>]) -> Option<Role> {
             .expect("valid patterns")
     });
     let mut role = None;
-    for m in names
-        .iter()
-        .flatten()
-        .flat_map(|n| WORDS.find_overlapping_iter(*n))
-    {
+    for m in names.iter().flatten().flat_map(|n| WORDS.find_iter(*n)) {
         let i = m.pattern().as_usize();
         let found = if i < PUBLISHED.len() {
             return Some(Role::Published);
@@ -298,10 +294,24 @@ impl Meta {
     fn see_date(&mut self, el: ElementRef<'_>, at: usize) {
         let v = el.value();
         let time_tag = v.name() == "time";
-        let role = if v.attr("pubdate").is_some() {
+        // One pass over the attributes (most elements have one or two).
+        let (mut names, mut pubdate) = ([None; 3], false);
+        for (name, value) in v.attrs() {
+            match name {
+                "class" => names[0] = Some(value),
+                "id" => names[1] = Some(value),
+                "itemprop" => names[2] = Some(value),
+                "pubdate" => pubdate = true,
+                _ => {}
+            }
+        }
+        if !time_tag && !pubdate && names == [None; 3] {
+            return;
+        }
+        let role = if pubdate {
             Some(Role::Published)
         } else {
-            date_role(&[v.attr("class"), v.attr("id"), v.attr("itemprop")])
+            date_role(&names)
         };
         let role = match (role, time_tag) {
             (Some(r), _) => r,
