@@ -61,6 +61,11 @@ pub(super) struct Meta {
     pub(super) after_h1: String,
     /// The last few hundred characters of text before the first `<h1>`.
     pub(super) before_h1: String,
+    /// Text that follows a date's label ("Datum:", "Published", "Erschienen
+    /// am"), the label included.
+    pub(super) labelled: Vec<String>,
+    /// The last of [`Meta::labelled`] is still taking text.
+    label_open: bool,
     /// `<link rel="next">`: the next page of a paginated article.
     pub(super) next_page: Option<String>,
 }
@@ -90,6 +95,37 @@ pub(super) struct SeenDate {
     pub(super) value: Option<String>,
     /// The visible text, when short enough to be a dateline.
     pub(super) text: Option<String>,
+}
+
+/// Up to this many labelled dates are kept.
+const MAX_LABELLED: usize = 8;
+
+/// A text that starts with a publication date's label, in the languages of
+/// the date rules ("Datum:", "Published on", "Erschienen am", "Publié le").
+fn is_date_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "datum",
+        "date",
+        "published",
+        "posted on",
+        "veröffentlicht",
+        "erschienen",
+        "erstellt",
+        "publié",
+        "publicado",
+        "publicada",
+        "pubblicato",
+        "gepubliceerd",
+        "fecha",
+    ];
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(LABELS)
+            .expect("valid patterns")
+    });
+    WORDS.find(text).is_some_and(|m| m.start() == 0)
 }
 
 /// How much text after the headline is kept, in bytes.
@@ -153,19 +189,25 @@ impl Meta {
         m.lang = root.attr("lang").and_then(non_empty);
         for (at, node) in root.descendants().enumerate() {
             let Some(el) = ElementRef::wrap(node) else {
-                if let Some(text) = node.value().as_text()
-                    && (m.h1_at.is_none() || m.after_h1.len() < AFTER_H1)
-                    && !text.trim().is_empty()
-                    && node
-                        .parent()
-                        .and_then(|p| p.value().as_element())
-                        .is_none_or(|p| {
-                            !matches!(
-                                p.name(),
-                                "script" | "style" | "noscript" | "template" | "title"
-                            )
-                        })
-                {
+                let Some(text) = node.value().as_text() else {
+                    continue;
+                };
+                let shown = || {
+                    !text.trim().is_empty()
+                        && node
+                            .parent()
+                            .and_then(|p| p.value().as_element())
+                            .is_none_or(|p| {
+                                !matches!(
+                                    p.name(),
+                                    "script" | "style" | "noscript" | "template" | "title"
+                                )
+                            })
+                };
+                if m.labelled.len() < MAX_LABELLED && shown() {
+                    m.see_label(text.trim());
+                }
+                if (m.h1_at.is_none() || m.after_h1.len() < AFTER_H1) && shown() {
                     let kept = if m.h1_at.is_some() {
                         &mut m.after_h1
                     } else {
@@ -287,6 +329,22 @@ impl Meta {
             }
         }
         m
+    }
+
+    /// Starts or continues a labelled date's text.
+    fn see_label(&mut self, text: &str) {
+        if self.label_open
+            && let Some(open) = self.labelled.last_mut()
+        {
+            open.push(' ');
+            open.push_str(text);
+            self.label_open = open.len() < 80;
+            return;
+        }
+        if text.len() <= 60 && is_date_label(text) {
+            self.labelled.push(text.to_owned());
+            self.label_open = true;
+        }
     }
 
     /// Notes `el` when it is a `<time>`, or names a date in its class, id or

@@ -205,25 +205,30 @@ fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
         (Some((_, el)), _) => Some(el),
         (None, t) => t.map(|(_, t)| t),
     };
-    near.or_else(|| meta.dates.iter().filter(shown).find_map(read))
-        .or_else(|| {
-            // The last date written before the headline (a kicker's date).
-            let text = &meta.before_h1;
-            let mut from = text.len().saturating_sub(160);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            dates::all_in_text(&text[from..], order).pop()
-        })
-        .or_else(|| {
-            // A value only a neutral element gave (a `title` on a date span).
-            meta.dates
-                .iter()
-                .filter(shown)
-                .find_map(|d| d.value.as_deref().and_then(|v| dates::parse(v, order)))
-                .filter(Stamp::plausible)
-        })
-        .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
+    near.or_else(|| {
+        meta.labelled
+            .iter()
+            .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
+    })
+    .or_else(|| meta.dates.iter().filter(shown).find_map(read))
+    .or_else(|| {
+        // The last date written before the headline (a kicker's date).
+        let text = &meta.before_h1;
+        let mut from = text.len().saturating_sub(160);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        dates::all_in_text(&text[from..], order).pop()
+    })
+    .or_else(|| {
+        // A value only a neutral element gave (a `title` on a date span).
+        meta.dates
+            .iter()
+            .filter(shown)
+            .find_map(|d| d.value.as_deref().and_then(|v| dates::parse(v, order)))
+            .filter(Stamp::plausible)
+    })
+    .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
 }
 
 #[cfg(test)]
@@ -277,6 +282,17 @@ mod tests {
             Some("2023-11-09T03:28:35Z"),
             "kept as written when the page shows no other day"
         );
+    }
+
+    #[test]
+    fn a_labelled_date_is_read_where_no_element_names_it() {
+        let html = r#"<html lang="de"><body><div class="nav"><p>Startseite</p></div>
+            <dl><dt>Datum</dt><dd>12.01.2017</dd><dt>Letzte Änderung</dt><dd>03.02.2017</dd></dl>
+            <p>Der Text der Meldung beginnt hier und ist lang genug.</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2017-01-12"));
+        let modified_first = r#"<html lang="de"><body><p class="foot">Letzte Änderung: 31.10.2023 - 14:49<br>
+            Erschienen am: 01.11.2023</p></body></html>"#;
+        assert_eq!(published(modified_first).as_deref(), Some("2023-11-01"));
     }
 
     #[test]
