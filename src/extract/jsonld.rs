@@ -32,6 +32,8 @@ const ARTICLE_TYPES: &[&str] = &[
 pub struct JsonLd {
     pub headline: Option<String>,
     pub authors: Vec<String>,
+    /// Of [`JsonLd::authors`], those typed `Person`.
+    pub persons: Vec<String>,
     /// `datePublished`, else `dateCreated`, as written.
     pub published: Option<String>,
     /// `dateModified`, as written.
@@ -152,6 +154,7 @@ fn read(v: &Value) -> JsonLd {
     JsonLd {
         headline: s("headline").or_else(|| s("name")),
         authors: v.get("author").map(names).unwrap_or_default(),
+        persons: v.get("author").map(persons).unwrap_or_default(),
         published: s("datePublished").or_else(|| s("dateCreated")),
         modified: s("dateModified"),
         description: s("description"),
@@ -232,6 +235,15 @@ fn names(v: &Value) -> Vec<String> {
             }
             out
         }
+        _ => Vec::new(),
+    }
+}
+
+/// The names of the `Person` objects in an author value.
+fn persons(v: &Value) -> Vec<String> {
+    match v {
+        Value::Object(map) if has_type(map.get("@type"), "Person") => names(v),
+        Value::Array(items) => items.iter().flat_map(persons).collect(),
         _ => Vec::new(),
     }
 }

@@ -185,6 +185,7 @@ fn date_role(names: &[Option<&str>]) -> Option<Role> {
 impl Meta {
     pub(super) fn collect(doc: &Html) -> Self {
         let mut m = Meta::default();
+        let mut named = Vec::new();
         let root = doc.root_element();
         m.lang = root.attr("lang").and_then(non_empty);
         for (at, node) in root.descendants().enumerate() {
@@ -231,15 +232,22 @@ impl Meta {
             }
             match v.name() {
                 "meta" => {
-                    let keys = v.attr("property").or_else(|| v.attr("name"));
+                    let property = v.attr("property");
+                    let keys = property.or_else(|| v.attr("name"));
                     if let (Some(keys), Some(content)) = (keys, v.attr("content"))
                         && let Some(content) = non_empty(content)
                     {
+                        // RDFa's `property` is read before HTML's `name`.
+                        let into = if property.is_some() {
+                            &mut m.tags
+                        } else {
+                            &mut named
+                        };
                         // `property="og:title dc:title"` names both.
                         for key in keys.split_whitespace() {
                             let key = key.to_ascii_lowercase().replace("dc:", "dc.");
                             let key = key.replace("dcterm:", "dcterms.");
-                            m.tags.push((key, content.clone()));
+                            into.push((key, content.clone()));
                         }
                     }
                 }
@@ -328,6 +336,7 @@ impl Meta {
                 }
             }
         }
+        m.tags.extend(named);
         m
     }
 

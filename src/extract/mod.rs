@@ -235,18 +235,22 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
 /// first that names a person. The site itself (the publisher) is not an
 /// author; names are decoded, without "By", and listed once.
 fn bylines(meta: &Meta, ld: &jsonld::JsonLd, site: Option<&str>) -> Vec<String> {
-    let organisation = |n: &String| {
+    // The publisher is the site; the site's name is the site only where
+    // markup names authors (a blog named after its writer says so in text).
+    let organisation = |n: &String, structured: bool| {
+        if ld.persons.contains(n) {
+            return false;
+        }
         let n = n.to_lowercase();
-        [site, ld.publisher.as_deref()]
-            .into_iter()
-            .flatten()
-            .any(|s| s.to_lowercase() == n)
+        let same = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase() == n);
+        same(ld.publisher.as_deref()) || (structured && same(site))
     };
-    let clean = |names: Vec<String>| -> Vec<String> {
+    let clean = |(names, structured): (Vec<String>, bool)| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for name in names.iter().flat_map(|n| split_names(&headline::decode(n))) {
             let url = name.starts_with("http") || name.contains("://") || name.starts_with('@');
-            if !url && !organisation(&name) && name.len() <= 80 && !out.contains(&name) {
+            if !url && !organisation(&name, structured) && name.len() <= 80 && !out.contains(&name)
+            {
                 out.push(name);
             }
         }
@@ -261,12 +265,17 @@ fn bylines(meta: &Meta, ld: &jsonld::JsonLd, site: Option<&str>) -> Vec<String> 
         "sailthru.author",
         "byl",
     ];
-    std::iter::once(ld.authors.clone())
-        .chain(std::iter::once(meta.itemprop_authors.clone()))
-        .chain(meta_names.iter().map(|k| meta.get(k).into_iter().collect()))
-        .chain(std::iter::once(
+    std::iter::once((ld.authors.clone(), true))
+        .chain(std::iter::once((meta.itemprop_authors.clone(), true)))
+        .chain(
+            meta_names
+                .iter()
+                .map(|k| (meta.get(k).into_iter().collect(), false)),
+        )
+        .chain(std::iter::once((
             meta.visible_byline.clone().into_iter().collect(),
-        ))
+            false,
+        )))
         .map(clean)
         .find(|names| !names.is_empty())
         .unwrap_or_default()
@@ -347,6 +356,12 @@ mod tests {
         assert_eq!(extract(french).bylines, ["Sébastien Marin"]);
         let entity = r#"<html><head><meta name="author" content="Siobh&amp;#225;n O&#8217;Neill"></head><body></body></html>"#;
         assert_eq!(extract(entity).bylines, ["Siobhán O\u{2019}Neill"]);
+        // A blog named after its writer: the person is the author.
+        let blog = r#"<html><head><meta property="og:site_name" content="Ana Berg">
+            <script type="application/ld+json">{"@type":"BlogPosting","headline":"H",
+              "author":{"@type":"Person","name":"Ana Berg"},
+              "publisher":{"@type":"Organization","name":"Ana Berg"}}</script></head><body></body></html>"#;
+        assert_eq!(extract(blog).bylines, ["Ana Berg"]);
     }
 
     #[test]
