@@ -26,6 +26,12 @@
 //!   through a JSON tool that keeps every value (`jq -c .`, Python's `json`)
 //!   still imports; a file cut short, spliced or edited does not.
 //!
+//! The article's `published` and `modified` are as the page wrote them:
+//! RFC 3339 with the publisher's offset, a bare day (`2016-12-23`), or a local
+//! time without a zone; revisions recorded by redline before this rule hold
+//! UTC (`…Z`) until read again (`reextract`, or the first check that finds
+//! only the reading changed). Both forms are within schema 2.
+//!
 //! `text_sha256` is likewise the hash of the article's values as redline
 //! serialises them (the stored bytes). Schema 1 had no seal; `import` reads
 //! only schema 2.
