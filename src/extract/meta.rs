@@ -97,6 +97,33 @@ pub(super) struct SeenDate {
     pub(super) text: Option<String>,
 }
 
+/// How many texts before the first `<h1>` are kept.
+const BEFORE_H1_TEXTS: usize = 24;
+
+/// The shown texts of these text nodes, joined by spaces.
+fn texts_of(doc: &Html, nodes: &std::collections::VecDeque<ego_tree::NodeId>) -> String {
+    let mut out = String::new();
+    for node in nodes.iter().filter_map(|id| doc.tree.get(*id)) {
+        let hidden = node
+            .parent()
+            .and_then(|p| p.value().as_element())
+            .is_some_and(|p| {
+                matches!(
+                    p.name(),
+                    "script" | "style" | "noscript" | "template" | "title"
+                )
+            });
+        if let Some(text) = node.value().as_text()
+            && !hidden
+            && !text.trim().is_empty()
+        {
+            out.push_str(text.trim());
+            out.push(' ');
+        }
+    }
+    out
+}
+
 /// Up to this many labelled dates are kept.
 const MAX_LABELLED: usize = 8;
 
@@ -186,6 +213,7 @@ impl Meta {
     pub(super) fn collect(doc: &Html) -> Self {
         let mut m = Meta::default();
         let mut named = Vec::new();
+        let mut before = std::collections::VecDeque::with_capacity(BEFORE_H1_TEXTS);
         let root = doc.root_element();
         m.lang = root.attr("lang").and_then(non_empty);
         for (at, node) in root.descendants().enumerate() {
@@ -208,25 +236,23 @@ impl Meta {
                 if m.labelled.len() < MAX_LABELLED && shown() {
                     m.see_label(text.trim());
                 }
-                if (m.h1_at.is_none() || m.after_h1.len() < AFTER_H1) && shown() {
-                    let kept = if m.h1_at.is_some() {
-                        &mut m.after_h1
-                    } else {
-                        &mut m.before_h1
-                    };
-                    kept.push_str(text.trim());
-                    kept.push(' ');
-                    if m.h1_at.is_none() && m.before_h1.len() > 2 * AFTER_H1 {
-                        let mut cut = m.before_h1.len() - AFTER_H1;
-                        while !m.before_h1.is_char_boundary(cut) {
-                            cut += 1;
-                        }
-                        m.before_h1.drain(..cut);
+                if m.h1_at.is_none() {
+                    // Only the last few texts before the headline are kept:
+                    // noted by node, read once the headline is found.
+                    if before.len() == BEFORE_H1_TEXTS {
+                        before.pop_front();
                     }
+                    before.push_back(node.id());
+                } else if m.after_h1.len() < AFTER_H1 && shown() {
+                    m.after_h1.push_str(text.trim());
+                    m.after_h1.push(' ');
                 }
                 continue;
             };
             let v = el.value();
+            if v.name() == "h1" && m.h1_at.is_none() {
+                m.before_h1 = texts_of(doc, &before);
+            }
             if m.dates.len() < MAX_DATES {
                 m.see_date(el, at);
             }
@@ -337,6 +363,9 @@ impl Meta {
             }
         }
         m.tags.extend(named);
+        if m.h1_at.is_none() {
+            m.before_h1 = texts_of(doc, &before);
+        }
         m
     }
 
@@ -350,7 +379,11 @@ impl Meta {
             self.label_open = open.len() < 80;
             return;
         }
-        if text.len() <= 60 && is_date_label(text) {
+        let first = text.as_bytes().first().map(u8::to_ascii_lowercase);
+        if text.len() <= 60
+            && matches!(first, Some(b'd' | b'p' | b'v' | b'e' | b'f' | b'g'))
+            && is_date_label(text)
+        {
             self.labelled.push(text.to_owned());
             self.label_open = true;
         }
