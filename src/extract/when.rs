@@ -35,9 +35,6 @@ const PUBLISHED_META: &[&str] = &[
     "dcterms.issued",
     "dc.date.created",
     "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
     "citation_publication_date",
     "citation_online_date",
     "citation_date",
@@ -51,6 +48,20 @@ const PUBLISHED_META: &[&str] = &[
     "rnews:datepublished",
     "creation_date",
 ];
+
+/// Meta names of a date that may be the publication's (lower case).
+const GENERIC_META: &[&str] = &["dc.date", "dcterms.date", "date"];
+
+/// A stamp's day, as an ordinal.
+fn day(s: &Stamp) -> i64 {
+    Stamp {
+        time: None,
+        offset: None,
+        ..*s
+    }
+    .instant_key()
+        / 86_400
+}
 
 /// Meta names of the last modification (lower case).
 const MODIFIED_META: &[&str] = &[
@@ -94,6 +105,15 @@ pub(super) fn published(
         .or_else(|| meta.dates.iter().filter(marked).find_map(value))
         .or_else(|| meta.dates.iter().filter(in_article).find_map(value))
         .or_else(|| jsonld_elsewhere(meta).and_then(|v| parse(&v)))
+        .or_else(|| {
+            // Generic names (`date`, `DC.date`) say of what only by
+            // convention: a dateline shown on another day is believed first.
+            let g = GENERIC_META
+                .iter()
+                .find_map(|k| meta.get(k).as_deref().and_then(parse))?;
+            let shown = dateline(meta, order).filter(|d| day(d) != day(&g));
+            Some(shown.unwrap_or_else(|| as_shown(g, meta, order)))
+        })
         .or_else(|| dateline(meta, order))
 }
 
@@ -254,6 +274,16 @@ mod tests {
         let html = r#"<html><head><meta name="parsely-pub-date" content="2024-02-01">
             </head><body><h1>H</h1><p class="date">5 March 2024</p></body></html>"#;
         assert_eq!(published(html).as_deref(), Some("2024-02-01"));
+    }
+
+    #[test]
+    fn a_generic_date_meta_gives_way_to_the_dateline_shown() {
+        let html = r#"<html lang="de"><head><meta name="date" content="2021-10-15"></head>
+            <body><h1>Neue Präsidentin</h1><p class="date">13.10.2021</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2021-10-13"));
+        let alone = r#"<html><head><meta name="date" content="2021-10-15"></head>
+            <body><h1>H</h1></body></html>"#;
+        assert_eq!(published(alone).as_deref(), Some("2021-10-15"));
     }
 
     #[test]
