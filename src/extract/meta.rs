@@ -156,7 +156,7 @@ fn is_date_label(text: &str) -> bool {
 }
 
 /// How much text after the headline is kept, in bytes.
-const AFTER_H1: usize = 400;
+const AFTER_H1: usize = 600;
 
 /// Up to this many dated elements are kept: datelines come early.
 const MAX_DATES: usize = 32;
