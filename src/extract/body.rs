@@ -1031,12 +1031,8 @@ fn is_more_heading(text: &str) -> bool {
 /// A prompt of the site's, not the article's: a paywall counter, "Follow …
 /// on Twitter", a newsletter sign-up.
 fn is_prompt(text: &str) -> bool {
-    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["free ", "follow ", "newsletter"])
-            .expect("valid patterns")
-    });
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| super::text::ascii_words(["free ", "follow ", "newsletter"]));
     if text.len() > 200 || !WORDS.is_match(text) {
         return false;
     }

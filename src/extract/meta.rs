@@ -145,14 +145,9 @@ fn is_date_label(text: &str) -> bool {
         "gepubliceerd",
         "fecha",
     ];
-    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(LABELS)
-            .expect("valid patterns")
-    });
-    WORDS.find(text).is_some_and(|m| m.start() == 0)
+    LABELS.iter().any(|l| {
+        text.len() >= l.len() && text.as_bytes()[..l.len()].eq_ignore_ascii_case(l.as_bytes())
+    })
 }
 
 /// How much text after the headline is kept, in bytes.
@@ -187,10 +182,7 @@ fn date_role(names: &[Option<&str>]) -> Option<Role> {
     ];
     const DATED: &[&str] = &["date", "datum", "time", "fecha", "zeit", "meta", "info"];
     static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(PUBLISHED.iter().chain(MODIFIED).chain(DATED))
-            .expect("valid patterns")
+        super::text::ascii_words(PUBLISHED.iter().chain(MODIFIED).chain(DATED))
     });
     let mut role = None;
     for m in names.iter().flatten().flat_map(|n| WORDS.find_iter(*n)) {

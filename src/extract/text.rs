@@ -88,6 +88,19 @@ pub fn is_zero_width(c: char) -> bool {
     )
 }
 
+/// An automaton finding any of `patterns`, ignoring ASCII case: one pass
+/// over a text for a list of words.
+pub fn ascii_words<I, P>(patterns: I) -> aho_corasick::AhoCorasick
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .expect("plain words are valid patterns")
+}
+
 /// `Some(squashed)` when anything is left, else `None`.
 pub fn non_empty(s: &str) -> Option<String> {
     let s = squash(s);

@@ -143,25 +143,16 @@ fn a_broken_config_file_is_a_clear_error() {
     assert!(out.stderr.contains("hint: "), "{}", out.stderr);
 }
 
-#[test]
-fn reextract_applies_new_rules_and_marks_technical_changes() {
-    let env = Env::new();
-    // A house plug the generic extractor cannot tell from the article.
-    let plugged = |plug: &str| page("story-text", plug).replace("promo-box", "house-plug");
-    let url = env.serve(
-        "/a",
-        &plugged("Subscribe to our print edition, delivered daily, today."),
-    );
-    env.run(&["track", &url]).expect(0);
-    // Only the plug inside the body changes: without a rule that is a revision.
-    env.serve(
-        "/a",
-        &plugged("Subscribe now and get the first month free, delivered daily."),
-    );
-    env.run(&["check"]).expect(0);
-    assert_eq!(env.revisions("1"), 2);
+/// A page whose house plug (inside the body) the generic extractor cannot
+/// tell from the article, and the two wordings of the plug.
+fn plugged(plug: &str) -> String {
+    page("story-text", plug).replace("promo-box", "house-plug")
+}
+const PLUG_1: &str = "Subscribe to our print edition, delivered daily, today.";
+const PLUG_2: &str = "Subscribe now and get the first month free, delivered daily.";
 
-    // A site rule that removes the promo, then reextract.
+/// Writes the site rule that removes the plug.
+fn rule_out_the_plug(env: &Env) {
     let config = env.path("config/redline/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(
@@ -169,6 +160,20 @@ fn reextract_applies_new_rules_and_marks_technical_changes() {
         "[sites.\"127.0.0.1\"]\nremove = [\".house-plug\"]\n",
     )
     .unwrap();
+}
+
+#[test]
+fn reextract_applies_new_rules_and_marks_technical_changes() {
+    let env = Env::new();
+    let url = env.serve("/a", &plugged(PLUG_1));
+    env.run(&["track", &url]).expect(0);
+    // Only the plug inside the body changes: without a rule that is a revision.
+    env.serve("/a", &plugged(PLUG_2));
+    env.run(&["check"]).expect(0);
+    assert_eq!(env.revisions("1"), 2);
+
+    // A site rule that removes the promo, then reextract.
+    rule_out_the_plug(&env);
     let raw_before = env.run(&["show", "1", "2", "--raw"]).expect(0).raw_stdout;
     let out = env.run(&["reextract", "--all"]).expect(0);
     assert!(
@@ -202,11 +207,7 @@ fn reextract_applies_new_rules_and_marks_technical_changes() {
 #[test]
 fn a_check_under_new_rules_moves_the_stored_revision_instead_of_recording_an_edit() {
     let env = Env::new();
-    let plugged = |plug: &str| page("story-text", plug).replace("promo-box", "house-plug");
-    let url = env.serve(
-        "/a",
-        &plugged("Subscribe to our print edition, delivered daily, today."),
-    );
+    let url = env.serve("/a", &plugged(PLUG_1));
     env.run(&["track", &url]).expect(0);
     let shown = |rev: &str| {
         env.run(&["show", "1", rev, "--json"])
@@ -219,17 +220,8 @@ fn a_check_under_new_rules_moves_the_stored_revision_instead_of_recording_an_edi
     assert!(shown("1").contains("Subscribe"));
     // The user writes a rule that removes the plug; the plug's wording
     // changes before the next check. The publisher's article did not change.
-    let config = env.path("config/redline/config.toml");
-    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(
-        &config,
-        "[sites.\"127.0.0.1\"]\nremove = [\".house-plug\"]\n",
-    )
-    .unwrap();
-    env.serve(
-        "/a",
-        &plugged("Subscribe now and get the first month free, delivered daily."),
-    );
+    rule_out_the_plug(&env);
+    env.serve("/a", &plugged(PLUG_2));
     env.run(&["check"]).expect(0);
     assert_eq!(
         env.revisions("1"),
@@ -246,8 +238,7 @@ fn a_check_under_new_rules_moves_the_stored_revision_instead_of_recording_an_edi
     // A real edit afterwards is one revision, as ever.
     env.serve(
         "/a",
-        &plugged("Subscribe now and get the first month free, delivered daily.")
-            .replace("northern sluice", "southern sluice"),
+        &plugged(PLUG_2).replace("northern sluice", "southern sluice"),
     );
     env.run(&["check"]).expect(0);
     assert_eq!(env.revisions("1"), 2);
