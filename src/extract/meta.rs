@@ -355,9 +355,9 @@ impl Meta {
             }
         }
         m.tags.extend(named);
-        if m.h1_at.is_none() {
-            m.before_h1 = texts_of(doc, &before);
-        }
+        // Without a headline there is no "before it": the page's last texts
+        // are its footer, not a kicker.
+        drop(before);
         m
     }
 

@@ -277,6 +277,13 @@ mod tests {
     }
 
     #[test]
+    fn a_page_without_a_headline_takes_no_date_from_its_footer() {
+        let html = r#"<html><body><div class="text"><p>Plain words of a page.</p></div>
+            <div id="footer"><p>Updated: 2016/11/18 06:31:41</p></div></body></html>"#;
+        assert_eq!(published(html), None);
+    }
+
+    #[test]
     fn a_generic_date_meta_gives_way_to_the_dateline_shown() {
         let html = r#"<html lang="de"><head><meta name="date" content="2021-10-15"></head>
             <body><h1>Neue Präsidentin</h1><p class="date">13.10.2021</p></body></html>"#;
