@@ -223,6 +223,9 @@ pub struct StatusJson<'a> {
     pub failed_notifications: Vec<FailedDeliveryJson>,
     /// The latest pass over articles: start, milliseconds, articles, changed, failed.
     pub last_pass: Option<PassJson>,
+    /// Revisions whose article older extraction rules read (`reextract`
+    /// reads them again).
+    pub read_by_older_rules: i64,
 }
 
 /// A pass over articles, for `status --json`.
@@ -371,6 +374,7 @@ impl<'a> StatusJson<'a> {
             next_due_at: None,
             failed_notifications: Vec::new(),
             last_pass: None,
+            read_by_older_rules: totals.older_rules,
         }
     }
 }

@@ -243,6 +243,8 @@ impl Store {
                     classes: r.classes,
                     technical: r.technical,
                     reextracted_at: r.reextracted_at,
+                    // Which rules read an imported article is not known.
+                    rules: 1,
                 },
             )
             .map_err(map)?;

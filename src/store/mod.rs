@@ -44,6 +44,7 @@ pub use upkeep::{GcReport, GcRules, Verified};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_deltas_hooks.sql"),
+    include_str!("migrations/003_rules.sql"),
 ];
 
 /// Why the store failed. Every variant names the database file.

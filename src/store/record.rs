@@ -84,6 +84,8 @@ pub(super) struct RevisionColumns<'a> {
     pub(super) classes: &'a [Class],
     pub(super) technical: bool,
     pub(super) reextracted_at: Option<&'a str>,
+    /// The extraction rules that read the article (`extract::RULES`).
+    pub(super) rules: i64,
 }
 
 /// Inserts a revision row; returns its id.
@@ -96,9 +98,9 @@ pub(super) fn insert_revision(
         "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
              text_sha256, final_url, http_status, headers, encoding, title, revert_of,
              words_added, words_removed, diff, classes, request_headers, technical,
-             reextracted_at)
+             reextracted_at, rules)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             ?17, ?18, ?19)",
+             ?17, ?18, ?19, ?20)",
         params![
             c.article_id,
             c.rev,
@@ -119,6 +121,7 @@ pub(super) fn insert_revision(
             c.request_headers.map(json),
             c.technical,
             c.reextracted_at,
+            c.rules,
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -272,6 +275,7 @@ impl Store {
                 classes: rev.classes,
                 technical: false,
                 reextracted_at: None,
+                rules: crate::extract::RULES,
             },
         )
         .map_err(map)?;

@@ -44,6 +44,9 @@ pub struct Rederived<'a> {
     pub diff: Option<&'a ArticleDiff>,
     pub technical: bool,
     pub classes: Vec<Class>,
+    /// The extraction rules that read `article` now; `None` keeps the
+    /// stored value (the page could not be read again).
+    pub rules: Option<i64>,
 }
 
 /// A diff as the revision row holds it: its JSON compressed (a BLOB), or
@@ -251,7 +254,8 @@ impl Store {
             tx.execute(
                 "UPDATE revisions SET text_sha256 = ?2, fingerprint = ?3, title = ?4,
                      revert_of = ?5, words_added = ?6, words_removed = ?7, diff = ?8,
-                     technical = ?9, reextracted_at = ?10, classes = ?11
+                     technical = ?9, reextracted_at = ?10, classes = ?11,
+                     rules = coalesce(?12, rules)
                  WHERE id = ?1",
                 params![
                     item.revision_id,
@@ -265,6 +269,7 @@ impl Store {
                     item.technical,
                     now,
                     Class::join(&item.classes, ","),
+                    item.rules,
                 ],
             )
             .map_err(map)?;

@@ -24,6 +24,8 @@ pub struct Totals {
     pub revisions: i64,
     pub checks: i64,
     pub last_checked_at: Option<String>,
+    /// Revisions whose article older extraction rules read.
+    pub older_rules: i64,
 }
 
 /// A pass over articles: when it started, how long it took, what it found.
@@ -90,14 +92,16 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM revisions),
-                        (SELECT count(*) FROM checks), (SELECT max(checked_at) FROM checks)",
-                [],
+                        (SELECT count(*) FROM checks), (SELECT max(checked_at) FROM checks),
+                        (SELECT count(*) FROM revisions WHERE rules < ?1)",
+                [crate::extract::RULES],
                 |r| {
                     Ok(Totals {
                         articles: r.get(0)?,
                         revisions: r.get(1)?,
                         checks: r.get(2)?,
                         last_checked_at: r.get(3)?,
+                        older_rules: r.get(4)?,
                     })
                 },
             )

@@ -55,16 +55,22 @@ pub fn reextract(
     let mut articles: Vec<Article> = Vec::with_capacity(revisions.len());
     let mut fingerprints: Vec<String> = Vec::with_capacity(revisions.len());
     let mut technical: Vec<bool> = Vec::with_capacity(revisions.len());
+    let mut read_now: Vec<bool> = Vec::with_capacity(revisions.len());
     for r in &revisions {
         let takedown = gone(r.http_status);
         let a = if takedown {
             // A takedown's text is the empty article, whatever its page says.
+            read_now.push(true);
             store.revision_article(r)?
         } else {
             match read_again(store, r, &extract_opts)? {
-                Ok(a) => a,
+                Ok(a) => {
+                    read_now.push(true);
+                    a
+                }
                 Err(e) => {
                     report.errors.push(format!("rev {}: {e}", r.rev));
+                    read_now.push(false);
                     store.revision_article(r)?
                 }
             }
@@ -105,6 +111,7 @@ pub fn reextract(
             diff: d.diff.as_ref(),
             technical: technical[i],
             classes: d.classes.clone(),
+            rules: read_now[i].then_some(crate::extract::RULES),
         })
         .collect();
     store.rederive(&items, &now)?;

@@ -243,3 +243,31 @@ fn a_check_under_new_rules_moves_the_stored_revision_instead_of_recording_an_edi
     env.run(&["check"]).expect(0);
     assert_eq!(env.revisions("1"), 2);
 }
+
+#[test]
+fn status_counts_revisions_older_rules_read_until_reextract() {
+    let env = Env::new();
+    let url = env.serve("/a", &plugged(PLUG_1));
+    env.run(&["track", &url]).expect(0);
+    let older = |env: &Env| {
+        env.run(&["status", "--json"]).expect(0).json_lines()[0]["read_by_older_rules"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(older(&env), 0, "recorded by today's rules");
+    // As a database from before schema 3 holds them (the migration's default).
+    rusqlite::Connection::open(&env.db)
+        .unwrap()
+        .execute("UPDATE revisions SET rules = 1", [])
+        .unwrap();
+    assert_eq!(older(&env), 1);
+    let text = env.run(&["status"]).expect(0).stdout;
+    assert!(
+        text.contains("1 revision read by older extraction rules")
+            && text.contains("redline reextract --all"),
+        "{text}"
+    );
+    env.run(&["reextract", "--all"]).expect(0);
+    assert_eq!(older(&env), 0);
+    assert!(!env.run(&["status"]).expect(0).stdout.contains("older"));
+}

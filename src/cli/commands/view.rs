@@ -267,6 +267,15 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         )?;
     }
     writeln!(out, "due now: {}; next due: {next}", report.due_now)?;
+    if report.read_by_older_rules > 0 {
+        let n = report.read_by_older_rules;
+        writeln!(
+            out,
+            "{n} revision{} read by older extraction rules (dates then converted to UTC); \
+             `redline reextract --all` reads them again, as technical changes",
+            plural(n)
+        )?;
+    }
     if !report.refusing_hosts.is_empty() {
         writeln!(
             out,
