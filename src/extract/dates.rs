@@ -80,6 +80,20 @@ impl Stamp {
         out
     }
 
+    /// The day alone, without time or offset.
+    pub fn date_only(&self) -> Stamp {
+        Stamp {
+            time: None,
+            offset: None,
+            ..*self
+        }
+    }
+
+    /// Days since 1970 of the day as written (its offset aside).
+    pub fn day_number(&self) -> i64 {
+        self.date_only().instant_key().div_euclid(86_400)
+    }
+
     /// Seconds since 1970 at UTC, for ordering (a missing time is midnight,
     /// a missing zone UTC).
     pub fn instant_key(&self) -> i64 {

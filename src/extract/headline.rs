@@ -8,7 +8,7 @@
 //! `<title>` that nothing confirms loses its site suffix when the suffix is
 //! the site's name or a short name after a separator.
 
-use super::text::non_empty;
+use super::text::{decode_entities, non_empty};
 
 /// Separators between a headline and a site name in a `<title>`.
 const SEPARATORS: &[&str] = &[" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " » "];
@@ -25,7 +25,11 @@ impl Candidates {
         let mut list = Vec::new();
         let mut title_at = None;
         for (is_title, s) in sources {
-            let Some(s) = s.as_deref().map(decode).and_then(|s| non_empty(&s)) else {
+            let Some(s) = s
+                .as_deref()
+                .map(decode_entities)
+                .and_then(|s| non_empty(&s))
+            else {
                 continue;
             };
             if is_title {
@@ -35,16 +39,6 @@ impl Candidates {
         }
         Candidates { list, title_at }
     }
-}
-
-/// HTML entities left in metadata strings (`&#8217;`, `&amp;`), decoded.
-pub(super) fn decode(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    // Twice: templates sometimes escape an entity's ampersand once more.
-    let once = html_escape::decode_html_entities(s);
-    html_escape::decode_html_entities(&once).into_owned()
 }
 
 fn norm(s: &str) -> String {

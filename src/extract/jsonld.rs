@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::text::non_empty;
+use super::text::{decode_entities, non_empty};
 
 const ARTICLE_TYPES: &[&str] = &[
     "NewsArticle",
@@ -38,6 +38,9 @@ pub struct JsonLd {
     pub published: Option<String>,
     /// `dateModified`, as written.
     pub modified: Option<String>,
+    /// A publication date of another node (a `WebPage`, a video) or of a
+    /// block that is not valid JSON, as written.
+    pub published_elsewhere: Option<String>,
     pub description: Option<String>,
     pub body: Option<String>,
     pub publisher: Option<String>,
@@ -50,34 +53,48 @@ pub struct JsonLd {
     pub updates: Vec<String>,
 }
 
-/// Reads the article object out of the given script contents.
+/// Reads the article object out of the given script contents, each block
+/// parsed once. Also notes the publication date of whatever the blocks
+/// describe, for when the article gives none: a `WebPage`'s
+/// `datePublished`, a video's `uploadDate`, or, in a block that is not valid
+/// JSON (comments, trailing commas), the first `"datePublished": "…"` in it.
 pub fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<JsonLd> {
-    for block in blocks {
-        let Ok(value) = serde_json::from_str::<Value>(unwrap(block)) else {
-            continue;
-        };
-        if let Some(article) = find_article(&value, 0) {
-            return Some(read(article));
-        }
-    }
-    None
-}
-
-/// The publication date of whatever the blocks describe when no article
-/// object gives one: a `WebPage`'s `datePublished`, a video's `uploadDate`,
-/// or, in a block that is not valid JSON (comments, trailing commas), the
-/// first `"datePublished": "…"` written in it.
-pub fn any_published<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Option<String> {
     static KEY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#""(?:datePublished|dateCreated|uploadDate)"\s*:\s*"([^"]{8,40})""#)
             .expect("valid regex")
     });
-    blocks
-        .into_iter()
-        .find_map(|block| match serde_json::from_str::<Value>(block.trim()) {
-            Ok(value) => find_date(&value, 0),
-            Err(_) => KEY.captures(block).map(|c| c[1].to_owned()),
-        })
+    let mut article: Option<JsonLd> = None;
+    let mut elsewhere: Option<String> = None;
+    for block in blocks {
+        // Once the article is read, other blocks matter only for a date it lacks.
+        if article
+            .as_ref()
+            .is_some_and(|a| a.published.is_some() || elsewhere.is_some())
+        {
+            break;
+        }
+        match serde_json::from_str::<Value>(unwrap(block)) {
+            Ok(value) => {
+                if article.is_none() {
+                    article = find_article(&value, 0).map(read);
+                }
+                if elsewhere.is_none() {
+                    elsewhere = find_date(&value, 0);
+                }
+            }
+            Err(_) if elsewhere.is_none() => {
+                elsewhere = KEY.captures(block).map(|c| c[1].to_owned());
+            }
+            Err(_) => {}
+        }
+    }
+    match (article, elsewhere) {
+        (None, None) => None,
+        (article, elsewhere) => Some(JsonLd {
+            published_elsewhere: elsewhere,
+            ..article.unwrap_or_default()
+        }),
+    }
 }
 
 fn find_date(v: &Value, depth: usize) -> Option<String> {
@@ -157,6 +174,7 @@ fn read(v: &Value) -> JsonLd {
         persons: v.get("author").map(persons).unwrap_or_default(),
         published: s("datePublished").or_else(|| s("dateCreated")),
         modified: s("dateModified"),
+        published_elsewhere: None,
         description: s("description"),
         body: v
             .get("articleBody")
@@ -246,20 +264,6 @@ fn persons(v: &Value) -> Vec<String> {
         Value::Array(items) => items.iter().flat_map(persons).collect(),
         _ => Vec::new(),
     }
-}
-
-/// JSON-LD written by templates sometimes carries HTML entities for quotes.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

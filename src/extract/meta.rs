@@ -100,26 +100,32 @@ pub(super) struct SeenDate {
 /// How many texts before the first `<h1>` are kept.
 const BEFORE_H1_TEXTS: usize = 24;
 
-/// The shown texts of these text nodes, joined by spaces.
+/// A text node's text, trimmed, when the page shows it (not empty, not
+/// inside a script, a style or the document's title).
+fn shown_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<&str> {
+    let text = node.value().as_text()?.trim();
+    let hidden = node
+        .parent()
+        .and_then(|p| p.value().as_element())
+        .is_some_and(|p| {
+            matches!(
+                p.name(),
+                "script" | "style" | "noscript" | "template" | "title"
+            )
+        });
+    (!text.is_empty() && !hidden).then_some(text)
+}
+
+/// The texts of these (shown) text nodes, joined by spaces.
 fn texts_of(doc: &Html, nodes: &std::collections::VecDeque<ego_tree::NodeId>) -> String {
     let mut out = String::new();
-    for node in nodes.iter().filter_map(|id| doc.tree.get(*id)) {
-        let hidden = node
-            .parent()
-            .and_then(|p| p.value().as_element())
-            .is_some_and(|p| {
-                matches!(
-                    p.name(),
-                    "script" | "style" | "noscript" | "template" | "title"
-                )
-            });
-        if let Some(text) = node.value().as_text()
-            && !hidden
-            && !text.trim().is_empty()
-        {
-            out.push_str(text.trim());
-            out.push(' ');
-        }
+    for text in nodes
+        .iter()
+        .filter_map(|id| doc.tree.get(*id))
+        .filter_map(shown_text)
+    {
+        out.push_str(text);
+        out.push(' ');
     }
     out
 }
@@ -210,23 +216,11 @@ impl Meta {
         m.lang = root.attr("lang").and_then(non_empty);
         for (at, node) in root.descendants().enumerate() {
             let Some(el) = ElementRef::wrap(node) else {
-                let Some(text) = node.value().as_text() else {
+                let Some(text) = shown_text(node) else {
                     continue;
                 };
-                let shown = || {
-                    !text.trim().is_empty()
-                        && node
-                            .parent()
-                            .and_then(|p| p.value().as_element())
-                            .is_none_or(|p| {
-                                !matches!(
-                                    p.name(),
-                                    "script" | "style" | "noscript" | "template" | "title"
-                                )
-                            })
-                };
-                if m.labelled.len() < MAX_LABELLED && shown() {
-                    m.see_label(text.trim());
+                if m.labelled.len() < MAX_LABELLED {
+                    m.see_label(text);
                 }
                 if m.h1_at.is_none() {
                     // Only the last few texts before the headline are kept:
@@ -235,8 +229,8 @@ impl Meta {
                         before.pop_front();
                     }
                     before.push_back(node.id());
-                } else if m.after_h1.len() < AFTER_H1 && shown() {
-                    m.after_h1.push_str(text.trim());
+                } else if m.after_h1.len() < AFTER_H1 {
+                    m.after_h1.push_str(text);
                     m.after_h1.push(' ');
                 }
                 continue;
@@ -452,11 +446,16 @@ impl Meta {
         });
     }
 
-    pub(super) fn get(&self, key: &str) -> Option<String> {
+    /// The content of the first meta tag named `key` (lower case).
+    pub(super) fn value(&self, key: &str) -> Option<&str> {
         self.tags
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<String> {
+        self.value(key).map(str::to_owned)
     }
 
     pub(super) fn itemprop_date(&self, prop: &str) -> Option<&str> {

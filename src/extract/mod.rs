@@ -250,9 +250,12 @@ fn bylines(meta: &Meta, ld: &jsonld::JsonLd, site: Option<&str>) -> Vec<String> 
         let same = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase() == n);
         same(ld.publisher.as_deref()) || (structured && same(site))
     };
-    let clean = |(names, structured): (Vec<String>, bool)| -> Vec<String> {
+    let clean = |(names, structured): (&[String], bool)| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for name in names.iter().flat_map(|n| split_names(&headline::decode(n))) {
+        for name in names
+            .iter()
+            .flat_map(|n| split_names(&text::decode_entities(n)))
+        {
             let url = name.starts_with("http") || name.contains("://") || name.starts_with('@');
             if !url && !organisation(&name, structured) && name.len() <= 80 && !out.contains(&name)
             {
@@ -270,17 +273,14 @@ fn bylines(meta: &Meta, ld: &jsonld::JsonLd, site: Option<&str>) -> Vec<String> 
         "sailthru.author",
         "byl",
     ];
-    std::iter::once((ld.authors.clone(), true))
-        .chain(std::iter::once((meta.itemprop_authors.clone(), true)))
-        .chain(
-            meta_names
-                .iter()
-                .map(|k| (meta.get(k).into_iter().collect(), false)),
-        )
-        .chain(std::iter::once((
-            meta.visible_byline.clone().into_iter().collect(),
-            false,
-        )))
+    let named: Vec<(Option<String>, bool)> = meta_names
+        .iter()
+        .map(|k| (meta.get(k), false))
+        .chain([(meta.visible_byline.clone(), false)])
+        .collect();
+    [(&ld.authors[..], true), (&meta.itemprop_authors[..], true)]
+        .into_iter()
+        .chain(named.iter().map(|(n, s)| (n.as_slice(), *s)))
         .map(clean)
         .find(|names| !names.is_empty())
         .unwrap_or_default()

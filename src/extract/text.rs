@@ -107,18 +107,15 @@ pub fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Normalises a date-time to RFC 3339 UTC (`2026-11-29T08:00:00Z`) when it
-/// carries an offset; a date or a time without a zone is kept as given, since
-/// converting it would mean guessing the zone.
-pub fn normalise_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
+/// HTML entities left in metadata strings (`&#8217;`, `&amp;`), decoded:
+/// JSON-LD strings carry them raw, and templates sometimes escape an
+/// entity's ampersand once more, so twice.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
     }
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Some(t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
-    }
-    Some(s.to_owned())
+    let once = html_escape::decode_html_entities(s);
+    html_escape::decode_html_entities(&once).into_owned()
 }
 
 #[cfg(test)]
@@ -149,15 +146,5 @@ mod tests {
             "a control character is not a space"
         );
         assert_eq!(squash("a\x0bb"), "a b");
-    }
-
-    #[test]
-    fn dates_with_offsets_become_utc_and_others_are_kept() {
-        assert_eq!(
-            normalise_date("2026-03-01T09:30:00+01:00").as_deref(),
-            Some("2026-03-01T08:30:00Z")
-        );
-        assert_eq!(normalise_date("2026-03-01").as_deref(), Some("2026-03-01"));
-        assert_eq!(normalise_date("  "), None);
     }
 }

@@ -52,17 +52,6 @@ const PUBLISHED_META: &[&str] = &[
 /// Meta names of a date that may be the publication's (lower case).
 const GENERIC_META: &[&str] = &["dc.date", "dcterms.date", "date"];
 
-/// A stamp's day, as an ordinal.
-fn day(s: &Stamp) -> i64 {
-    Stamp {
-        time: None,
-        offset: None,
-        ..*s
-    }
-    .instant_key()
-        / 86_400
-}
-
 /// Meta names of the last modification (lower case).
 const MODIFIED_META: &[&str] = &[
     "article:modified_time",
@@ -92,10 +81,10 @@ pub(super) fn published(
         .or_else(|| {
             PUBLISHED_META
                 .iter()
-                .find_map(|k| meta.get(k).as_deref().and_then(parse))
+                .find_map(|k| meta.value(k).and_then(parse))
         });
     if let Some(s) = structured {
-        return Some(as_shown(s, meta, order));
+        return Some(as_shown(s, || dateline(meta, order)));
     }
     let marked = |d: &&SeenDate| d.role == Role::Published;
     let in_article = |d: &&SeenDate| d.time_tag && d.in_article && d.role != Role::Modified;
@@ -104,15 +93,18 @@ pub(super) fn published(
         .find_map(dates::in_url)
         .or_else(|| meta.dates.iter().filter(marked).find_map(value))
         .or_else(|| meta.dates.iter().filter(in_article).find_map(value))
-        .or_else(|| jsonld_elsewhere(meta).and_then(|v| parse(&v)))
+        .or_else(|| ld.published_elsewhere.as_deref().and_then(parse))
         .or_else(|| {
             // Generic names (`date`, `DC.date`) say of what only by
             // convention: a dateline shown on another day is believed first.
             let g = GENERIC_META
                 .iter()
-                .find_map(|k| meta.get(k).as_deref().and_then(parse))?;
-            let shown = dateline(meta, order).filter(|d| day(d) != day(&g));
-            Some(shown.unwrap_or_else(|| as_shown(g, meta, order)))
+                .find_map(|k| meta.value(k).and_then(parse))?;
+            let shown = dateline(meta, order);
+            Some(match shown {
+                Some(d) if d.day_number() != g.day_number() => d,
+                _ => as_shown(g, || shown),
+            })
         })
         .or_else(|| dateline(meta, order))
 }
@@ -121,30 +113,18 @@ pub(super) fn published(
 /// (a publisher west or east of Greenwich writing near midnight): the day a
 /// reader sees is the one cited. With the shown time, the instant keeps its
 /// time and gains the page's offset; without, the shown day is the date.
-fn as_shown(s: Stamp, meta: &Meta, order: Order) -> Stamp {
+fn as_shown(s: Stamp, shown: impl FnOnce() -> Option<Stamp>) -> Stamp {
     if s.offset != Some(0) || s.time.is_none() {
         return s;
     }
-    let Some(shown) = dateline(meta, order) else {
+    let Some(shown) = shown() else {
         return s;
     };
-    let day = |x: &Stamp| {
-        Stamp {
-            time: None,
-            offset: None,
-            ..*x
-        }
-        .instant_key()
-    };
-    if (day(&shown) - day(&s)).abs() != 86_400 {
+    if (shown.day_number() - s.day_number()).abs() != 1 {
         return s;
     }
     let Some((h, m, _)) = shown.time.filter(|_| shown.offset.is_none()) else {
-        return Stamp {
-            time: None,
-            offset: None,
-            ..shown
-        };
+        return shown.date_only();
     };
     let (_, _, sec) = s.time.unwrap_or_default();
     let local = Stamp {
@@ -159,11 +139,7 @@ fn as_shown(s: Stamp, meta: &Meta, order: Order) -> Stamp {
             ..local
         }
     } else {
-        Stamp {
-            time: None,
-            offset: None,
-            ..shown
-        }
+        shown.date_only()
     }
 }
 
@@ -177,24 +153,15 @@ pub(super) fn modified(meta: &Meta, ld: &JsonLd, order: Order) -> Option<Stamp> 
         .or_else(|| {
             MODIFIED_META
                 .iter()
-                .find_map(|k| meta.get(k).as_deref().and_then(parse))
+                .find_map(|k| meta.value(k).and_then(parse))
         })
-}
-
-fn jsonld_elsewhere(meta: &Meta) -> Option<String> {
-    super::jsonld::any_published(meta.ld_blocks.iter().map(String::as_str))
 }
 
 /// The URLs the page is known by: the one given, the canonical, og:url.
 fn urls<'a>(meta: &'a Meta, ld: &'a JsonLd, url: Option<&'a str>) -> impl Iterator<Item = &'a str> {
-    let og = meta
-        .tags
-        .iter()
-        .find(|(k, _)| k == "og:url")
-        .map(|(_, v)| v.as_str());
     url.into_iter()
         .chain(meta.canonical.as_deref())
-        .chain(og)
+        .chain(meta.value("og:url"))
         .chain(ld.url.as_deref())
 }
 
