@@ -5,6 +5,7 @@
 use scraper::{ElementRef, Html, Selector};
 
 use super::body;
+use super::dates::{self, Order, Stamp};
 use super::text::{non_empty, squash};
 
 /// "By A. Writer, B. Writer and C. Writer" → three names ("and" in the
@@ -116,6 +117,68 @@ fn shown_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<&str> {
     (!text.is_empty() && !hidden).then_some(text)
 }
 
+/// Whether a node is inside a figure's caption, whose dates are the
+/// photograph's, not the article's.
+fn in_caption(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    node.ancestors()
+        .filter_map(|a| a.value().as_element())
+        .any(|e| e.name() == "figcaption")
+}
+
+/// Whether an element is inside the readers' comments (a class or id word
+/// that starts with "comment": `comments`, `comment-meta`, `commentlist`;
+/// not an opinion piece's `ArticleHeaderComment`), whose dates are the
+/// comments'.
+fn in_comments(el: ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(|a| a.value().as_element())
+        .any(names_comments)
+}
+
+/// A class or id word of this element starts with "comment".
+fn names_comments(e: &scraper::node::Element) -> bool {
+    let starts = |w: &str| w.len() >= 7 && w.as_bytes()[..7].eq_ignore_ascii_case(b"comment");
+    e.attrs()
+        .any(|(k, v)| matches!(k, "class" | "id") && v.split_whitespace().any(starts))
+}
+
+/// The first date the page shows as a dateline of its own: a short text
+/// that is little more than the date, or one that says it is the
+/// publication's ("… veröffentlicht"), outside links, menus, asides,
+/// footers, forms and captions (lists of other pages' dates). The last
+/// resort when nothing names a date; a date inside prose is not one.
+pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
+    const AROUND: &[&str] = &[
+        "a",
+        "nav",
+        "aside",
+        "footer",
+        "form",
+        "select",
+        "button",
+        "figcaption",
+    ];
+    const SHORT: usize = 64;
+    let outside = |node: &ego_tree::NodeRef<'_, scraper::Node>| {
+        !node
+            .ancestors()
+            .filter_map(|a| a.value().as_element())
+            .any(|e| AROUND.contains(&e.name()) || names_comments(e))
+    };
+    let dateline = |t: &&str| {
+        t.chars().nth(SHORT).is_none() || {
+            let lower = t.to_lowercase();
+            PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
+        }
+    };
+    doc.root_element()
+        .descendants()
+        .filter(outside)
+        .filter_map(shown_text)
+        .filter(dateline)
+        .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
+}
+
 /// The texts of these (shown) text nodes, joined by spaces.
 fn texts_of(doc: &Html, nodes: &std::collections::VecDeque<ego_tree::NodeId>) -> String {
     let mut out = String::new();
@@ -136,25 +199,25 @@ const MAX_LABELLED: usize = 8;
 /// A text that starts with a publication date's label, in the languages of
 /// the date rules ("Datum:", "Published on", "Erschienen am", "Publié le").
 fn is_date_label(text: &str) -> bool {
-    const LABELS: &[&str] = &[
-        "datum",
-        "date",
-        "published",
-        "posted on",
-        "veröffentlicht",
-        "erschienen",
-        "erstellt",
-        "publié",
-        "publicado",
-        "publicada",
-        "pubblicato",
-        "gepubliceerd",
-        "fecha",
-    ];
-    LABELS.iter().any(|l| {
+    const LABELS: &[&str] = &["datum", "date", "posted on", "fecha"];
+    LABELS.iter().chain(PUBLICATION_WORDS).any(|l| {
         text.len() >= l.len() && text.as_bytes()[..l.len()].eq_ignore_ascii_case(l.as_bytes())
     })
 }
+
+/// Words that say a date is the publication's, in the languages of the date
+/// rules (lower case).
+const PUBLICATION_WORDS: &[&str] = &[
+    "published",
+    "veröffentlicht",
+    "erschienen",
+    "erstellt",
+    "publié",
+    "publicado",
+    "publicada",
+    "pubblicato",
+    "gepubliceerd",
+];
 
 /// How much text after the headline is kept, in bytes.
 const AFTER_H1: usize = 600;
@@ -229,7 +292,7 @@ impl Meta {
                         before.pop_front();
                     }
                     before.push_back(node.id());
-                } else if m.after_h1.len() < AFTER_H1 {
+                } else if m.after_h1.len() < AFTER_H1 && !in_caption(node) {
                     m.after_h1.push_str(text);
                     m.after_h1.push(' ');
                 }
@@ -407,7 +470,8 @@ impl Meta {
         if matches!(
             v.name(),
             "html" | "body" | "main" | "article" | "script" | "style"
-        ) {
+        ) || in_comments(el)
+        {
             return;
         }
         let value = v

@@ -216,7 +216,8 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
     let byline = (!bylines.is_empty()).then(|| join_names(&bylines));
     let language = meta.lang.clone().or(ld.language.clone());
     let order = dates::Order::for_language(language.as_deref());
-    let published = when::published(&meta, &ld, opts.url.as_deref(), order);
+    let published = when::published(&meta, &ld, opts.url.as_deref(), order)
+        .or_else(|| meta::first_date_shown(&doc, order));
     let modified = when::modified(&meta, &ld, order);
     Ok(Article {
         title,

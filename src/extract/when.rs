@@ -120,8 +120,13 @@ fn as_shown(s: Stamp, shown: impl FnOnce() -> Option<Stamp>) -> Stamp {
     let Some(shown) = shown() else {
         return s;
     };
-    if (shown.day_number() - s.day_number()).abs() != 1 {
-        return s;
+    // Offsets run from -12:00 to +14:00: a day the instant cannot be in
+    // anywhere is not the same moment shown.
+    let hour = s.time.map_or(0, |(h, _, _)| h);
+    match shown.day_number() - s.day_number() {
+        1 if hour >= 10 => {}
+        -1 if hour < 12 => {}
+        _ => return s,
     }
     let Some((h, m, _)) = shown.time.filter(|_| shown.offset.is_none()) else {
         return shown.date_only();
@@ -315,5 +320,48 @@ mod tests {
             published(broken).as_deref(),
             Some("2020-10-04T15:05:21+08:00")
         );
+    }
+
+    #[test]
+    fn a_caption_under_the_headline_is_not_the_dateline() {
+        // The photograph's day in the caption comes first after the headline;
+        // the instant keeps the day and offset of the time element.
+        let html = r#"<html lang="en-US"><head>
+            <meta property="article:published_time" content="2023-11-09T01:09:55+00:00"></head>
+            <body><h1>H</h1><figure><figcaption>A player runs, September 29, 2023.</figcaption></figure>
+            <div class="time"><time>November 8, 2023 at 6:09 p.m.</time></div></body></html>"#;
+        assert_eq!(
+            published(html).as_deref(),
+            Some("2023-11-08T18:09:55-07:00")
+        );
+    }
+
+    #[test]
+    fn a_short_dateline_anywhere_is_the_last_resort_and_prose_is_not() {
+        let html = r#"<html lang="de"><body><div><b>Schwimmen</b><br>
+            <span class="blue">01.02.2022</span></div><p>Der Text beginnt hier.</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2022-02-01"));
+        let said = r#"<html lang="de"><body><p><small>Dieser Beitrag wurde am Samstag,
+            3. Dezember 2011 um 10:00 Uhr veröffentlicht und unter Allgemein abgelegt.</small></p></body></html>"#;
+        assert_eq!(published(said).as_deref(), Some("2011-12-03T10:00:00"));
+        let prose = r#"<html><body><p>The survey was taken between 2 March 2021 and the end
+            of that summer, when the last answers came in.</p>
+            <ul><li><a href="/older">12 January 2020</a></li></ul>
+            <aside><p>3 May 2019</p></aside></body></html>"#;
+        assert_eq!(published(prose), None);
+    }
+
+    #[test]
+    fn readers_comments_dates_are_not_the_articles() {
+        let html = r#"<html><head><meta property="article:published_time" content="2015-12-12T05:00:37+00:00">
+            </head><body><h1>H</h1><p>Text of the post.</p><ol class="commentlist"><li>
+            <div class="comment-meta"><time pubdate datetime="2015-12-13T01:10:03+01:00">13 December 2015</time></div>
+            </li></ol></body></html>"#;
+        // 05:00 UTC cannot be the 13th anywhere, and a comment is no dateline.
+        assert_eq!(published(html).as_deref(), Some("2015-12-12T05:00:37Z"));
+        let opinion = r#"<html lang="de"><body><h1>Kommentar</h1>
+            <div class="ArticleHeaderComment_date"><span>29. Januar 2019</span></div>
+            <div class="comments"><span class="date">30. Januar 2019</span></div></body></html>"#;
+        assert_eq!(published(opinion).as_deref(), Some("2019-01-29"));
     }
 }
