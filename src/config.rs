@@ -20,7 +20,7 @@
 //!
 //! [schedule]                        # the adaptive pace of articles
 //! initial = "20m"                   # gap after a change (and at first)
-//! factor = 1.5                      # growth of the gap after each quiet check
+//! factor = 1.5                      # gap = (factor − 1) × time quiet; failures ×factor
 //! max = "1d"                        # the longest gap
 //! retire_after = "21d"              # quiet this long: stop checking
 //!

@@ -1,9 +1,12 @@
 //! When to check an article next.
 //!
 //! Adaptive by default: a new or just-changed article is checked every
-//! [`Policy::initial`]; each check that finds nothing new stretches the gap by
-//! [`Policy::factor`] up to [`Policy::max`]; a change resets it. A failed check
-//! backs off the same way. An article quiet for [`Policy::retire_after`] (or
+//! [`Policy::initial`]; after that the gap grows with the time the article
+//! has been quiet (`(factor − 1) ×` the time since it last changed, or was
+//! added), up to [`Policy::max`], so checks run by hand do not push it away:
+//! only time does. With the default factor (1.5) the gap is half the quiet
+//! time: 20 minutes through the first hour, then 30, 45, …. A failed check backs off by
+//! [`Policy::factor`] on the gap used last. An article quiet for [`Policy::retire_after`] (or
 //! past its `until` date) is retired: it stays in the store and `list`, but is
 //! no longer due until resumed. A fixed pace (`track --every 1h`) keeps its gap.
 //! Gaps get a little deterministic jitter so that articles added together do
@@ -73,13 +76,17 @@ pub struct Next {
 /// Decides the next check for article `id` after a check at `now` that found
 /// `found`.
 pub fn next(policy: &Policy, state: &State, found: Found, now: Timestamp, id: i64) -> Next {
+    let quiet_for = now.duration_since(state.last_change);
+    let quiet = Duration::try_from(quiet_for).unwrap_or_default();
     let interval = match (state.every, found) {
         (Some(every), _) => every,
         (None, Found::Change) => policy.initial,
-        (None, _) if state.interval.is_zero() => policy.initial,
-        (None, _) => state.interval.mul_f64(policy.factor).min(policy.max),
+        (None, Found::Nothing) => quiet
+            .mul_f64(policy.factor - 1.0)
+            .clamp(policy.initial, policy.max.max(policy.initial)),
+        (None, Found::Failure) if state.interval.is_zero() => policy.initial,
+        (None, Found::Failure) => state.interval.mul_f64(policy.factor).min(policy.max),
     };
-    let quiet_for = now.duration_since(state.last_change);
     let retire_quiet = state.every.is_none()
         && found != Found::Change
         && quiet_for.as_secs() >= policy.retire_after.as_secs() as i64;
@@ -198,23 +205,44 @@ mod tests {
             jitter: 0.0,
             ..Policy::default()
         };
-        let now = t("2026-03-02T00:00:00Z");
-        let s = state(0, "2026-03-01T00:00:00Z");
-        let first = next(&p, &s, Found::Nothing, now, 1);
-        assert_eq!(first.interval, p.initial);
-        let s = State {
-            interval: first.interval,
-            ..s
-        };
-        let second = next(&p, &s, Found::Nothing, now, 1);
-        assert_eq!(second.interval, p.initial.mul_f64(1.5));
+        let added = "2026-03-01T00:00:00Z";
+        let s = state(0, added);
+        let at = |minutes: i64| t(added) + jiff::SignedDuration::from_mins(minutes);
+        // Checked when due: 20 minutes, then 30, then 45, as the quiet grows.
+        assert_eq!(next(&p, &s, Found::Nothing, at(20), 1).interval, p.initial);
+        let second = next(&p, &s, Found::Nothing, at(60), 1).interval;
+        assert_eq!(second, Duration::from_secs(30 * 60));
+        let third = next(&p, &s, Found::Nothing, at(90), 1).interval;
+        assert_eq!(third, Duration::from_secs(45 * 60));
+        let day_later = next(&p, &s, Found::Nothing, at(3 * 24 * 60), 1);
+        assert_eq!(day_later.interval, p.max);
+        assert_eq!(
+            next(&p, &s, Found::Change, at(3 * 24 * 60), 1).interval,
+            p.initial
+        );
         let big = State {
             interval: Duration::from_secs(23 * 3600),
             ..s
         };
-        assert_eq!(next(&p, &big, Found::Nothing, now, 1).interval, p.max);
-        assert_eq!(next(&p, &big, Found::Change, now, 1).interval, p.initial);
-        assert_eq!(next(&p, &big, Found::Failure, now, 1).interval, p.max);
+        assert_eq!(next(&p, &big, Found::Failure, at(60), 1).interval, p.max);
+    }
+
+    #[test]
+    fn checks_run_by_hand_do_not_push_a_fresh_article_away() {
+        let p = Policy {
+            jitter: 0.0,
+            ..Policy::default()
+        };
+        let added = t("2026-03-01T00:00:00Z");
+        let mut s = state(0, "2026-03-01T00:00:00Z");
+        // Seven checks in five minutes, each after the one before.
+        for k in 1..=7 {
+            let now = added + jiff::SignedDuration::from_secs(k * 40);
+            let n = next(&p, &s, Found::Nothing, now, 1);
+            assert_eq!(n.interval, p.initial, "check {k}");
+            assert_eq!(n.at, Some(now + jiff::SignedDuration::from_mins(20)));
+            s.interval = n.interval;
+        }
     }
 
     #[test]

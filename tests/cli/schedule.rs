@@ -31,10 +31,19 @@ fn adaptive_pace_due_checks_retirement_and_resume() {
         "{}",
         due.stderr
     );
-    // Nothing changed: the gap grows (about 30 minutes now).
+    // Nothing changed, but it has been quiet for only half an hour: half of
+    // that is under the first gap, so 20 minutes again.
     let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
     assert!(
-        ("2026-03-01T12:57:00".."2026-03-01T13:03:01").contains(&next.as_str()),
+        ("2026-03-01T12:48:00".."2026-03-01T12:52:01").contains(&next.as_str()),
+        "{next}"
+    );
+    // Quiet for an hour and a half: the gap is half of that.
+    env.run_at("2026-03-01T13:30:00Z", &["check", "--due"])
+        .expect(0);
+    let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
+    assert!(
+        ("2026-03-01T14:10:30".."2026-03-01T14:19:31").contains(&next.as_str()),
         "{next}"
     );
 
@@ -64,6 +73,25 @@ fn adaptive_pace_due_checks_retirement_and_resume() {
         .expect(0);
     assert!(back.stderr.contains("checked 1,"), "{}", back.stderr);
     assert_eq!(at(&env, 1)["retired_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn checks_run_by_hand_do_not_push_a_fresh_article_away() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run_at("2026-03-01T12:00:00Z", &["track", &url])
+        .expect(0);
+    for minute in 1..=7 {
+        let now = format!("2026-03-01T12:0{minute}:00Z");
+        env.run_at(&now, &["check", "1"]).expect(0);
+    }
+    // Seven checks in seven minutes: the next is still 20 minutes after the
+    // last one, give or take the jitter, not hours away.
+    let next = at(&env, 1)["next_check_at"].as_str().unwrap().to_owned();
+    assert!(
+        ("2026-03-01T12:25:00".."2026-03-01T12:29:01").contains(&next.as_str()),
+        "{next}"
+    );
 }
 
 #[test]
