@@ -114,7 +114,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             }
             Op::Untrack(i) => {
                 if let Some(a) = find(&store, i) {
-                    store.retire(a.id, "2026-01-01T00:00:00Z").unwrap();
+                    store.untrack(a.id, "2026-01-01T00:00:00Z").unwrap();
                 }
             }
             Op::Delete(i) => {

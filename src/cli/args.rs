@@ -177,6 +177,7 @@ impl Command {
             | Command::Check { global, .. }
             | Command::Feeds { global, .. }
             | Command::Untrack { global, .. }
+            | Command::Set { global, .. }
             | Command::Watch { global, .. }
             | Command::Resume { global, .. }
             | Command::List { global, .. }
@@ -262,7 +263,7 @@ pub enum Command {
         /// With --feed: only URLs matching this regular expression
         #[arg(long = "match", value_name = "REGEX", requires = "feed")]
         match_regex: Option<String>,
-        /// Read URLs from FILE, one per line (`-`: stdin; blank lines and `#` comments skipped)
+        /// Read URLs from FILE, one per line (`-`: stdin; blank lines and `# comments` skipped)
         #[arg(long, value_name = "FILE")]
         from_file: Option<PathBuf>,
         /// CSS selector of the article body on these pages
@@ -291,6 +292,46 @@ pub enum Command {
         /// Stop checking after this date (RFC 3339 or YYYY-MM-DD, UTC)
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
+        /// Keep a URL whose first fetch fails (it is retried at each check)
+        #[arg(
+            long,
+            long_help = "Keep a URL whose first fetch fails (DNS, refused, HTTP 404, …) and\n\
+                         retry it at each check. Default: such a URL is not tracked, so that a\n\
+                         typo does not leave an article that fails at every check."
+        )]
+        keep: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Change how tracked articles are checked: pace, last date, body selector
+    #[command(group(
+        clap::ArgGroup::new("change")
+            .required(true)
+            .multiple(true)
+            .args(["every", "adaptive", "until", "no_until", "selector", "no_selector"])
+    ))]
+    Set {
+        /// Articles by id or URL
+        #[arg(required = true, value_name = "ID|URL")]
+        targets: Vec<String>,
+        /// Check at this fixed pace from now on (e.g. 30m, 1h, 1d)
+        #[arg(long, value_name = "DURATION", conflicts_with = "adaptive")]
+        every: Option<String>,
+        /// Check adaptively again (the default pace)
+        #[arg(long)]
+        adaptive: bool,
+        /// Stop checking after this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE", conflicts_with = "no_until")]
+        until: Option<String>,
+        /// Remove the last date: check until quiet
+        #[arg(long)]
+        no_until: bool,
+        /// CSS selector of the article body from the next check on
+        #[arg(long, value_name = "CSS", conflicts_with = "no_selector")]
+        selector: Option<String>,
+        /// Remove the selector: the generic extractor reads the body again
+        #[arg(long)]
+        no_selector: bool,
         #[command(flatten)]
         global: GlobalArgs,
     },
@@ -321,9 +362,12 @@ pub enum Command {
         /// Read the articles from FILE, one per line (`-`: stdin)
         #[arg(long, value_name = "FILE")]
         from_file: Option<PathBuf>,
-        /// Delete the articles and all their revisions instead
+        /// Delete the articles and all their revisions instead (asks first on a terminal)
         #[arg(long)]
         delete: bool,
+        /// With --delete: do not ask (for scripts)
+        #[arg(long, short = 'y', requires = "delete")]
+        yes: bool,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -122,6 +122,19 @@ impl Context {
         }
     }
 
+    /// Asks a yes/no question on the terminal (default no). `None` when
+    /// stdin or stderr is not a terminal: there is nobody to ask.
+    #[allow(clippy::print_stderr)]
+    pub fn confirm(&self, question: &str) -> Option<bool> {
+        if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok()?;
+        Some(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+    }
+
     /// An error about one item of many (the command goes on with the
     /// others and fails at the end), on stderr even with `-q`.
     #[allow(clippy::print_stderr)]
@@ -257,36 +270,64 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             ))
         }
         Command::Track {
-            mut urls,
+            urls,
             from_file,
             selector,
             every,
-            adaptive: _,
+            adaptive,
             until,
+            keep,
             ..
         } => {
-            if let Some(file) = &from_file {
-                urls.extend(commands::read_list(file)?);
-            }
+            let listed = match &from_file {
+                Some(file) => commands::read_list(file)?,
+                None => Vec::new(),
+            };
             let pace = commands::pace(every.as_deref(), until.as_deref())?;
-            block_on(commands::track(
-                &ctx,
-                out,
-                &urls,
-                selector.as_deref(),
-                &pace,
-            ))
+            let flags = commands::TrackFlags {
+                selector: selector.as_deref(),
+                pace,
+                adaptive,
+                keep,
+            };
+            block_on(commands::track(&ctx, out, &urls, &listed, &flags))
         }
         Command::Untrack {
             mut targets,
             from_file,
             delete,
+            yes,
             ..
         } => {
             if let Some(file) = &from_file {
-                targets.extend(commands::read_list(file)?);
+                targets.extend(commands::read_list(file)?.into_iter().map(|l| l.text));
             }
+            let delete = match (delete, yes) {
+                (false, _) => commands::Removal::Untrack,
+                (true, true) => commands::Removal::Delete,
+                (true, false) => commands::Removal::DeleteIfConfirmed,
+            };
             commands::untrack(&ctx, out, &targets, delete)
+        }
+        Command::Set {
+            targets,
+            every,
+            adaptive,
+            until,
+            no_until,
+            selector,
+            no_selector,
+            ..
+        } => {
+            let set = commands::settings(
+                every.as_deref(),
+                adaptive,
+                until.as_deref(),
+                no_until,
+                selector.as_deref(),
+                no_selector,
+            )?;
+            commands::set(&ctx, out, &targets, &set)
         }
         Command::Watch { poll, .. } => block_on(commands::watch(&ctx, out, poll)),
         Command::Feeds { json, .. } => commands::feeds(&ctx, out, json),

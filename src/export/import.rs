@@ -170,6 +170,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportErro
             every_secs: a.every_secs,
             until: a.until.as_deref(),
             retired_at: a.retired_at.as_deref(),
+            untracked: a.untracked,
         })
         .collect();
     let import_revisions: Vec<ImportRevision<'_>> = revisions

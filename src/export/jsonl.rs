@@ -5,7 +5,8 @@
 //!
 //! - the first line: `{"type":"export","schema":"redline-export/2","generator":"redline X.Y.Z"}`
 //! - one `{"type":"article", …}` per article: `id`, `url`, `added_at`,
-//!   `selector`, `final_url`, `every_secs`, `until`, `retired_at`, `title`
+//!   `selector`, `final_url`, `every_secs`, `until`, `retired_at`,
+//!   `untracked` (only when true: stopped by `untrack`), `title`
 //!   (latest headline);
 //! - after each article, its revisions oldest first, `{"type":"revision", …}`:
 //!   `article_id`, `url`, `rev`, `captured_at`, `final_url`, `http_status`,

@@ -247,11 +247,13 @@ pub enum FetchError {
         #[source]
         source: reqwest::Error,
     },
-    #[error("{url}: could not connect")]
+    #[error("{url}: could not connect to {host}: {why}")]
     Connect {
         url: String,
-        #[source]
-        source: reqwest::Error,
+        /// `host:port`.
+        host: String,
+        /// The operating system's reason, in words ("connection refused").
+        why: String,
     },
     #[error("{url}: too many redirects (more than {limit})")]
     Redirects { url: String, limit: usize },
@@ -663,6 +665,7 @@ impl Fetcher {
             .and_then(Url::host_str)
             .unwrap_or_default()
             .to_owned();
+        let port = e.url().and_then(Url::port_or_known_default);
         // The library's own message repeats the URL, credentials and all.
         let e = e.without_url();
         if e.is_timeout() {
@@ -694,7 +697,15 @@ impl Fetcher {
             if chain.contains("certificate") {
                 return FetchError::Tls { url, source: e };
             }
-            return FetchError::Connect { url, source: e };
+            let host = match port {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            };
+            return FetchError::Connect {
+                url,
+                host,
+                why: connect_failure(&e),
+            };
         }
         let cause = std::iter::successors(Some(&e as &dyn std::error::Error), |c| c.source())
             .last()
@@ -706,6 +717,38 @@ impl Fetcher {
             "the request failed"
         };
         FetchError::Request { url, what, cause }
+    }
+}
+
+/// Why a connection failed, in the operating system's words and without the
+/// HTTP library's layers ("connection refused", "network unreachable").
+fn connect_failure(e: &reqwest::Error) -> String {
+    use std::io::ErrorKind;
+    let chain = std::iter::successors(Some(e as &dyn std::error::Error), |c| c.source());
+    let mut last = None;
+    for cause in chain {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                ErrorKind::ConnectionRefused => "connection refused".into(),
+                ErrorKind::ConnectionReset => "connection reset".into(),
+                ErrorKind::ConnectionAborted => "connection aborted".into(),
+                ErrorKind::TimedOut => "timed out".into(),
+                ErrorKind::HostUnreachable => "host unreachable".into(),
+                ErrorKind::NetworkUnreachable => "network unreachable".into(),
+                ErrorKind::AddrNotAvailable => "address not available".into(),
+                _ => strip_os_code(&io.to_string()),
+            };
+        }
+        last = Some(cause.to_string());
+    }
+    strip_os_code(&last.unwrap_or_default())
+}
+
+/// "Connection refused (os error 111)" → "Connection refused".
+fn strip_os_code(s: &str) -> String {
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s.to_owned(),
     }
 }
 

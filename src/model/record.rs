@@ -45,6 +45,9 @@ pub struct ArticleRecord {
     pub every_secs: Option<i64>,
     pub until: Option<String>,
     pub retired_at: Option<String>,
+    /// Stopped by `untrack` (written only when true; older exports lack it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub untracked: bool,
     pub title: Option<String>,
 }
 

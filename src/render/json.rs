@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::diff::ArticleDiff;
 use crate::extract::Article;
-use crate::store::{ArticleSummary, Outcome, Problem, RevisionRow, Totals};
+use crate::store::{ArticleSummary, Outcome, Problem, RevisionRow, Stopped, Totals};
 
 /// `redline list --json`: one per tracked article.
 #[derive(Debug, Serialize)]
@@ -26,8 +26,13 @@ pub struct ArticleJson<'a> {
     /// A fixed pace in seconds (`track --every`), else `null` (adaptive).
     pub every_secs: Option<i64>,
     pub until: Option<&'a str>,
-    /// When the article retired (no longer checked until resumed).
+    /// The CSS selector of the body (`track --selector`), else `null`.
+    pub selector: Option<&'a str>,
+    /// When the article stopped being checked (until resumed).
     pub retired_at: Option<&'a str>,
+    /// Why: `untracked` (by the user), `ended` (past `until`), `quiet`
+    /// (retired by the schedule); `null` while it is checked.
+    pub stopped: Option<&'static str>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -45,7 +50,13 @@ impl<'a> ArticleJson<'a> {
             next_check_at: s.article.next_check_at.as_deref(),
             every_secs: s.article.every_secs,
             until: s.article.until.as_deref(),
+            selector: s.article.selector.as_deref(),
             retired_at: s.article.retired_at.as_deref(),
+            stopped: s.article.stopped().map(|why| match why {
+                Stopped::Untracked(_) => "untracked",
+                Stopped::Ended(_) => "ended",
+                Stopped::Quiet(_) => "quiet",
+            }),
         }
     }
 }

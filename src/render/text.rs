@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::{Painter, Role};
 use crate::extract::Article;
-use crate::store::{ArticleSummary, Outcome, RevisionRow};
+use crate::store::{ArticleSummary, Outcome, RevisionRow, Stopped};
 use crate::tracker::CheckResult;
 
 /// `redline list`.
@@ -28,8 +28,10 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
             1 => "1 revision".to_owned(),
             n => format!("{n} revisions"),
         };
-        let next = match (&a.retired_at, &a.next_check_at) {
-            (Some(r), _) => format!("retired {}", short_time(r)),
+        let next = match (a.stopped(), &a.next_check_at) {
+            (Some(Stopped::Untracked(at)), _) => format!("untracked {}", short_time(at)),
+            (Some(Stopped::Ended(at)), _) => format!("ended {} (its --until)", short_time(at)),
+            (Some(Stopped::Quiet(at)), _) => format!("retired {} (quiet)", short_time(at)),
             (None, Some(n)) => format!("next {}", short_time(n)),
             (None, None) => "due now".to_owned(),
         };

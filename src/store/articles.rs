@@ -27,6 +27,44 @@ pub struct ArticleRow {
     pub retired_at: Option<String>,
     /// The canonical URL the page declared at the last successful check.
     pub canonical_url: Option<String>,
+    /// Stopped by `untrack` (not retired by the schedule).
+    pub untracked: bool,
+}
+
+impl ArticleRow {
+    /// Why the article is no longer checked, if it is not.
+    pub fn stopped(&self) -> Option<Stopped<'_>> {
+        let at = self.retired_at.as_deref()?;
+        Some(if self.untracked {
+            Stopped::Untracked(at)
+        } else if self.until.as_deref().is_some_and(|u| u <= at) {
+            Stopped::Ended(at)
+        } else {
+            Stopped::Quiet(at)
+        })
+    }
+}
+
+/// Why an article is no longer checked, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped<'a> {
+    /// `redline untrack`.
+    Untracked(&'a str),
+    /// Past its `until` date.
+    Ended(&'a str),
+    /// Quiet for weeks: retired by the schedule.
+    Quiet(&'a str),
+}
+
+/// What `redline set` changes of a tracked article (`None`: unchanged).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `Some(None)`: adaptive; `Some(Some(s))`: every `s` seconds.
+    pub every_secs: Option<Option<i64>>,
+    /// `Some(None)`: no last date.
+    pub until: Option<Option<String>>,
+    /// `Some(None)`: the generic extractor.
+    pub selector: Option<Option<String>>,
 }
 
 /// How a new article is paced.
@@ -61,9 +99,9 @@ impl Store {
 
     pub(super) const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
         last_checked_at, last_error, selector, next_check_at, interval_secs, every_secs, until,
-        last_change_at, retired_at, canonical_url";
+        last_change_at, retired_at, canonical_url, untracked";
     /// How many columns [`Self::ARTICLE_COLUMNS`] names.
-    pub(super) const N: usize = 16;
+    pub(super) const N: usize = 17;
 
     pub(super) fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         let fetch_url: String = r.get(1)?;
@@ -86,6 +124,7 @@ impl Store {
             last_change_at: r.get(13)?,
             retired_at: r.get(14)?,
             canonical_url: r.get(15)?,
+            untracked: r.get(16)?,
         })
     }
 
@@ -167,15 +206,74 @@ impl Store {
             .collect()
     }
 
-    /// Stops checking an article (its history stays); `resume` undoes it.
-    pub fn retire(&mut self, id: i64, now: &str) -> Result<()> {
+    /// Stops checking an article at the user's word (its history stays);
+    /// `resume` undoes it.
+    pub fn untrack(&mut self, id: i64, now: &str) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE articles SET retired_at = ?2, next_check_at = NULL WHERE id = ?1",
+                "UPDATE articles SET retired_at = coalesce(retired_at, ?2), untracked = 1,
+                     next_check_at = NULL
+                 WHERE id = ?1",
                 params![id, now],
             )
             .map(drop)
             .map_err(|e| self.err(e))
+    }
+
+    /// Changes how an article is checked. A new fixed pace takes effect from
+    /// the last check (or now, if that is already past); a new selector
+    /// applies from the next check.
+    pub fn set_article(&mut self, id: i64, set: &Settings, now: &str) -> Result<ArticleRow> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| Self::err_at(&path, e);
+        if let Some(every) = set.every_secs {
+            tx.execute(
+                "UPDATE articles SET every_secs = ?2, interval_secs = coalesce(?2, 0) WHERE id = ?1",
+                params![id, every],
+            )
+            .map_err(map)?;
+            if let Some(secs) = every {
+                // Due one gap after the last check: sooner when the new pace
+                // is faster, never in the past.
+                let last: Option<String> = tx
+                    .query_row(
+                        "SELECT last_checked_at FROM articles WHERE id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .map_err(map)?;
+                let from = last
+                    .as_deref()
+                    .and_then(crate::clock::parse_rfc3339)
+                    .unwrap_or_else(|| crate::clock::parse_rfc3339(now).unwrap_or_default());
+                let due = from
+                    .checked_add(jiff::SignedDuration::from_secs(secs))
+                    .unwrap_or(jiff::Timestamp::MAX);
+                let due = crate::clock::rfc3339(due).max(now.to_owned());
+                tx.execute(
+                    "UPDATE articles SET next_check_at = ?2 WHERE id = ?1 AND retired_at IS NULL",
+                    params![id, due],
+                )
+                .map_err(map)?;
+            }
+        }
+        if let Some(until) = &set.until {
+            tx.execute(
+                "UPDATE articles SET until = ?2 WHERE id = ?1",
+                params![id, until],
+            )
+            .map_err(map)?;
+        }
+        if let Some(selector) = &set.selector {
+            tx.execute(
+                "UPDATE articles SET selector = ?2 WHERE id = ?1",
+                params![id, selector],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)?;
+        self.article(id)?
+            .ok_or_else(|| self.damaged(format!("article {id} vanished")))
     }
 
     /// Deletes an article and its history (revisions and checks; blobs that
@@ -208,8 +306,8 @@ impl Store {
     pub fn resume(&mut self, id: i64, now: &str) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE articles SET retired_at = NULL, next_check_at = ?2, interval_secs = 0,
-                     last_change_at = ?2
+                "UPDATE articles SET retired_at = NULL, untracked = 0, next_check_at = ?2,
+                     interval_secs = 0, last_change_at = ?2
                  WHERE id = ?1",
                 params![id, now],
             )

@@ -20,6 +20,7 @@ impl Store {
             every_secs: a.every_secs,
             until: a.until.clone(),
             retired_at: a.retired_at.clone(),
+            untracked: a.untracked,
             title,
         }
     }
@@ -80,6 +81,7 @@ pub struct ImportArticle<'a> {
     pub every_secs: Option<i64>,
     pub until: Option<&'a str>,
     pub retired_at: Option<&'a str>,
+    pub untracked: bool,
 }
 
 /// A revision to import. Without `raw`, only the raw page's hash and size are
@@ -153,8 +155,8 @@ impl Store {
                         .map_err(map)?;
                     tx.execute(
                         "INSERT INTO articles (id, url, added_at, selector, final_url, every_secs,
-                             until, retired_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                             until, retired_at, untracked)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                         params![
                             (!taken).then_some(a.id),
                             a.url,
@@ -163,7 +165,8 @@ impl Store {
                             a.final_url,
                             a.every_secs,
                             a.until,
-                            a.retired_at
+                            a.retired_at,
+                            a.untracked
                         ],
                     )
                     .map_err(map)?;

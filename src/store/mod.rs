@@ -32,7 +32,7 @@ mod revisions;
 mod status;
 mod upkeep;
 
-pub use articles::{ArticleRow, ArticleSummary, Pace};
+pub use articles::{ArticleRow, ArticleSummary, Pace, Settings, Stopped};
 pub use dump::{ImportArticle, ImportCounts, ImportRevision};
 pub use feeds::{FeedCheck, FeedRow};
 pub use record::{NewCheck, NewRevision, ScheduleUpdate};
@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_deltas_hooks.sql"),
     include_str!("migrations/003_rules.sql"),
+    include_str!("migrations/004_untracked.sql"),
 ];
 
 /// Why the store failed. Every variant names the database file.

@@ -542,6 +542,7 @@ mod tests {
             last_change_at: None,
             retired_at: None,
             canonical_url: None,
+            untracked: false,
         }
     }
 

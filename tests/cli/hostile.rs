@@ -371,7 +371,7 @@ fn one_pass_over_every_hostile_server_fails_each_alone_and_records_the_good_one(
     let good = env.serve("/good", &page("A good article", PARAS, "x"));
     let mut urls = vec![good.clone()];
     urls.extend(cases.iter().map(|(server, path, _)| server.url(path)));
-    let mut args = vec!["track"];
+    let mut args = vec!["track", "--keep"];
     args.extend(urls.iter().map(String::as_str));
     let (out, took) = run_timed(&env, &args);
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
@@ -494,7 +494,7 @@ fn a_page_of_scripts_only_is_no_article() {
     let scripts = "<html><head><script>var a = 1;</script></head><body>\
                    <script>document.write('<p>' + 'x'.repeat(100) + '</p>')</script></body></html>";
     let url = server.set("/scripts", html(scripts));
-    let out = env.run(&["track", &url]);
+    let out = env.run(&["track", "--keep", &url]);
     assert_eq!(env.listed(1)["revisions"], 0, "{}", out.stdout);
 }
 
@@ -507,7 +507,7 @@ fn extraction_past_its_budget_fails_the_check_and_the_pass_goes_on() {
     let good = env.serve("/good", &page("Quick", PARAS, "x"));
     let mut cmd = env.command();
     cmd.env("REDLINE_EXTRACT_BUDGET", "0.001")
-        .args(["track", &slow, &good]);
+        .args(["track", "--keep", &slow, &good]);
     let out = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -530,7 +530,7 @@ fn credentials_in_a_url_are_used_but_never_shown_or_exported() {
     let url = format!("http://ann:s3cret@127.0.0.1:{}/story", server.port);
     let deep = format!("http://ann:s3cret@127.0.0.1:{}/deep", server.port);
     let dead = "http://bob:hunter2@127.0.0.1:9/gone";
-    let out = env.run(&["track", &url, dead, &deep]);
+    let out = env.run(&["track", "--keep", &url, dead, &deep]);
     assert!(
         out.stdout.contains(&format!(
             "http://ann:***@127.0.0.1:{}/deep: the page nests",
@@ -680,7 +680,7 @@ fn an_invalid_tls_certificate_is_refused_with_a_hint() {
         return;
     };
     let url = format!("https://127.0.0.1:{}/", server.port);
-    let out = env.run(&["track", &url]).expect(1);
+    let out = env.run(&["track", "--keep", &url]).expect(1);
     assert!(
         out.stdout.contains(&format!(
             "#1 failed: {url}: the server's TLS certificate was refused"

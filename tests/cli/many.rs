@@ -49,11 +49,23 @@ fn track_from_a_file_or_stdin_skips_comments_and_blanks() {
     );
     assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 5);
 
-    std::fs::write(&list, "https://ok.example/a\nnot a url\n").unwrap();
+    // A bad line is named by file and line; the others still go in, and a
+    // trailing ` # note` is a comment, not part of the URL.
+    let more = env.serve("/more", &page("More", PARAS, "x"));
+    std::fs::write(
+        &list,
+        format!("{more}  # the mayor's story\nnot a url\n{}#top\n", urls[0]),
+    )
+    .unwrap();
     let bad = env
         .run(&["track", "--from-file", list.to_str().unwrap()])
-        .expect(2);
-    assert!(bad.stderr.contains("\"not a url\""), "{}", bad.stderr);
+        .expect(1);
+    let at = format!("{}:2: \"not a url\" is not a valid URL", list.display());
+    assert!(bad.stderr.contains(&at), "{}", bad.stderr);
+    assert!(bad.stdout.contains("#6 tracking: More"), "{}", bad.stdout);
+    assert_eq!(env.listed(6)["url"], more.as_str());
+    // A `#` inside a URL is its fragment (dropped), not a comment.
+    assert!(bad.stdout.contains("#1 already tracked"), "{}", bad.stdout);
 }
 
 #[test]
@@ -66,7 +78,13 @@ fn untrack_keeps_history_and_delete_removes_it() {
     assert!(out.stdout.contains("#1 untracked"), "{}", out.stdout);
     let listed = env.listed(1);
     assert!(listed["retired_at"].is_string());
+    assert_eq!(listed["stopped"], "untracked", "not retired for quiet");
     assert_eq!(listed["revisions"], 1);
+    let list = env.run(&["list"]).expect(0).stdout;
+    assert!(list.contains(", untracked 2026-"), "{list}");
+    // A check by hand reads it but does not bring it back into the schedule.
+    env.run(&["check", "1"]).expect(0);
+    assert_eq!(env.listed(1)["stopped"], "untracked");
     let due = env
         .run_at("2026-03-02T00:00:00Z", &["check", "--due"])
         .expect(0);
@@ -75,7 +93,15 @@ fn untrack_keeps_history_and_delete_removes_it() {
         "only #2 is due: {}",
         due.stderr
     );
-    env.run(&["untrack", "--delete", &b]).expect(0);
+    // Deleting history asks first; with nobody to ask, it needs --yes.
+    let refused = env.run(&["untrack", "--delete", &b]).expect(2);
+    assert!(
+        refused.stderr.contains("no terminal to ask") && refused.stderr.contains("--yes"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 2);
+    env.run(&["untrack", "--delete", "--yes", &b]).expect(0);
     assert_eq!(env.run(&["list", "--json"]).json_lines().len(), 1);
     env.run(&["log", "2"]).expect(1);
 }

@@ -17,7 +17,7 @@ fn robots_txt_disallow_is_a_failed_check_with_a_hint() {
     let public = env.serve("/public/story", &page("Public", PARAS, "x"));
     let out = env.run(&["track", &private, &public]).expect(1);
     assert!(
-        out.stdout.contains("#1 failed: ")
+        out.stdout.contains("not tracked: ")
             && out.stdout.contains("disallowed by the site's robots.txt"),
         "{}",
         out.stdout

@@ -95,6 +95,102 @@ fn checks_run_by_hand_do_not_push_a_fresh_article_away() {
 }
 
 #[test]
+fn set_changes_pace_last_date_and_selector_and_track_says_what_it_did_not_apply() {
+    let env = Env::new();
+    let url = env.serve("/a", &page("Title", PARAS, "x"));
+    env.run_at("2026-03-01T12:00:00Z", &["track", &url])
+        .expect(0);
+    // `track` again with other flags changes nothing and names `set`.
+    let again = env
+        .run_at("2026-03-01T12:01:00Z", &["track", "--every", "1h", &url])
+        .expect(0);
+    assert!(
+        again.stdout.contains("#1 already tracked"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again.stderr.contains("#1: --every 1h not applied")
+            && again.stderr.contains("`redline set 1 --every 1h`"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(at(&env, 1)["every_secs"], serde_json::Value::Null);
+
+    let out = env
+        .run_at(
+            "2026-03-01T12:05:00Z",
+            &[
+                "set",
+                "1",
+                "--every",
+                "2h",
+                "--until",
+                "2026-04-01",
+                "--selector",
+                "main",
+            ],
+        )
+        .expect(0);
+    assert!(
+        out.stdout.contains(
+            "#1 every 2h, until 2026-04-01, selector \"main\", next check 2026-03-01 14:00"
+        ),
+        "{}",
+        out.stdout
+    );
+    let a = at(&env, 1);
+    assert_eq!(a["every_secs"], 7200);
+    assert_eq!(a["until"], "2026-04-01T00:00:00.000Z");
+    assert_eq!(a["selector"], "main");
+    // Due two hours after the last check, not at the adaptive time.
+    assert_eq!(a["next_check_at"], "2026-03-01T14:00:00.000Z");
+
+    // A selector that misses fails the check; --no-selector gets out of it
+    // without losing the history.
+    env.run_at(
+        "2026-03-01T12:06:00Z",
+        &["set", &url, "--selector", "div.nowhere"],
+    )
+    .expect(0);
+    env.serve("/a", &page("A new headline", PARAS, "x"));
+    let missed = env.run(&["check", "1"]).expect(1);
+    assert!(missed.stdout.contains("div.nowhere"), "{}", missed.stdout);
+    let out = env
+        .run_at(
+            "2026-03-01T12:07:00Z",
+            &["set", "1", "--no-selector", "--adaptive", "--no-until"],
+        )
+        .expect(0);
+    assert!(
+        out.stdout
+            .contains("#1 adaptive, no last date, generic extractor"),
+        "{}",
+        out.stdout
+    );
+    env.run(&["check", "1"]).expect(0);
+    let a = at(&env, 1);
+    assert_eq!(
+        a["revisions"], 2,
+        "the edit is read by the generic extractor"
+    );
+    assert_eq!(a["selector"], serde_json::Value::Null);
+    assert_eq!(a["every_secs"], serde_json::Value::Null);
+    assert_eq!(a["until"], serde_json::Value::Null);
+
+    // Nothing to set, a bad pace, a bad selector, an unknown article.
+    env.run(&["set", "1"]).expect(2);
+    env.run(&["set", "1", "--every", "5s"]).expect(2);
+    env.run(&["set", "1", "--selector", "div["]).expect(2);
+    let unknown = env.run(&["set", "9", "--adaptive"]).expect(1);
+    assert!(
+        unknown.stderr.contains("9 is not a tracked article"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
 fn fixed_pace_and_until() {
     let env = Env::new();
     let url = env.serve("/a", &page("Title", PARAS, "x"));

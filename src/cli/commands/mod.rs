@@ -19,7 +19,7 @@ use crate::render::json::{
     ArticleFields, ArticleJson, DiffJson, ExtractJson, RevisionJson, ShowJson, StatusJson,
 };
 use crate::render::text;
-use crate::store::{ArticleRow, Outcome, Pace, RevisionRow, Store};
+use crate::store::{ArticleRow, Outcome, Pace, RevisionRow, Settings, Store};
 use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
 
 mod diff;
@@ -33,7 +33,9 @@ pub use diff::{DiffView, View, diff};
 pub use extract::{extract, reextract};
 use pass::report_feeds;
 pub use pass::{check, watch};
-pub use track::{read_list, resume, track, track_feed, untrack};
+pub use track::{
+    Removal, TrackFlags, read_list, resume, set, settings, track, track_feed, untrack,
+};
 pub use upkeep::{ExportArgs, export, gc, import, verify};
 pub use view::{blame, config_show, feeds, list, log, show, status};
 
