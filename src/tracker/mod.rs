@@ -301,17 +301,30 @@ impl<'s> Tracker<'s> {
                 let extracting = extracting.clone();
                 let budget = self.opts.extract_budget;
                 tasks.spawn(async move {
+                    let began = Instant::now();
                     let f =
                         fetch_and_extract(&fetcher, &url, &validators, opts, &extracting, budget);
-                    (i, f.await)
+                    let f = f.await;
+                    (i, f, began.elapsed())
                 });
             }
             let Some(joined) = tasks.join_next().await else {
                 break;
             };
             match joined {
-                Ok((i, f)) => {
+                Ok((i, f, took)) => {
                     let result = self.record(&articles[i], f)?;
+                    // `-v`: one line per fetch.
+                    tracing::info!(
+                        "#{} {} {} {} in {} ms",
+                        result.article_id,
+                        result.url,
+                        result
+                            .http_status
+                            .map_or("no answer".to_owned(), |s| format!("HTTP {s}")),
+                        result.outcome.as_str(),
+                        took.as_millis()
+                    );
                     if let Some(tell) = &mut self.on_result {
                         tell(&result);
                     }

@@ -202,3 +202,72 @@ fn concurrent_passes_never_record_twice_or_lock_or_lose_a_check() {
     let status = &env.run(&["status", "--json"]).expect(0).json_lines()[0];
     assert_eq!(status["checks"], (n + 3 * n) as i64);
 }
+
+#[test]
+fn check_prints_each_line_as_it_finishes_and_v_logs_each_fetch() {
+    use std::io::BufRead;
+    let env = Env::new();
+    // Two hosts (politeness spaces the fetches to one host).
+    let fast = env
+        .serve("/fast", &page("Fast", PARAS, "x"))
+        .replace("127.0.0.1", "localhost");
+    env.set(
+        "/slow",
+        redline::serve::Route::html(page("Slow", PARAS, "x")).with_delay(Duration::from_secs(3)),
+    );
+    let slow = env.server.url("/slow");
+    env.run(&["track", &fast, &slow]).expect(0);
+    env.serve("/fast", &page("Fast, edited", PARAS, "x"));
+    env.set(
+        "/slow",
+        redline::serve::Route::html(page("Slow, edited", PARAS, "x"))
+            .with_delay(Duration::from_secs(5)),
+    );
+
+    // The fast article's line is out while the slow one is still fetched.
+    let started = Instant::now();
+    let mut child = env
+        .command()
+        .args(["check", "-v"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let took = started.elapsed();
+    assert!(
+        first.starts_with("#1 ") && first.contains("Fast, edited"),
+        "{first}"
+    );
+    assert!(
+        took < Duration::from_secs(4),
+        "the first line came only when the pass ended, after {took:?}"
+    );
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.starts_with("#2 "), "{second}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // `-v`: one line per fetch, with status, outcome and time.
+    for (id, url) in [(1, &fast), (2, &slow)] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("#{id} {url} HTTP ")))
+            .unwrap_or_else(|| panic!("no fetch line for #{id}:\n{stderr}"));
+        assert!(
+            line.contains(" HTTP 200 changed in ") && line.ends_with(" ms"),
+            "{line}"
+        );
+    }
+
+    // Nothing due: when the next check is.
+    let idle = env
+        .run_at("2026-03-01T12:01:00Z", &["check", "--due"])
+        .expect(0);
+    assert!(
+        idle.stderr
+            .contains("nothing due; the next check is at 2026-03-01 12:"),
+        "{}",
+        idle.stderr
+    );
+}

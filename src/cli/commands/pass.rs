@@ -26,10 +26,22 @@ pub async fn check(
             feed_failed = report_feeds(ctx, out, &read)? == Status::Failure;
         }
     }
+    if articles.is_empty() && due {
+        ctx.status(&nothing_due(&store, ctx)?);
+    }
     let bar = progress(ctx, articles.len());
     let (mut seen_changed, mut seen_failed) = (0, 0);
+    // Each article's line is printed as its check is recorded (above the
+    // bar), not at the end of the pass.
+    let mut written: Result<(), CliError> = Ok(());
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
         .on_result(|c| {
+            if written.is_ok() {
+                written = match &bar {
+                    Some(bar) => bar.suspend(|| report(ctx, &mut *out, c, false)),
+                    None => report(ctx, &mut *out, c, false),
+                };
+            }
             if let Some(bar) = &bar {
                 seen_changed += usize::from(c.rev.is_some());
                 seen_failed += usize::from(c.failed());
@@ -39,6 +51,7 @@ pub async fn check(
         })
         .check(&articles)
         .await?;
+    written?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -50,7 +63,6 @@ pub async fn check(
             o if o.is_change() => changed += 1,
             _ => {}
         }
-        report(ctx, out, c, false)?;
     }
     out.flush()?;
     let alarms = if alarms > 0 {
@@ -63,6 +75,27 @@ pub async fn check(
         results.len()
     ));
     Ok(Status::failed_if(failed > 0 || feed_failed))
+}
+
+/// What `check --due` says when nothing is due: when the next check is.
+fn nothing_due(store: &Store, ctx: &Context) -> Result<String, CliError> {
+    let Some(next) = store.next_due_at()? else {
+        return Ok(if store.articles()?.is_empty() {
+            "nothing is tracked: `redline track URL` starts".to_owned()
+        } else {
+            "nothing due, and nothing scheduled: every article is untracked or retired".to_owned()
+        });
+    };
+    let now = ctx.clock.now();
+    let wait = crate::clock::parse_rfc3339(&next)
+        .map(|at| at.duration_since(now).as_secs().max(0) as u64)
+        .unwrap_or(0);
+    let wait =
+        crate::schedule::format_duration(std::time::Duration::from_secs(wait.max(60) / 60 * 60));
+    Ok(format!(
+        "nothing due; the next check is at {} UTC, in {wait}",
+        next.get(..16).unwrap_or(&next).replace('T', " ")
+    ))
 }
 
 /// A progress bar on stderr for a pass of `total` articles: only on a

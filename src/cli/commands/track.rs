@@ -55,9 +55,18 @@ pub async fn track(
     }
     let mut store = ctx.store()?;
     let fetcher = ctx.fetcher()?;
+    let bar = super::pass::progress(ctx, parsed.len());
     let results = Tracker::new(&mut store, fetcher, tracker_options(ctx))
+        .on_result(|_| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        })
         .track(&parsed, selector, pace)
         .await?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     let mut dropped = false;
     for r in &results {
         match r {
