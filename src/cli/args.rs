@@ -193,7 +193,9 @@ impl Command {
             | Command::Import { global, .. }
             | Command::Verify { global, .. }
             | Command::Gc { global, .. }
-            | Command::Demo { global, .. } => global,
+            | Command::Demo { global, .. }
+            | Command::Completions { global, .. }
+            | Command::Man { global, .. } => global,
         }
     }
 }
@@ -628,6 +630,33 @@ pub enum Command {
         /// Keep the demo database at PATH (must not exist yet)
         #[arg(long, value_name = "PATH")]
         keep: Option<PathBuf>,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Print a shell completion script
+    #[command(
+        long_about = "Print a shell completion script on stdout. For example:\n\
+                            \n  redline completions bash > ~/.local/share/bash-completion/completions/redline\
+                            \n  redline completions zsh > \"${fpath[1]}/_redline\"\
+                            \n  redline completions fish > ~/.config/fish/completions/redline.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Print the manual page (roff): of redline, or of one command
+    #[command(
+        long_about = "Print the manual page in roff on stdout: `redline man | man -l -`, or\n\
+                            install it: `redline man > ~/.local/share/man/man1/redline.1`.\n\
+                            `redline man COMMAND` prints that command's page (redline-COMMAND.1)."
+    )]
+    Man {
+        /// A command (track, check, diff, …)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },

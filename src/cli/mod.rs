@@ -214,6 +214,12 @@ fn fetch_policy(config: &Config) -> FetchPolicy {
 /// Runs one command line: its command, with the global options as
 /// [`Cli::globals`] merged them.
 pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
+    // Made from the command line's own definition: no config, no database.
+    match &command {
+        Command::Completions { shell, .. } => return completions(*shell),
+        Command::Man { command, .. } => return man(command.as_deref()),
+        _ => {}
+    }
     let overrides = Overrides {
         path: g.config.clone(),
         timeout: g.timeout,
@@ -432,9 +438,55 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             force,
         ),
         Command::Demo { keep, .. } => block_on(demo::run(&ctx, out, keep)),
+        Command::Completions { .. } | Command::Man { .. } => {
+            unreachable!("answered before the context is built")
+        }
     };
     output.finish()?;
     status
+}
+
+/// `redline completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> Result<Status, CliError> {
+    use clap::CommandFactory;
+    let mut cmd = args::Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "redline", &mut out);
+    write_stdout(&out)
+}
+
+/// `redline man [COMMAND]`.
+fn man(command: Option<&str>) -> Result<Status, CliError> {
+    use clap::CommandFactory;
+    let mut cmd = args::Cli::command();
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            let sub = cmd.find_subcommand(name).cloned().ok_or_else(|| {
+                CliError::usage(format!("{name:?} is not a redline command"))
+                    .hint(format!("one of: {}", names.join(", ")))
+            })?;
+            sub.name(format!("redline-{name}"))
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| CliError::runtime(format!("cannot write the manual page: {e}")))?;
+    write_stdout(&out)
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<Status, CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()?;
+    Ok(Status::Success)
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {

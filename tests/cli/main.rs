@@ -20,5 +20,6 @@ mod polite;
 mod real_page;
 mod rules;
 mod schedule;
+mod shell;
 mod snapshots;
 mod track;
