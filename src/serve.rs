@@ -103,6 +103,18 @@ pub struct Served1 {
     /// The request method and (for POST and PUT, up to 1 MiB) its body.
     pub method: String,
     pub body: Vec<u8>,
+    /// The request's headers, as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Served1 {
+    /// A request header's value (the name in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// The running server.
@@ -110,6 +122,8 @@ pub struct Server {
     addr: SocketAddr,
     routes: Routes,
     served: Served,
+    /// Requests taken but not yet noted in `served`.
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
     inner: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
 }
@@ -125,25 +139,53 @@ impl Server {
         let inner = Arc::new(inner);
         let routes: Routes = Arc::default();
         let served: Served = Arc::default();
+        let in_flight: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
         let thread = {
             let inner = inner.clone();
             let routes = routes.clone();
             let served = served.clone();
+            let in_flight = in_flight.clone();
             std::thread::spawn(move || {
                 for request in inner.incoming_requests() {
                     let at = std::time::Instant::now();
-                    let route = lock(&routes).get_mut(request.url()).and_then(|seq| {
-                        if seq.len() > 1 {
-                            seq.pop_front()
+                    let route = {
+                        let mut routes = lock(&routes);
+                        let url = request.url().to_owned();
+                        // An exact path, else the longest `prefix*` route.
+                        let key = if routes.contains_key(&url) {
+                            Some(url)
                         } else {
-                            seq.front().cloned()
-                        }
-                    });
+                            routes
+                                .keys()
+                                .filter(|k| k.strip_suffix('*').is_some_and(|p| url.starts_with(p)))
+                                .max_by_key(|k| k.len())
+                                .cloned()
+                        };
+                        key.and_then(|k| routes.get_mut(&k)).and_then(|seq| {
+                            if seq.len() > 1 {
+                                seq.pop_front()
+                            } else {
+                                seq.front().cloned()
+                            }
+                        })
+                    };
                     let served = served.clone();
+                    let in_flight = in_flight.clone();
+                    in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     std::thread::spawn(move || {
                         let mut request = request;
                         let path = request.url().to_owned();
                         let method = request.method().as_str().to_owned();
+                        let headers = request
+                            .headers()
+                            .iter()
+                            .map(|h| {
+                                (
+                                    h.field.as_str().as_str().to_owned(),
+                                    h.value.as_str().to_owned(),
+                                )
+                            })
+                            .collect();
                         let mut body = Vec::new();
                         if matches!(method.as_str(), "POST" | "PUT") {
                             let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
@@ -158,7 +200,9 @@ impl Server {
                                 at,
                                 method,
                                 body,
+                                headers,
                             });
+                        in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                     });
                 }
             })
@@ -167,6 +211,7 @@ impl Server {
             addr,
             routes,
             served,
+            in_flight,
             inner,
             thread: Some(thread),
         })
@@ -191,8 +236,15 @@ impl Server {
         lock(&self.routes).insert(path.to_owned(), routes.into());
     }
 
-    /// Every response sent so far, in order.
+    /// Every request answered so far. A request whose answer has gone out is
+    /// here too (waited for, up to two seconds, if it is being noted).
     pub fn served(&self) -> Vec<Served1> {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0
+            && std::time::Instant::now() < until
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         self.served
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -189,6 +189,7 @@ impl Command {
             | Command::Reextract { global, .. }
             | Command::Status { global, .. }
             | Command::Config { global, .. }
+            | Command::Hooks { global, .. }
             | Command::Export { global, .. }
             | Command::Import { global, .. }
             | Command::Verify { global, .. }
@@ -238,6 +239,23 @@ pub enum BlameBy {
 pub enum ConfigAction {
     /// Print every effective setting and where it came from
     Show {
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksAction {
+    /// List the configured hooks: name, kind, classes
+    List {
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Send a sample message by every hook, or the one named
+    Test {
+        /// A hook's name (or label, as `list` shows it)
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },
@@ -533,6 +551,13 @@ pub enum Command {
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// The notification hooks of the config file: list them, send a test
+    Hooks {
+        #[command(subcommand)]
+        action: HooksAction,
         #[command(flatten)]
         global: GlobalArgs,
     },

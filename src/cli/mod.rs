@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use args::{Cli, Command, GlobalArgs};
-use args::{ColorChoice, ConfigAction};
+use args::{ColorChoice, ConfigAction, HooksAction};
 pub use error::CliError;
 
 use crate::clock::Clock;
@@ -388,6 +388,12 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             ..
         } => commands::config_show(&ctx, out),
         Command::Status { json, .. } => commands::status(&ctx, out, json),
+        Command::Hooks { action, .. } => match action {
+            HooksAction::List { .. } => commands::hooks_list(&ctx, out),
+            HooksAction::Test { name, .. } => {
+                block_on(commands::hooks_test(&ctx, out, name.as_deref()))
+            }
+        },
         Command::Blame {
             target,
             rev,

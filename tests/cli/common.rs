@@ -12,6 +12,8 @@ pub struct Env {
     pub db: PathBuf,
     pub server: Server,
     pub timeout_secs: u64,
+    /// Environment variables every run gets (secrets named by the config).
+    pub vars: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 /// What one run of the binary did.
@@ -61,6 +63,7 @@ impl Env {
             dir,
             server: Server::start().expect("local server"),
             timeout_secs: 10,
+            vars: Default::default(),
         }
     }
 
@@ -80,7 +83,17 @@ impl Env {
             .env("REDLINE_RETRIES", "0")
             .env("TERM", "dumb")
             .current_dir(self.dir.path());
+        for (k, v) in self.vars.borrow().iter() {
+            cmd.env(k, v);
+        }
         cmd
+    }
+
+    /// Sets an environment variable for every later run.
+    pub fn set_var(&self, name: &str, value: &str) {
+        self.vars
+            .borrow_mut()
+            .push((name.to_owned(), value.to_owned()));
     }
 
     /// Runs `redline ARGS…`.

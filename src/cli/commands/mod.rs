@@ -24,6 +24,7 @@ use crate::tracker::{CheckResult, TrackResult, Tracker, TrackerOptions};
 
 mod diff;
 mod extract;
+mod hooks;
 mod pass;
 mod track;
 mod upkeep;
@@ -31,6 +32,7 @@ mod view;
 
 pub use diff::{DiffView, View, diff};
 pub use extract::{extract, reextract};
+pub use hooks::{hooks_list, hooks_test};
 use pass::report_feeds;
 pub use pass::{check, watch};
 pub use track::{
