@@ -18,7 +18,7 @@
 //!
 //! | layer | modules | what they are |
 //! |---|---|---|
-//! | 0 | clock, errors | the one clock; errors as one line |
+//! | 0 | clock, errors, hosts | the one clock; errors as one line; per-host tables |
 //! | 1 | extract, fetch, feeds, schedule | leaves: HTML to article, HTTP, feeds, the pace |
 //! | 2 | diff, fingerprint | what changed, and whether (they read articles) |
 //! | 3 | model | plain data shared above: export records, deliveries |
@@ -40,6 +40,7 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod fingerprint;
+pub mod hosts;
 pub mod model;
 pub mod notify;
 pub mod render;

@@ -3,9 +3,9 @@
 //!
 //! Plain data and lookups; extraction itself is in the module above.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+pub use crate::hosts::for_host as rule_for;
 
 use super::{ExtractError, selector};
 
@@ -28,18 +28,4 @@ pub fn validate_rule(rule: &SiteRule) -> Result<(), ExtractError> {
         selector(css)?;
     }
     Ok(())
-}
-
-/// The rule for `host` among `sites`: an exact match, else the longest parent
-/// domain.
-pub fn rule_for<'a, T>(sites: &'a BTreeMap<String, T>, host: &str) -> Option<&'a T> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    sites
-        .iter()
-        .filter(|(h, _)| {
-            let h = h.to_ascii_lowercase();
-            host == h || host.ends_with(&format!(".{h}"))
-        })
-        .max_by_key(|(h, _)| h.len())
-        .map(|(_, r)| r)
 }
