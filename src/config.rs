@@ -32,6 +32,11 @@
 //! select = "div.article-body"       # the body container
 //! remove = [".promo", ".inline-related"]
 //! title = "h1.headline"
+//! headers = { "Accept-Language" = "en-GB" }
+//! header_env = { "Authorization" = "EXAMPLE_TOKEN" }  # value from the environment
+//! cookies = "cookies.txt"           # Netscape format, beside this file
+//! user_agent = "Mozilla/5.0 (…)"
+//! proxy = "http://proxy.internal:3128"
 //!
 //! [[hooks]]                         # see `notify` for every key
 //! command = ["notify-desk"]         # the revision's JSON on stdin
@@ -110,6 +115,8 @@ pub struct Config {
     pub extract_budget: Sourced<f64>,
     /// Extraction rules by host.
     pub sites: BTreeMap<String, SiteRule>,
+    /// Request settings by host (headers, cookies, User-Agent, proxy).
+    pub requests: BTreeMap<String, crate::fetch::site::SiteRequest>,
     /// Credentials by host (a parent domain covers its subdomains).
     pub credentials: BTreeMap<String, crate::fetch::Credentials>,
     /// Notification hooks, run when a revision is recorded.
@@ -149,13 +156,30 @@ struct FileConfig {
     #[serde(default)]
     fetch: FetchFile,
     #[serde(default)]
-    sites: BTreeMap<String, SiteRule>,
+    sites: BTreeMap<String, SiteFile>,
     #[serde(default)]
     credentials: BTreeMap<String, crate::fetch::Credentials>,
     #[serde(default)]
     hooks: Vec<crate::notify::Hook>,
     #[serde(default)]
     schedule: ScheduleFile,
+}
+
+/// A `[sites."host"]` table: extraction rules and request settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    select: Option<String>,
+    #[serde(default)]
+    remove: Vec<String>,
+    title: Option<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    header_env: BTreeMap<String, String>,
+    cookies: Option<PathBuf>,
+    user_agent: Option<String>,
+    proxy: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +238,7 @@ impl Config {
             retries: Sourced::default(2),
             robots: Sourced::default(true),
             sites: BTreeMap::new(),
+            requests: BTreeMap::new(),
             credentials: BTreeMap::new(),
             hooks: Vec::new(),
             schedule: Sourced::default(crate::schedule::Policy::default()),
@@ -226,7 +251,7 @@ impl Config {
         if let Some(path) = path
             && (explicit || path.exists())
         {
-            config.read_file(&path)?;
+            config.read_file(&path, &env)?;
             for (host, c) in &mut config.credentials {
                 if let Some(var) = &c.password_env {
                     let value = env(var).filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -295,7 +320,11 @@ impl Config {
         Ok(config)
     }
 
-    fn read_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+    fn read_file(
+        &mut self,
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
@@ -304,12 +333,37 @@ impl Config {
             path: path.to_owned(),
             message: e.to_string().trim().replace('\n', " "),
         })?;
-        for (host, rule) in &file.sites {
-            validate_rule(rule).map_err(|e| ConfigError::Rule {
+        let mut sites = BTreeMap::new();
+        let mut requests = BTreeMap::new();
+        let base = path.parent().unwrap_or(Path::new("."));
+        for (host, site) in &file.sites {
+            let rule_error = |message: String| ConfigError::Rule {
                 path: path.to_owned(),
                 host: host.clone(),
-                message: e.to_string(),
-            })?;
+                message,
+            };
+            let rule = SiteRule {
+                select: site.select.clone(),
+                remove: site.remove.clone(),
+                title: site.title.clone(),
+            };
+            validate_rule(&rule).map_err(|e| rule_error(e.to_string()))?;
+            if rule != SiteRule::default() {
+                sites.insert(host.clone(), rule);
+            }
+            let request = crate::fetch::site::SiteRequest::resolve(
+                &site.headers,
+                &site.header_env,
+                site.cookies.as_deref(),
+                site.user_agent.as_deref(),
+                site.proxy.as_deref(),
+                base,
+                env,
+            )
+            .map_err(rule_error)?;
+            if request != crate::fetch::site::SiteRequest::default() {
+                requests.insert(host.clone(), request);
+            }
         }
         let classes = crate::diff::Class::names();
         for (i, hook) in file.hooks.iter().enumerate() {
@@ -389,7 +443,8 @@ impl Config {
             }
             self.schedule.set(policy, source.clone());
         }
-        self.sites = file.sites;
+        self.sites = sites;
+        self.requests = requests;
         self.credentials = file.credentials;
         self.hooks = file.hooks;
         self.file = Some(path.to_owned());

@@ -103,7 +103,7 @@ impl Context {
     }
 
     pub fn fetcher(&self) -> Result<Fetcher, CliError> {
-        Ok(Fetcher::new(self.policy.clone())?)
+        Ok(Fetcher::new(self.policy.clone())?.with_sites(self.config.requests.clone())?)
     }
 
     /// A status line on stderr, unless `-q`.

@@ -8,6 +8,7 @@
 pub mod charset;
 pub mod polite;
 pub mod robots;
+pub mod site;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -358,6 +359,10 @@ impl FetchError {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Per-site request settings (`[sites."host"]`).
+    sites: Arc<std::collections::BTreeMap<String, site::SiteRequest>>,
+    /// A client per proxy a site names.
+    proxied: Arc<HashMap<String, reqwest::Client>>,
     policy: FetchPolicy,
     gate: Arc<polite::Gate>,
     robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<robots::Robots>>>>>,
@@ -395,13 +400,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 impl Fetcher {
     pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(policy.user_agent.clone())
-            .connect_timeout(policy.connect_timeout)
-            .timeout(policy.timeout)
-            .redirect(redirect_policy(policy.max_redirects))
-            .build()
-            .map_err(FetchError::Client)?;
+        let client = Self::client(&policy, None)?;
         let gate = Arc::new(polite::Gate::new(
             policy.concurrency,
             policy.host_concurrency,
@@ -409,10 +408,58 @@ impl Fetcher {
         ));
         Ok(Self {
             client,
+            sites: Arc::default(),
+            proxied: Arc::default(),
             policy,
             gate,
             robots: Arc::default(),
         })
+    }
+
+    /// The HTTP client: through `proxy` if given, else through the
+    /// environment's (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+    fn client(policy: &FetchPolicy, proxy: Option<&str>) -> Result<reqwest::Client, FetchError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(policy.user_agent.clone())
+            .connect_timeout(policy.connect_timeout)
+            .timeout(policy.timeout)
+            .redirect(redirect_policy(policy.max_redirects));
+        if let Some(p) = proxy {
+            builder = builder.proxy(reqwest::Proxy::all(p).map_err(FetchError::Client)?);
+        }
+        builder.build().map_err(FetchError::Client)
+    }
+
+    /// Applies per-site request settings: headers, cookies, User-Agent and
+    /// proxy by host (a parent domain covers its subdomains).
+    pub fn with_sites(
+        mut self,
+        sites: std::collections::BTreeMap<String, site::SiteRequest>,
+    ) -> Result<Self, FetchError> {
+        let mut proxied = HashMap::new();
+        for proxy in sites.values().filter_map(|s| s.proxy.as_deref()) {
+            if !proxied.contains_key(proxy) {
+                proxied.insert(proxy.to_owned(), Self::client(&self.policy, Some(proxy))?);
+            }
+        }
+        self.sites = Arc::new(sites);
+        self.proxied = Arc::new(proxied);
+        Ok(self)
+    }
+
+    /// The settings for `url`'s host, and the client that goes there.
+    fn site_of(&self, url: &Url) -> (Option<&site::SiteRequest>, &reqwest::Client) {
+        let host = url.host_str().unwrap_or("");
+        let site = if self.sites.is_empty() {
+            None
+        } else {
+            crate::hosts::for_host(&self.sites, host)
+        };
+        let client = site
+            .and_then(|s| s.proxy.as_deref())
+            .and_then(|p| self.proxied.get(p))
+            .unwrap_or(&self.client);
+        (site, client)
     }
 
     /// The robots.txt rules for a URL's host, fetched once per run. A file that
@@ -428,17 +475,20 @@ impl Fetcher {
             robots_url.set_path("/robots.txt");
             robots_url.set_query(None);
             let _pass = self.gate.enter(&key, None).await;
-            let agent = self
-                .policy
-                .user_agent
-                .split('/')
-                .next()
-                .unwrap_or("redline")
-                .to_owned();
+            let (site, client) = self.site_of(url);
+            let ua = site
+                .and_then(|s| s.user_agent.as_deref())
+                .unwrap_or(&self.policy.user_agent);
+            let agent = ua.split('/').next().unwrap_or("redline").to_owned();
             // A robots.txt that does not come in time allows everything,
             // as a missing one does; the page's own request then decides.
             let read = async {
-                let r = self.client.get(robots_url).send().await.ok()?;
+                let r = client
+                    .get(robots_url)
+                    .header(header::USER_AGENT, ua)
+                    .send()
+                    .await
+                    .ok()?;
                 if !r.status().is_success() {
                     return None;
                 }
@@ -553,8 +603,13 @@ impl Fetcher {
                 why: "only http and https URLs can be fetched".into(),
             });
         }
+        let (site, client) = self.site_of(url);
+        let ua = site.and_then(|s| s.user_agent.clone());
         let mut sent = vec![
-            ("user-agent".to_owned(), self.policy.user_agent.clone()),
+            (
+                "user-agent".to_owned(),
+                ua.clone().unwrap_or_else(|| self.policy.user_agent.clone()),
+            ),
             (
                 "accept".to_owned(),
                 "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5".to_owned(),
@@ -566,10 +621,32 @@ impl Fetcher {
         if let Some(lm) = &validators.last_modified {
             sent.push(("if-modified-since".to_owned(), lm.clone()));
         }
-        let mut request = self.client.get(url.clone());
-        // The client sends the User-Agent itself; the rest is set here.
-        for (name, value) in sent.iter().filter(|(n, _)| n != "user-agent") {
+        let mut request = client.get(url.clone());
+        // The client sends its own User-Agent unless the site names one.
+        for (name, value) in sent
+            .iter()
+            .filter(|(n, _)| n != "user-agent" || ua.is_some())
+        {
             request = request.header(name.as_str(), value.as_str());
+        }
+        if let Some(site) = site {
+            // Secret values are sent, and kept out of the evidence.
+            for (name, value, secret) in &site.headers {
+                request = request.header(name.as_str(), value.as_str());
+                let shown = if *secret {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                sent.push((name.to_ascii_lowercase(), shown.to_owned()));
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            if let Some(cookie) = site.cookie_header(url, now) {
+                request = request.header(header::COOKIE, cookie);
+                sent.push(("cookie".to_owned(), "[redacted]".to_owned()));
+            }
         }
         let mut resp = request.send().await.map_err(|e| self.classify(&name, e))?;
         let status = resp.status().as_u16();

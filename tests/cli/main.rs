@@ -21,5 +21,6 @@ mod real_page;
 mod rules;
 mod schedule;
 mod shell;
+mod sites;
 mod snapshots;
 mod track;

@@ -427,5 +427,30 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
             writeln!(out, "  title  = {t:?}")?;
         }
     }
+    for (host, r) in &c.requests {
+        writeln!(out, "requests to {host:?}  # {file}")?;
+        for (name, value, secret) in &r.headers {
+            let value = if *secret {
+                "[from the environment]"
+            } else {
+                value
+            };
+            writeln!(out, "  header {name}: {value}")?;
+        }
+        if let Some(path) = &r.cookie_file {
+            writeln!(
+                out,
+                "  cookies = {} ({} cookies)",
+                path.display(),
+                r.cookies.len()
+            )?;
+        }
+        if let Some(ua) = &r.user_agent {
+            writeln!(out, "  user_agent = {ua:?}")?;
+        }
+        if let Some(p) = &r.proxy {
+            writeln!(out, "  proxy = {}", crate::fetch::redact(p))?;
+        }
+    }
     Ok(Status::Success)
 }
