@@ -505,10 +505,10 @@ pub enum Command {
     },
     /// Extract the article from HTML files (no database)
     Extract {
-        /// HTML files
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-        /// JSON Lines output, one object per file
+        /// Saved HTML files, or URLs to fetch once (politely, with the site's settings)
+        #[arg(required = true, value_name = "FILE|URL")]
+        inputs: Vec<String>,
+        /// JSON Lines output, one object per input
         #[arg(long)]
         json: bool,
         /// CSS selector of the article body (instead of the generic extractor)
@@ -518,6 +518,9 @@ pub enum Command {
         /// when tracking (one file only)
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+        /// Read saved files with this host's site rules from the config file
+        #[arg(long, value_name = "HOST")]
+        site: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -377,12 +377,21 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             commands::diff(&ctx, out, &args, v)
         }
         Command::Extract {
-            files,
+            inputs,
             json,
             selector,
             url,
+            site,
             ..
-        } => commands::extract(&ctx, out, &files, json, selector, url),
+        } => {
+            let how = commands::ExtractHow {
+                json,
+                selector,
+                url,
+                site,
+            };
+            block_on(commands::extract(&ctx, out, &inputs, &how))
+        }
         Command::Config {
             action: ConfigAction::Show { .. },
             ..

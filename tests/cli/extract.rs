@@ -134,9 +134,95 @@ fn a_missing_file_is_reported_and_the_others_still_extracted() {
         .run(&["extract", "--json", "nope.html", good.to_str().unwrap()])
         .expect(1);
     assert!(
-        out.stderr.contains("error: cannot read nope.html"),
+        out.stderr.contains("error: nope.html: no such file"),
         "{}",
         out.stderr
     );
     assert_eq!(out.json_lines()[0]["title"], "Good");
+}
+
+#[test]
+fn extract_fetches_a_url_once_with_its_sites_rules_and_reads_a_saved_page_with_a_hosts() {
+    let env = Env::new();
+    let html = "<html><head><title>Ferry news</title></head><body>\
+        <div class=\"story\"><h1>Ferry crossings resume</h1>\
+        <p>Night crossings resumed on Monday after the repairs were finished ahead of time by the yard.</p>\
+        <p class=\"note\">The yard also repairs fishing boats and small ferries for other harbours along the coast.</p>\
+        <p>The operator said the timetable would return to normal on all routes by the end of the week.</p></div>\
+        <div class=\"other\"><p>Other news of the port: the harbour master retires next month after thirty years.</p></div>\
+        </body></html>";
+    let url = env.serve("/2026/03/02/ferry", html);
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[sites.\"127.0.0.1\"]\nselect = \"div.story\"\nremove = [\".note\"]\n",
+    )
+    .unwrap();
+    let fetched = env.run(&["extract", "--json", &url]).expect(0);
+    let a = &fetched.json_lines()[0];
+    assert_eq!(a["path"], url.as_str());
+    let text = a["text"].as_str().unwrap();
+    assert!(text.contains("Night crossings resumed"), "{text}");
+    assert!(
+        !text.contains("fishing boats"),
+        "the site's remove applies: {text}"
+    );
+    assert_eq!(a["published"], "2026-03-02", "the URL's date");
+    // Fetched once, politely: robots.txt asked first, nothing stored.
+    let served: Vec<String> = env.server.served().into_iter().map(|s| s.path).collect();
+    assert_eq!(served, ["/robots.txt", "/2026/03/02/ferry"]);
+    assert!(!env.db.exists(), "extract writes no database");
+
+    // The same page saved: the host's rules apply with --site.
+    let saved = env.path("ferry.html");
+    std::fs::write(&saved, html).unwrap();
+    let generic = env
+        .run(&["extract", "--json", saved.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        generic.json_lines()[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("fishing boats"),
+        "without the rule, the generic extractor"
+    );
+    let ruled = env
+        .run(&[
+            "extract",
+            "--json",
+            "--site",
+            "127.0.0.1",
+            saved.to_str().unwrap(),
+        ])
+        .expect(0);
+    let text = ruled.json_lines()[0]["text"].as_str().unwrap().to_owned();
+    assert!(
+        !text.contains("fishing boats") && text.contains("timetable"),
+        "{text}"
+    );
+    let unknown = env
+        .run(&[
+            "extract",
+            "--site",
+            "elsewhere.example",
+            saved.to_str().unwrap(),
+        ])
+        .expect(0);
+    assert!(
+        unknown
+            .stderr
+            .contains("no [sites.\"elsewhere.example\"] rule"),
+        "{}",
+        unknown.stderr
+    );
+
+    // A URL that fails says why, in one line.
+    env.set("/gone", redline::serve::Route::status(404));
+    let gone = env.run(&["extract", &env.server.url("/gone")]).expect(1);
+    assert!(
+        gone.stderr.contains("HTTP 404: the page is gone"),
+        "{}",
+        gone.stderr
+    );
 }

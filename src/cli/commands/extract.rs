@@ -2,16 +2,31 @@
 
 use super::*;
 
-pub fn extract(
+/// How `extract` reads its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractHow {
+    pub json: bool,
+    /// `--selector`: the body's CSS selector, over any site rule.
+    pub selector: Option<String>,
+    /// `--url`: the URL one saved file came from.
+    pub url: Option<String>,
+    /// `--site`: read saved files with this host's site rules.
+    pub site: Option<String>,
+}
+
+/// `redline extract FILE|URL...`: what would be recorded, with today's
+/// rules. A URL is fetched once, politely (robots.txt, the site's headers,
+/// cookies and credentials), and read with its host's rules; a saved file
+/// with `--site HOST`'s (or `--url`'s host's) rules: the loop for writing a
+/// site rule.
+pub async fn extract(
     ctx: &Context,
     out: Out<'_>,
-    files: &[PathBuf],
-    json: bool,
-    selector: Option<String>,
-    url: Option<String>,
+    inputs: &[String],
+    how: &ExtractHow,
 ) -> Result<Status, CliError> {
-    if let Some(u) = &url {
-        if files.len() > 1 {
+    if let Some(u) = &how.url {
+        if inputs.len() > 1 {
             return Err(CliError::usage(
                 "--url names the page of one file; give one FILE with it",
             ));
@@ -19,39 +34,67 @@ pub fn extract(
         url::Url::parse(u)
             .map_err(|e| CliError::usage(format!("--url {u:?} is not a URL: {e}")))?;
     }
-    let opts = crate::extract::ExtractOptions {
-        rule: selector.map(|css| crate::extract::SiteRule {
-            select: Some(css),
+    if let Some(css) = &how.selector {
+        let rule = crate::extract::SiteRule {
+            select: Some(css.clone()),
             ..Default::default()
-        }),
-        url,
-    };
-    if let Some(rule) = &opts.rule {
-        crate::extract::validate_rule(rule).map_err(|e| CliError::usage(e.to_string()))?;
-    }
-    let mut failed = false;
-    for path in files {
-        let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.flush()?;
-                ctx.item_error(&format!("cannot read {name}: {e}"));
-                failed = true;
-                continue;
-            }
         };
-        let (html, _) = crate::fetch::charset::decode(&bytes, None);
-        let article = match crate::extract::extract_with(&html, &opts) {
+        crate::extract::validate_rule(&rule).map_err(|e| CliError::usage(e.to_string()))?;
+    }
+    if let Some(host) = &how.site
+        && ctx.config.rule_for(host).is_none()
+    {
+        ctx.hint(&format!(
+            "no [sites.\"{host}\"] rule in the config file: the generic extractor reads the page"
+        ));
+    }
+    // The rule of a host, with --selector over its body selector.
+    let rule_of = |host: Option<&str>| {
+        let mut rule = host.and_then(|h| ctx.config.rule_for(h)).cloned();
+        if let Some(css) = &how.selector {
+            rule.get_or_insert_with(Default::default).select = Some(css.clone());
+        }
+        rule
+    };
+    let mut fetcher = None;
+    let mut failed = false;
+    for input in inputs {
+        let is_url = input.starts_with("http://") || input.starts_with("https://");
+        let read = if is_url {
+            let fetcher = match &fetcher {
+                Some(f) => f,
+                None => fetcher.insert(ctx.fetcher()?),
+            };
+            fetch_page(ctx, fetcher, input, &rule_of).await
+        } else {
+            let host = how.site.clone().or_else(|| {
+                how.url
+                    .as_deref()
+                    .and_then(|u| url::Url::parse(u).ok()?.host_str().map(str::to_owned))
+            });
+            read_file(input).and_then(|html| {
+                let opts = crate::extract::ExtractOptions {
+                    rule: rule_of(host.as_deref()),
+                    url: how.url.clone(),
+                };
+                crate::extract::extract_with(&html, &opts).map_err(|e| format!("{input}: {e}"))
+            })
+        };
+        let article = match read {
             Ok(a) => a,
             Err(e) => {
                 out.flush()?;
-                ctx.item_error(&format!("{name}: {e}"));
+                ctx.item_error(&e);
                 failed = true;
                 continue;
             }
         };
-        if json {
+        let name = if is_url {
+            crate::fetch::redact(input).into_owned()
+        } else {
+            input.clone()
+        };
+        if how.json {
             json_line(
                 out,
                 &ExtractJson {
@@ -61,13 +104,67 @@ pub fn extract(
                 },
             )?;
         } else {
-            if files.len() > 1 {
+            if inputs.len() > 1 {
                 writeln!(out, "==> {name} <==")?;
             }
             text::article(out, &ctx.painter, &article)?;
         }
     }
     Ok(Status::failed_if(failed))
+}
+
+/// A saved page's text, decoded as a browser would.
+fn read_file(path: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{path}: no such file"),
+        _ => format!("cannot read {path}: {e}"),
+    })?;
+    Ok(crate::fetch::charset::decode(&bytes, None).0)
+}
+
+/// Fetches `input` once and reads it with its host's rules.
+async fn fetch_page(
+    ctx: &Context,
+    fetcher: &crate::fetch::Fetcher,
+    input: &str,
+    rule_of: &dyn Fn(Option<&str>) -> Option<crate::extract::SiteRule>,
+) -> Result<Article, String> {
+    let url = parse_url(input).map_err(|e| e.to_string())?;
+    // Credentials from the config file, as a check would send them.
+    let opts = tracker_options(ctx);
+    let with_credentials = match url.host_str() {
+        Some(host) => match crate::extract::rule_for(&opts.credentials, host) {
+            Some(c) => c.apply(url.as_str()),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    };
+    let fetch_url = url::Url::parse(&with_credentials).map_err(|e| e.to_string())?;
+    let shown = crate::fetch::redact(url.as_str()).into_owned();
+    let page = match fetcher
+        .fetch(&fetch_url, &crate::fetch::Validators::default())
+        .await
+    {
+        Ok(crate::fetch::Fetched::Page(page)) => page,
+        Ok(crate::fetch::Fetched::Gone(page)) => {
+            return Err(format!(
+                "{shown}: HTTP {}: the page is gone",
+                page.response.status
+            ));
+        }
+        Ok(crate::fetch::Fetched::NotModified(_)) => {
+            return Err(format!("{shown}: HTTP 304 to an unconditional request"));
+        }
+        Err(e) => {
+            let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
+            return Err(format!("{}{hint}", crate::errors::one_line(&e)));
+        }
+    };
+    let opts = crate::extract::ExtractOptions {
+        rule: rule_of(url.host_str()),
+        url: Some(url.to_string()),
+    };
+    crate::extract::extract_with(&page.html, &opts).map_err(|e| format!("{shown}: {e}"))
 }
 
 /// `redline reextract`: re-derive revisions from their raw pages.

@@ -6,7 +6,6 @@
 //! formats.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use super::{CliError, Context, Status, plural};
 use crate::diff::{DiffOptions, Granularity, diff_articles};
@@ -31,7 +30,7 @@ mod upkeep;
 mod view;
 
 pub use diff::{DiffView, View, diff};
-pub use extract::{extract, reextract};
+pub use extract::{ExtractHow, extract, reextract};
 pub use hooks::{hooks_list, hooks_test};
 use pass::report_feeds;
 pub use pass::{check, watch};
