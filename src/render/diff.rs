@@ -429,9 +429,11 @@ pub fn unified(
 ) -> io::Result<()> {
     let (old, new) = (&input.old.body, &input.new.body);
     let ops = similar::capture_diff_slices(similar::Algorithm::Patience, old, new);
-    if ops
-        .iter()
-        .all(|op| matches!(op, similar::DiffOp::Equal { .. }))
+    let fields = &input.diff.fields;
+    if fields.is_empty()
+        && ops
+            .iter()
+            .all(|op| matches!(op, similar::DiffOp::Equal { .. }))
     {
         return Ok(());
     }
@@ -445,6 +447,21 @@ pub fn unified(
         "{}",
         p.paint(Role::Header, &format!("+++ {}", input.new_label))
     )?;
+    // The fields first (headline, byline, dates, standfirst, corrections),
+    // each a hunk of its own named after it.
+    for f in fields {
+        writeln!(w, "{}", p.style(Role::Meta, &format!("@@ {} @@", f.field)))?;
+        for line in f.old.iter().flat_map(|v| v.split(crate::diff::PARA_BREAK)) {
+            writeln!(
+                w,
+                "{}",
+                p.style(Role::Removed, &format!("-{}", line.trim()))
+            )?;
+        }
+        for line in f.new.iter().flat_map(|v| v.split(crate::diff::PARA_BREAK)) {
+            writeln!(w, "{}", p.style(Role::Added, &format!("+{}", line.trim())))?;
+        }
+    }
     let moves: Vec<(usize, usize)> = input
         .diff
         .body

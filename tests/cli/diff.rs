@@ -134,12 +134,11 @@ fn diff_two_local_files_html_and_text() {
     ] {
         std::fs::write(&x, old).unwrap();
         std::fs::write(&y, new).unwrap();
-        let out = env
-            .run(&["diff", x.to_str().unwrap(), y.to_str().unwrap()])
-            .expect(0)
-            .stdout;
+        let (x, y) = (x.to_str().unwrap(), y.to_str().unwrap());
+        let out = env.run(&["diff", x, y]).expect(0).stdout;
         assert_eq!(
-            out, "\nFirst paragraph stays.\n\nThe fee is [-12-]{+13+} euros.\n",
+            out,
+            format!("{x} → {y}\n\nFirst paragraph stays.\n\nThe fee is [-12-]{{+13+}} euros.\n"),
             "{old:?}"
         );
     }
@@ -214,5 +213,79 @@ fn blame_names_the_revision_of_each_paragraph() {
             .trim_start()
             .starts_with("2  2026-03-01 12:00:00  Farmers"),
         "{text}"
+    );
+}
+
+#[test]
+fn the_unified_view_shows_the_fields_and_show_starts_with_a_citation() {
+    let env = Env::new();
+    two_revisions(&env);
+    let unified = env
+        .run(&["diff", "1", "--view", "unified", "--color", "never"])
+        .expect(0)
+        .stdout;
+    let lines: Vec<&str> = unified.lines().collect();
+    assert!(
+        lines[0].starts_with("--- #1 rev 1 (") && lines[1].starts_with("+++ #1 rev 2 ("),
+        "{unified}"
+    );
+    // A headline-only change is not an empty diff.
+    assert_eq!(lines[2], "@@ title @@", "{unified}");
+    assert!(
+        lines[3].starts_with('-') && lines[4].starts_with('+'),
+        "{unified}"
+    );
+
+    let shown = env
+        .run(&["show", "1", "2", "--color", "never"])
+        .expect(0)
+        .stdout;
+    let first = shown.lines().next().unwrap();
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    let sha = log[1]["sha256"].as_str().unwrap();
+    assert!(
+        first.starts_with("#1 rev 2, captured 2026-03-01 12:00:00 UTC from http://127.0.0.1:")
+            && first.ends_with(&format!("(HTTP 200), page SHA-256 {sha}")),
+        "{first}"
+    );
+}
+
+#[test]
+fn two_text_files_line_by_line_with_a_header_and_a_missing_one_named() {
+    let env = Env::new();
+    let (a, b) = (env.path("a.txt"), env.path("b.txt"));
+    std::fs::write(
+        &a,
+        "The gates opened.\nFarmers asked for help.\nThe bridge is shut.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "The gates opened.\nFarmers demanded help.\nThe bridge is shut.\n",
+    )
+    .unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = env
+        .run(&["diff", a, b, "--color", "never"])
+        .expect(0)
+        .stdout;
+    assert!(out.starts_with(&format!("{a} → {b}\n")), "{out}");
+    // Each line is a paragraph: the unchanged ones are not marked.
+    assert!(
+        out.contains("\nFarmers [-asked for-]{+demanded+} help.\n"),
+        "{out}"
+    );
+    assert!(!out.contains("opened. Farmers"), "{out}");
+    let missing = env.run(&["diff", "nope.txt", b]).expect(1);
+    assert!(
+        missing.stderr.starts_with("error: no such file: nope.txt"),
+        "{}",
+        missing.stderr
+    );
+    let missing = env.run(&["diff", a, "gone.txt"]).expect(1);
+    assert!(
+        missing.stderr.starts_with("error: no such file: gone.txt"),
+        "{}",
+        missing.stderr
     );
 }

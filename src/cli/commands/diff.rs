@@ -25,11 +25,22 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
         by: v.by,
         ..DiffOptions::default()
     };
+    // Two arguments that are not an article (an id or a URL) and a revision
+    // are two files.
+    let is_article = |s: &str| {
+        s.trim_start_matches('#').parse::<i64>().is_ok()
+            || s.starts_with("http://")
+            || s.starts_with("https://")
+    };
     if let [a, b] = args
-        && std::path::Path::new(a).is_file()
+        && (std::path::Path::new(a).is_file() || !is_article(a))
     {
         let (old, new) = read_articles(a, b)?;
         let d = diff_articles(&old, &new, &opts);
+        if matches!(v.view, View::Inline) {
+            let header = format!("{a} → {b}");
+            writeln!(out, "{}", ctx.painter.paint(Role::Header, &header))?;
+        }
         let input = DiffInput {
             old: &old,
             new: &new,
@@ -122,8 +133,10 @@ pub(super) fn write_diff(
 pub(super) fn read_articles(a: &str, b: &str) -> Result<(Article, Article), CliError> {
     const LARGE: usize = 128 * 1024;
     let read = |path: &str| {
-        std::fs::read(path).map_err(|e| {
-            CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path")
+        std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CliError::runtime(format!("no such file: {path}"))
+                .hint("give two files, or an article (id or URL) and its revisions"),
+            _ => CliError::runtime(format!("cannot read {path}: {e}")).hint("check the path"),
         })
     };
     let (a_bytes, b_bytes) = (read(a)?, read(b)?);
@@ -161,8 +174,15 @@ pub(super) fn parse_article(bytes: Vec<u8>) -> Result<Article, crate::extract::E
 }
 
 /// The paragraphs of plain text: runs of lines parted by blank lines (lines
-/// of nothing but whitespace), whatever the line ends; each squashed.
+/// of nothing but whitespace), whatever the line ends; each squashed. A text
+/// without a blank line has one paragraph per line.
 pub(super) fn paragraphs(text: &str) -> Vec<String> {
+    if !text.lines().any(|l| l.trim().is_empty()) {
+        return text
+            .lines()
+            .filter_map(|l| crate::extract::text::non_empty(l.trim_end()))
+            .collect();
+    }
     // Without its last line end a one-line paragraph is squashed already,
     // and is then copied as it is.
     let para = |s: &str| crate::extract::text::non_empty(s.trim_end());

@@ -57,9 +57,27 @@ pub fn show(
             },
         )?;
     } else {
+        writeln!(out, "{}", ctx.painter.paint(Role::Meta, &citation(&a, &r)))?;
+        writeln!(out)?;
         text::article(out, &ctx.painter, &article)?;
     }
     Ok(Status::Success)
+}
+
+/// The line to cite a revision by: article, revision, capture time with its
+/// zone, the URL and the SHA-256 of the page as it was served.
+fn citation(a: &ArticleRow, r: &RevisionRow) -> String {
+    let at = r.captured_at.replacen('T', " ", 1);
+    let at = at.trim_end_matches('Z');
+    let at = at.split('.').next().unwrap_or(at);
+    format!(
+        "#{} rev {}, captured {at} UTC from {} (HTTP {}), page SHA-256 {}",
+        a.id,
+        r.rev,
+        crate::fetch::redact(&r.final_url),
+        r.http_status,
+        r.raw_sha256
+    )
 }
 
 /// `redline feeds`: the feeds and sitemaps being followed.
