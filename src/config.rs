@@ -47,6 +47,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::schedule::Setting;
 use thiserror::Error;
 
 use crate::extract::{SiteRule, validate_rule};
@@ -185,25 +187,23 @@ struct SiteFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScheduleFile {
-    initial: Option<String>,
+    initial: Option<Setting>,
     factor: Option<f64>,
-    max: Option<String>,
-    retire_after: Option<String>,
+    max: Option<Setting>,
+    retire_after: Option<Setting>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FetchFile {
-    timeout: Option<u64>,
+    timeout: Option<Setting>,
     contact: Option<String>,
     concurrency: Option<usize>,
     host_concurrency: Option<usize>,
-    /// Seconds.
-    host_delay: Option<f64>,
+    host_delay: Option<Setting>,
     retries: Option<u32>,
     robots: Option<bool>,
-    /// Seconds.
-    extract_budget: Option<f64>,
+    extract_budget: Option<Setting>,
 }
 
 /// What the command line said about configuration.
@@ -331,7 +331,7 @@ impl Config {
         })?;
         let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
-            message: e.to_string().trim().replace('\n', " "),
+            message: toml_message(&e.to_string()),
         })?;
         let mut sites = BTreeMap::new();
         let mut requests = BTreeMap::new();
@@ -374,8 +374,10 @@ impl Config {
                 })?;
         }
         let source = Source::File(path.to_owned());
-        if let Some(t) = file.fetch.timeout {
-            self.timeout.set(t, source.clone());
+        if let Some(Setting(t)) = file.fetch.timeout {
+            // Whole seconds, at least one.
+            self.timeout
+                .set(t.as_secs_f64().ceil().max(1.0) as u64, source.clone());
         }
         if let Some(c) = file.fetch.contact {
             self.contact.set(Some(c), source.clone());
@@ -386,11 +388,11 @@ impl Config {
         if let Some(n) = file.fetch.host_concurrency {
             self.host_concurrency.set(n, source.clone());
         }
-        if let Some(b) = file.fetch.extract_budget {
-            self.extract_budget.set(b.max(0.0), source.clone());
+        if let Some(Setting(b)) = file.fetch.extract_budget {
+            self.extract_budget.set(b.as_secs_f64(), source.clone());
         }
-        if let Some(d) = file.fetch.host_delay {
-            self.host_delay.set(d.max(0.0), source.clone());
+        if let Some(Setting(d)) = file.fetch.host_delay {
+            self.host_delay.set(d.as_secs_f64(), source.clone());
         }
         if let Some(r) = file.fetch.retries {
             self.retries.set(r, source.clone());
@@ -402,16 +404,19 @@ impl Config {
         if s.initial.is_some() || s.factor.is_some() || s.max.is_some() || s.retire_after.is_some()
         {
             let mut policy = self.schedule.value;
-            let duration = |key: &str, value: &Option<String>, min_secs: u64| {
+            let duration = |key: &str, value: &Option<Setting>, min_secs: u64| {
                 value
-                    .as_deref()
-                    .map(|v| {
-                        crate::schedule::parse_duration(v)
-                            .filter(|d| d.as_secs() >= min_secs)
+                    .map(|Setting(d)| {
+                        (d.as_secs() >= min_secs)
+                            .then_some(d)
                             .ok_or_else(|| ConfigError::Parse {
                                 path: path.to_owned(),
                                 message: format!(
-                                    "[schedule] {key} = {v:?} is not a duration of {min_secs}s or more (write 20m, 1h, 1d)"
+                                    "[schedule] {key} = {} is shorter than {}",
+                                    crate::schedule::format_duration(d),
+                                    crate::schedule::format_duration(
+                                        std::time::Duration::from_secs(min_secs)
+                                    )
                                 ),
                             })
                     })
@@ -459,7 +464,33 @@ impl Config {
 }
 
 /// `$XDG_CONFIG_HOME/redline/config.toml`, or `~/.config/redline/config.toml`.
-fn default_path(env: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+/// The TOML library's message, kept on its lines (the caret under the
+/// mistake), with a "did you mean" for a misspelt key.
+fn toml_message(message: &str) -> String {
+    let message = message.trim_end();
+    let mut out = message
+        .strip_prefix("TOML parse error at ")
+        .unwrap_or(message)
+        .to_owned();
+    let unknown = message
+        .split("unknown field `")
+        .nth(1)
+        .and_then(|rest| rest.split_once('`'));
+    if let Some((key, rest)) = unknown {
+        let expected = rest.split('`').skip(1).step_by(2);
+        if let Some(best) = expected
+            .map(|k| (strsim::damerau_levenshtein(key, k), k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+            .min()
+        {
+            out.push_str(&format!("\ndid you mean `{}`?", best.1));
+        }
+    }
+    out
+}
+
+/// The config file looked for when none is named.
+pub fn default_path(env: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
     let base = env("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

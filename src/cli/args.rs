@@ -58,7 +58,7 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Seconds allowed for the whole check of one page, retries included
-    #[arg(
+    #[arg(value_parser = whole_seconds,
         long,
         value_name = "SECS",
         long_help = "Seconds allowed for the whole check of one page: robots.txt, every\n\
@@ -155,6 +155,18 @@ impl Cli {
         }
         g
     }
+}
+
+/// `--timeout`: a number of seconds or a duration (`30s`, `1m`), whole
+/// seconds, at least one.
+fn whole_seconds(s: &str) -> Result<u64, String> {
+    let d = s
+        .parse::<u64>()
+        .ok()
+        .map(std::time::Duration::from_secs)
+        .or_else(|| crate::schedule::parse_duration(s))
+        .ok_or_else(|| format!("{s:?} is not a duration: write 30, 30s or 1m"))?;
+    Ok(d.as_secs_f64().ceil().max(1.0) as u64)
 }
 
 impl Command {

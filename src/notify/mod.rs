@@ -134,8 +134,10 @@ pub struct Hook {
     #[serde(default)]
     pub first: bool,
     pub retries: Option<u32>,
-    pub timeout: Option<u64>,
-    pub backoff: Option<f64>,
+    /// Per attempt (default 10 s): seconds, or `10s`, `1m`.
+    pub timeout: Option<crate::schedule::Setting>,
+    /// Before the first retry, doubling (default 1 s).
+    pub backoff: Option<crate::schedule::Setting>,
 }
 
 impl Hook {
@@ -361,8 +363,11 @@ async fn deliver(
     clock: Clock,
 ) -> Delivery {
     let retries = hook.retries.unwrap_or(2);
-    let timeout = Duration::from_secs(hook.timeout.unwrap_or(10).max(1));
-    let backoff = Duration::from_secs_f64(hook.backoff.unwrap_or(1.0).clamp(0.0, 600.0));
+    let timeout = hook_timeout(hook);
+    let backoff = hook
+        .backoff
+        .map_or(Duration::from_secs(1), |b| b.0)
+        .min(Duration::from_secs(600));
     let attempted_at = rfc3339(clock.now());
     let mut attempts = 0;
     let mut error = None;
@@ -455,9 +460,16 @@ async fn send_once(
 /// Sends a sample message by `hook`, once (`redline hooks test`).
 pub async fn try_hook(hook: &Hook, clock: Clock) -> Result<(), String> {
     let client = http_client();
-    let timeout = Duration::from_secs(hook.timeout.unwrap_or(10).max(1));
+    let timeout = hook_timeout(hook);
     let payload = message::sample_record(&rfc3339(clock.now()));
     send_once(hook, Some(&client), &payload, 0, timeout).await
+}
+
+/// A hook's time per attempt: its `timeout`, else 10 s; at least 1 s.
+fn hook_timeout(hook: &Hook) -> Duration {
+    hook.timeout
+        .map_or(Duration::from_secs(10), |t| t.0)
+        .max(Duration::from_secs(1))
 }
 
 fn http_client() -> reqwest::Client {

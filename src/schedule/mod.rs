@@ -114,6 +114,45 @@ fn unit(id: i64, now: Timestamp) -> f64 {
     (x % 2001) as f64 / 1000.0 - 1.0
 }
 
+/// A duration in the config file: a number of seconds (`30`, `0.5`) or the
+/// duration syntax of the command line (`2s`, `20m`, `1h`, `2h30m`, `1d`).
+/// A value that is neither is refused where it is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Setting(pub Duration);
+
+impl<'de> serde::Deserialize<'de> for Setting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Setting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a duration: a number of seconds, or \"2s\", \"20m\", \"1h\", \"1d\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Setting, E> {
+                u64::try_from(v)
+                    .map(|s| Setting(Duration::from_secs(s)))
+                    .map_err(|_| E::custom("a duration cannot be negative"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Setting, E> {
+                Ok(Setting(Duration::from_secs(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Setting, E> {
+                Duration::try_from_secs_f64(v)
+                    .map(Setting)
+                    .map_err(|_| E::custom("a duration cannot be negative"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Setting, E> {
+                parse_duration(v).map(Setting).ok_or_else(|| {
+                    E::custom(format!(
+                        "{v:?} is not a duration: write a number of seconds, or 2s, 20m, 1h, 1d"
+                    ))
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// Writes a duration the way [`parse_duration`] reads it: `20m`, `1d`, `2h30m`.
 pub fn format_duration(d: Duration) -> String {
     let mut secs = d.as_secs();

@@ -272,3 +272,71 @@ fn unknown_articles_and_revisions() {
     let out = env.run(&["log", "no such thing"]).expect(2);
     assert!(out.stderr.contains("not a valid URL"), "{}", out.stderr);
 }
+
+#[test]
+fn a_config_mistake_is_shown_where_it_is_with_a_suggestion_and_durations_read_alike() {
+    let env = Env::new();
+    let path = env.path("config/redline/config.toml");
+    // No file: `config show` names the one it looked for.
+    let shown = env.run(&["config", "show"]).expect(0).stdout;
+    assert!(
+        shown.starts_with(&format!(
+            "config file  = (none: {} does not exist)",
+            path.display()
+        )),
+        "{shown}"
+    );
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "[fetch]\ntimout = 30\n").unwrap();
+    let out = env.run(&["list"]).expect(1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines[0].ends_with("config.toml: line 2, column 1"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(lines[2], "2 | timout = 30", "{}", out.stderr);
+    assert_eq!(
+        lines[3], "  | ^^^^^^",
+        "the caret under the mistake: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("\ndid you mean `timeout`?\n"),
+        "{}",
+        out.stderr
+    );
+
+    std::fs::write(&path, "[fetch]\nhost_delay = \"2 sec\"\n").unwrap();
+    let out = env.run(&["list"]).expect(1);
+    assert!(
+        out.stderr
+            .contains("\"2 sec\" is not a duration: write a number of seconds, or 2s, 20m, 1h, 1d"),
+        "{}",
+        out.stderr
+    );
+
+    // One duration syntax everywhere: seconds as a number, or 2s, 20m, 1h.
+    std::fs::write(
+        &path,
+        "[fetch]\ntimeout = \"1m\"\nhost_delay = 0.5\nextract_budget = \"5s\"\n\n\
+         [schedule]\ninitial = 1800\nmax = \"12h\"\nretire_after = \"2w\"\n\n\
+         [[hooks]]\ncommand = [\"true\"]\ntimeout = \"30s\"\nbackoff = 2\n",
+    )
+    .unwrap();
+    let mut cmd = env.command();
+    cmd.env_remove("REDLINE_TIMEOUT")
+        .env_remove("REDLINE_HOST_DELAY")
+        .args(["config", "show"]);
+    let shown = crate::common::Run::from(cmd.output().unwrap())
+        .expect(0)
+        .stdout;
+    for want in [
+        "timeout      = 60  #",
+        "host_delay     = 0.5s  #",
+        "extract_budget = 5s  #",
+        "initial 30m, factor 1.5, max 12h, retire after 14d",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
+}

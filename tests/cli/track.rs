@@ -49,7 +49,10 @@ fn track_fetches_the_first_version_and_lists_it() {
     // A citation line, then the article.
     let (cite, article) = shown.split_once("\n\n").unwrap();
     assert!(cite.starts_with("#1 rev 1, captured "), "{cite}");
-    assert!(article.starts_with("Sluice gates opened early\n"), "{shown}");
+    assert!(
+        article.starts_with("Sluice gates opened early\n"),
+        "{shown}"
+    );
     assert!(
         shown.contains(PARAS[1]) && !shown.contains("Most read"),
         "{shown}"

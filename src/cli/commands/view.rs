@@ -361,10 +361,13 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
 /// `redline config show`: every effective setting and its source.
 pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
     let c = &ctx.config;
-    let file = c
-        .file
-        .as_ref()
-        .map_or("(none)".to_owned(), |p| p.display().to_string());
+    let file = match &c.file {
+        Some(p) => p.display().to_string(),
+        None => match crate::config::default_path(&|k| std::env::var(k).ok()) {
+            Some(p) => format!("(none: {} does not exist)", p.display()),
+            None => "(none: no HOME or XDG_CONFIG_HOME to look in)".to_owned(),
+        },
+    };
     writeln!(out, "config file  = {file}")?;
     let db = match &ctx.db {
         Some(p) => format!("{}  # --db or REDLINE_DB", p.display()),
