@@ -320,10 +320,12 @@ fn quoted(diff: &ArticleDiff) -> Vec<Change> {
                     continue; // moved as it was: counted in the summary
                 }
                 let (old, new) = changed_sentences(&old, &new);
-                let what = if matches!(op, BodyOp::Moved { .. }) {
-                    "Moved and changed"
-                } else {
-                    "Changed"
+                // A sentence added to (or cut from) a paragraph reads as such.
+                let what = match (old.is_empty(), new.is_empty()) {
+                    (true, false) => "Added",
+                    (false, true) => "Removed",
+                    _ if matches!(op, BodyOp::Moved { .. }) => "Moved and changed",
+                    _ => "Changed",
                 };
                 out.push(Change {
                     what,

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod afternoon;
 mod alarms;
 mod churn;
 mod crash;
