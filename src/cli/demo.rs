@@ -123,7 +123,8 @@ pub async fn run(
             p.paint(Role::Header, &format!("── #{id} {} ──", a.site))
         )?;
         let revisions = store.revisions(*id)?;
-        text::log(out, p, &revisions)?;
+        let moved = super::commands::moved_words(&store, &revisions)?;
+        text::log(out, p, &revisions, &moved)?;
         for pair in revisions.windows(2) {
             let (prev, r) = (&pair[0], &pair[1]);
             let Some(d) = store.revision_diff(r)? else {

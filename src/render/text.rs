@@ -44,15 +44,38 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
     Ok(())
 }
 
-/// `redline log`: one line per revision, oldest first.
-pub fn log(w: &mut dyn Write, p: &Painter, revisions: &[RevisionRow]) -> io::Result<()> {
+/// "+12 -3", or "+0 -0, moved 47 words".
+pub fn counts(
+    added: impl std::fmt::Display,
+    removed: impl std::fmt::Display,
+    moved: usize,
+) -> String {
+    match moved {
+        0 => format!("+{added} -{removed}"),
+        1 => format!("+{added} -{removed}, moved 1 word"),
+        n => format!("+{added} -{removed}, moved {n} words"),
+    }
+}
+
+/// `redline log`: one line per revision, oldest first; `moved` gives the
+/// words moved by revision id (for the revisions that moved any).
+pub fn log(
+    w: &mut dyn Write,
+    p: &Painter,
+    revisions: &[RevisionRow],
+    moved: &std::collections::HashMap<i64, usize>,
+) -> io::Result<()> {
     for r in revisions {
         let change = match (r.rev, r.revert_of) {
             (1, _) => "first".to_owned(),
             _ if r.technical => "technical".to_owned(),
             _ if r.classes.contains(&crate::diff::Class::Takedown) => "taken down".to_owned(),
             (_, Some(of)) => format!("revert to {of}"),
-            _ => format!("+{} -{}", r.words_added, r.words_removed),
+            _ => counts(
+                r.words_added,
+                r.words_removed,
+                moved.get(&r.id).copied().unwrap_or(0),
+            ),
         };
         let classes = if r.classes.is_empty() {
             String::new()
@@ -167,7 +190,7 @@ pub fn check_line(c: &CheckResult, tracking: bool) -> Option<String> {
             let what = match c.outcome {
                 Outcome::Revert => format!("revert to rev {}", c.revert_of.unwrap_or_default()),
                 Outcome::Takedown => format!("taken down: HTTP {}", c.http_status.unwrap_or(404)),
-                _ => format!("+{} -{}", c.words_added, c.words_removed),
+                _ => counts(c.words_added, c.words_removed, c.words_moved),
             };
             format!("#{id} rev {rev} ({what}): {title}")
         }
@@ -189,6 +212,7 @@ mod tests {
             http_status: Some(410),
             words_added: 12,
             words_removed: 3,
+            words_moved: 0,
             error: Some("https://news.example/a: HTTP 503 Service Unavailable".into()),
             hint: None,
         }
@@ -204,6 +228,16 @@ mod tests {
         assert_eq!(
             line(Outcome::Changed, false).unwrap(),
             "#3 rev 4 (+12 -3): Gates open"
+        );
+        let moved = CheckResult {
+            words_added: 0,
+            words_removed: 0,
+            words_moved: 47,
+            ..result(Outcome::Changed)
+        };
+        assert_eq!(
+            check_line(&moved, false).unwrap(),
+            "#3 rev 4 (+0 -0, moved 47 words): Gates open"
         );
         assert_eq!(
             line(Outcome::Revert, false).unwrap(),

@@ -123,6 +123,8 @@ pub struct CheckResult {
     pub http_status: Option<u16>,
     pub words_added: usize,
     pub words_removed: usize,
+    /// Words in paragraphs that moved.
+    pub words_moved: usize,
     /// The failure, as one line.
     pub error: Option<String>,
     /// What to do about the failure.
@@ -452,6 +454,7 @@ impl<'s> Tracker<'s> {
             http_status: check.http_status,
             words_added: 0,
             words_removed: 0,
+            words_moved: 0,
             error: None,
             hint: None,
         };
@@ -521,6 +524,7 @@ impl<'s> Tracker<'s> {
         if let Some(d) = &text.diff {
             result.words_added = d.stats.words_added;
             result.words_removed = d.stats.words_removed;
+            result.words_moved = d.stats.words_moved;
         }
         self.notify(article, rev)?;
         Ok(result)

@@ -289,3 +289,22 @@ fn two_text_files_line_by_line_with_a_header_and_a_missing_one_named() {
         missing.stderr
     );
 }
+
+#[test]
+fn a_moved_paragraph_is_counted_in_the_check_and_log_lines() {
+    let env = Env::new();
+    let url = env.serve("/m", &page("Gates", PARAS, "x"));
+    env.run(&["track", &url]).expect(0);
+    env.serve("/m", &page("Gates", &[PARAS[2], PARAS[0], PARAS[1]], "x"));
+    let check = env.run(&["check"]).expect(0).stdout;
+    let words = PARAS[2].split_whitespace().count();
+    assert!(
+        check.contains(&format!("(+0 -0, moved {words} words): Gates")),
+        "{check}"
+    );
+    let log = env.run(&["log", "1", "--color", "never"]).expect(0).stdout;
+    assert!(
+        log.contains(&format!("+0 -0, moved {words} words")),
+        "{log}"
+    );
+}

@@ -38,6 +38,7 @@ pub use track::{
     Removal, TrackFlags, read_list, resume, set, settings, track, track_feed, untrack,
 };
 pub use upkeep::{ExportArgs, export, gc, import, verify};
+pub(crate) use view::moved_words;
 pub use view::{blame, config_show, feeds, list, log, show, status};
 
 type Out<'a> = &'a mut dyn Write;

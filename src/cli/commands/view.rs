@@ -27,9 +27,28 @@ pub fn log(ctx: &Context, out: Out<'_>, target: &str, json: bool) -> Result<Stat
             json_line(out, &RevisionJson::new(r))?;
         }
     } else {
-        text::log(out, &ctx.painter, &revisions)?;
+        let moved = moved_words(&store, &revisions)?;
+        text::log(out, &ctx.painter, &revisions, &moved)?;
     }
     Ok(Status::Success)
+}
+
+/// Words moved by each revision that moved paragraphs (only their diffs
+/// are read).
+pub(crate) fn moved_words(
+    store: &Store,
+    revisions: &[RevisionRow],
+) -> Result<std::collections::HashMap<i64, usize>, CliError> {
+    let mut moved = std::collections::HashMap::new();
+    for r in revisions
+        .iter()
+        .filter(|r| r.classes.contains(&crate::diff::Class::Moved))
+    {
+        if let Some(d) = store.revision_diff(r)? {
+            moved.insert(r.id, d.stats.words_moved);
+        }
+    }
+    Ok(moved)
 }
 
 pub fn show(
