@@ -134,7 +134,7 @@ impl Message {
     /// Slack mrkdwn (`&`, `<`, `>` escaped; the link named by the headline).
     pub fn slack(&self) -> String {
         let e = slack_escape;
-        let mut out = format!(
+        let head = format!(
             "*{}*: <{}|{}>\n#{} rev {}: {}",
             e(&self.outlet),
             link_safe(&self.url),
@@ -143,25 +143,17 @@ impl Message {
             self.rev,
             e(&self.summary)
         );
-        for c in &self.changes {
-            out.push('\n');
-            out.push_str(&change_line(c, |s| format!("“{}”", e(s))));
-        }
-        if self.more > 0 {
-            out.push_str(&format!(
-                "\n… and {} more: `{}`",
-                self.more,
-                self.diff_command()
-            ));
-        }
-        out.push_str(&format!("\nCaptured {}", self.captured));
-        out
+        format!(
+            "{head}{}\nCaptured {}",
+            self.changes_markdown(e),
+            self.captured
+        )
     }
 
     /// Discord markdown, within Discord's 2,000 characters.
     pub fn discord(&self) -> String {
         let e = discord_escape;
-        let mut out = format!(
+        let head = format!(
             "**{}**: [{}](<{}>)\n#{} rev {}: {}",
             e(&self.outlet),
             e(&self.headline).replace(['[', ']'], ""),
@@ -170,6 +162,18 @@ impl Message {
             self.rev,
             e(&self.summary)
         );
+        let out = format!(
+            "{head}{}\nCaptured {}",
+            self.changes_markdown(e),
+            self.captured
+        );
+        cut(&out, 2000)
+    }
+
+    /// The quoted changes, one per line, escaped by `e`, and the command
+    /// for the rest in code marks (Slack and Discord alike).
+    fn changes_markdown(&self, e: fn(&str) -> String) -> String {
+        let mut out = String::new();
         for c in &self.changes {
             out.push('\n');
             out.push_str(&change_line(c, |s| format!("“{}”", e(s))));
@@ -181,8 +185,7 @@ impl Message {
                 self.diff_command()
             ));
         }
-        out.push_str(&format!("\nCaptured {}", self.captured));
-        cut(&out, 2000)
+        out
     }
 
     /// HTML (Matrix's formatted body, the e-mail's HTML part): every value
