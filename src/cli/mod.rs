@@ -390,7 +390,8 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
                 url,
                 site,
             };
-            block_on(commands::extract(&ctx, out, &inputs, &how))
+            // Saved files need no runtime threads; a URL is one fetch.
+            block_on_here(commands::extract(&ctx, out, &inputs, &how))
         }
         Command::Config {
             action: ConfigAction::Show { .. },
@@ -502,6 +503,16 @@ fn write_stdout(bytes: &[u8]) -> Result<Status, CliError> {
     stdout.write_all(bytes)?;
     stdout.flush()?;
     Ok(Status::Success)
+}
+
+/// Runs `f` on this thread alone: for a command that fetches at most a page
+/// at a time (no worker threads, no memory for them).
+fn block_on_here<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(f)
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
