@@ -159,24 +159,39 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         "figcaption",
     ];
     const SHORT: usize = 64;
-    let outside = |node: &ego_tree::NodeRef<'_, scraper::Node>| {
-        !node
-            .ancestors()
-            .filter_map(|a| a.value().as_element())
-            .any(|e| AROUND.contains(&e.name()) || names_comments(e))
+    let dateline = |t: &str| {
+        // Every date has a four-digit year: most texts are ruled out at once.
+        let mut run = 0;
+        let has_year = t.bytes().any(|b| {
+            run = if b.is_ascii_digit() { run + 1 } else { 0 };
+            run == 4
+        });
+        has_year
+            && (t.chars().nth(SHORT).is_none() || {
+                let lower = t.to_lowercase();
+                PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
+            })
     };
-    let dateline = |t: &&str| {
-        t.chars().nth(SHORT).is_none() || {
-            let lower = t.to_lowercase();
-            PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
+    // One walk in document order that steps over the excluded subtrees.
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in doc.root_element().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) if skipping.is_none() => {
+                if let Some(e) = node.value().as_element() {
+                    if AROUND.contains(&e.name()) || names_comments(e) {
+                        skipping = Some(node.id());
+                    }
+                } else if let Some(t) = shown_text(node).filter(|t| dateline(t))
+                    && let Some((_, d)) = dates::first_not_modified(t, order)
+                {
+                    return Some(d);
+                }
+            }
+            ego_tree::iter::Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            _ => {}
         }
-    };
-    doc.root_element()
-        .descendants()
-        .filter(outside)
-        .filter_map(shown_text)
-        .filter(dateline)
-        .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
+    }
+    None
 }
 
 /// The texts of these (shown) text nodes, joined by spaces.
