@@ -33,6 +33,8 @@ pub struct ArticleJson<'a> {
     /// Why: `untracked` (by the user), `ended` (past `until`), `quiet`
     /// (retired by the schedule); `null` while it is checked.
     pub stopped: Option<&'static str>,
+    /// When the latest revision is a takedown: since when (`null` otherwise).
+    pub taken_down_since: Option<&'a str>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -52,6 +54,7 @@ impl<'a> ArticleJson<'a> {
             until: s.article.until.as_deref(),
             selector: s.article.selector.as_deref(),
             retired_at: s.article.retired_at.as_deref(),
+            taken_down_since: s.taken_down.as_ref().map(|(since, _)| since.as_str()),
             stopped: s.article.stopped().map(|why| match why {
                 Stopped::Untracked(_) => "untracked",
                 Stopped::Ended(_) => "ended",

@@ -36,6 +36,12 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
             (None, None) => "due now".to_owned(),
         };
         let mut meta = format!("    {revisions}, last checked {checked}, {next}");
+        if let Some((since, status)) = &s.taken_down {
+            meta.push_str(&format!(
+                ", taken down (HTTP {status}) since {}",
+                short_time(since)
+            ));
+        }
         if let Some(e) = &a.last_error {
             meta.push_str(&format!(", last error: {e}"));
         }

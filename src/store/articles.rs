@@ -79,7 +79,10 @@ pub struct Pace {
 pub struct ArticleSummary {
     pub article: ArticleRow,
     pub revisions: i64,
+    /// The last headline the article had (a takedown has none of its own).
     pub title: Option<String>,
+    /// When the latest revision is a takedown: since when, and the status.
+    pub taken_down: Option<(String, u16)>,
 }
 
 impl Store {
@@ -328,16 +331,34 @@ impl Store {
     pub fn summaries(&self) -> Result<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
-                    (SELECT title FROM revisions r WHERE r.article_id = a.id ORDER BY rev DESC LIMIT 1)
-             FROM articles a ORDER BY id",
+                    (SELECT title FROM revisions r WHERE r.article_id = a.id AND title IS NOT NULL
+                     ORDER BY rev DESC LIMIT 1),
+                    l.captured_at, l.http_status, l.classes
+             FROM articles a
+             LEFT JOIN revisions l ON l.article_id = a.id
+                  AND l.rev = (SELECT max(rev) FROM revisions m WHERE m.article_id = a.id)
+             ORDER BY a.id",
             Self::ARTICLE_COLUMNS
+                .split(',')
+                .map(|c| format!("a.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
+            let classes: Option<String> = r.get(Self::N + 4)?;
+            let gone = classes
+                .as_deref()
+                .is_some_and(|c| c.split(',').any(|c| c.trim() == "takedown"));
             Ok(ArticleSummary {
                 article: Self::article_from(r)?,
                 revisions: r.get(Self::N)?,
                 title: r.get(Self::N + 1)?,
+                taken_down: if gone {
+                    Some((r.get(Self::N + 2)?, r.get(Self::N + 3)?))
+                } else {
+                    None
+                },
             })
         })
         .and_then(|rows| rows.collect())

@@ -111,6 +111,21 @@ fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
     assert_eq!(log[1]["http_status"], 410);
     let text = env.run(&["log", "1"]).expect(0).stdout;
     assert!(text.contains("taken down"), "{text}");
+    // `list` keeps the last headline and says since when it is gone.
+    let list = env.run(&["list"]).expect(0).stdout;
+    assert!(list.starts_with("#1 Title  "), "{list}");
+    assert!(
+        list.contains(", taken down (HTTP 410) since 2026-03-01 12:00:00"),
+        "{list}"
+    );
+    let listed = env.listed(1);
+    assert_eq!(listed["title"], "Title");
+    assert_eq!(listed["taken_down_since"], log[1]["captured_at"]);
+    let shown = env.run(&["show", "1"]).expect(0).stdout;
+    assert!(
+        shown.contains("\n\ntaken down (HTTP 410) since 2026-03-01 12:00:00; the last version is rev 1 (`redline show 1 1`): Title"),
+        "{shown}"
+    );
     // The page as served when gone is kept as evidence.
     let raw = env.run(&["show", "1", "2", "--raw"]).expect(0).stdout;
     assert!(raw.contains("Page not found"));
@@ -122,6 +137,7 @@ fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
         "{}",
         out.stdout
     );
+    assert_eq!(env.listed(1)["taken_down_since"], serde_json::Value::Null);
 }
 
 #[test]

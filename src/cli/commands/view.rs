@@ -78,6 +78,30 @@ pub fn show(
     } else {
         writeln!(out, "{}", ctx.painter.paint(Role::Meta, &citation(&a, &r)))?;
         writeln!(out)?;
+        if r.classes.contains(&crate::diff::Class::Takedown) {
+            // The page was gone: say so, and where the last version is.
+            let last = store
+                .revisions(a.id)?
+                .into_iter()
+                .rev()
+                .find(|p| p.rev < r.rev && !p.classes.contains(&crate::diff::Class::Takedown));
+            let mut line = format!(
+                "taken down (HTTP {}) since {}",
+                r.http_status,
+                text::short_time(&r.captured_at)
+            );
+            if let Some(p) = last {
+                line.push_str(&format!(
+                    "; the last version is rev {} (`redline show {} {}`): {}",
+                    p.rev,
+                    a.id,
+                    p.rev,
+                    p.title.as_deref().unwrap_or("(no headline)")
+                ));
+            }
+            writeln!(out, "{line}")?;
+            return Ok(Status::Success);
+        }
         text::article(out, &ctx.painter, &article)?;
     }
     Ok(Status::Success)
