@@ -219,7 +219,7 @@ fn is_typo(a: &str, b: &str) -> bool {
 }
 
 /// Levenshtein distance over characters (short words only).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
         return usize::MAX;

@@ -424,6 +424,22 @@ fn refine_chars(pieces: Vec<Piece>, deadline: Option<Instant>) -> Vec<Piece> {
             continue;
         }
         let added = iter.next().expect("peeked");
+        // Only one word for one near-identical word goes below words (a
+        // typo); runs of words keep their spaces, and numbers stay whole
+        // (`346 → 364`, not `3{+6+}4[-6-]`).
+        let single = |t: &str| !t.contains(char::is_whitespace);
+        let numeric = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
+        let near = !numeric(&p.text)
+            && !numeric(&added.text)
+            && single(&p.text)
+            && single(&added.text)
+            && super::classify::edit_distance(&p.text, &added.text)
+                <= 2.max(p.text.chars().count().min(added.text.chars().count()) / 3);
+        if !near {
+            out.push(p);
+            out.push(added);
+            continue;
+        }
         let a: Vec<char> = p.text.chars().collect();
         let b: Vec<char> = added.text.chars().collect();
         let ops = capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
@@ -551,6 +567,39 @@ mod tests {
             removed,
             ["Monday.", "It approved the budget after a long debate."],
             "{pieces:?}"
+        );
+    }
+
+    #[test]
+    fn char_granularity_keeps_numbers_and_runs_of_words_whole() {
+        let marked = |a: &str, b: &str| {
+            let (pieces, _) = diff_text(a, b, Granularity::Char, None);
+            pieces
+                .iter()
+                .map(|p| match p.kind {
+                    PieceKind::Same => format!("{}{}", if p.glued { "" } else { " " }, p.text),
+                    PieceKind::Removed => {
+                        format!("{}[-{}-]", if p.glued { "" } else { " " }, p.text)
+                    }
+                    PieceKind::Added => {
+                        format!("{}{{+{}+}}", if p.glued { "" } else { " " }, p.text)
+                    }
+                })
+                .collect::<String>()
+        };
+        assert_eq!(
+            marked("fees of 346 euros", "fees of 364 euros"),
+            " fees of [-346-] {+364+} euros"
+        );
+        assert_eq!(
+            marked("the old bridge stays shut", "the new crossing stays shut"),
+            " the [-old bridge-] {+new crossing+} stays shut"
+        );
+        // A typo in one word still goes below the word.
+        let typo = marked("a hospitle ward", "a hospital ward");
+        assert!(
+            typo.starts_with(" a hospit") && !typo.contains("[-hospitle-]"),
+            "{typo}"
         );
     }
 
