@@ -125,6 +125,8 @@ pub struct Config {
     pub hooks: Vec<crate::notify::Hook>,
     /// The adaptive schedule.
     pub schedule: Sourced<crate::schedule::Policy>,
+    /// Times shown to a person in UTC rather than local time.
+    pub utc: Sourced<bool>,
 }
 
 /// Why the configuration could not be read.
@@ -165,6 +167,14 @@ struct FileConfig {
     hooks: Vec<crate::notify::Hook>,
     #[serde(default)]
     schedule: ScheduleFile,
+    #[serde(default)]
+    display: DisplayFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisplayFile {
+    utc: Option<bool>,
 }
 
 /// A `[sites."host"]` table: extraction rules and request settings.
@@ -219,6 +229,8 @@ pub struct Overrides {
     pub host_concurrency: Option<usize>,
     /// `--host-delay SECS`.
     pub host_delay: Option<f64>,
+    /// `--utc`.
+    pub utc: bool,
 }
 
 impl Config {
@@ -242,6 +254,7 @@ impl Config {
             credentials: BTreeMap::new(),
             hooks: Vec::new(),
             schedule: Sourced::default(crate::schedule::Policy::default()),
+            utc: Sourced::default(false),
         };
         let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
             (Some(p), _) => (Some(p.clone()), true),
@@ -317,6 +330,9 @@ impl Config {
         if let Some(d) = flags.host_delay {
             config.host_delay.set(d, Source::Flag("--host-delay"));
         }
+        if flags.utc {
+            config.utc.set(true, Source::Flag("--utc"));
+        }
         Ok(config)
     }
 
@@ -374,6 +390,9 @@ impl Config {
                 })?;
         }
         let source = Source::File(path.to_owned());
+        if let Some(utc) = file.display.utc {
+            self.utc.set(utc, source.clone());
+        }
         if let Some(Setting(t)) = file.fetch.timeout {
             // Whole seconds, at least one.
             self.timeout

@@ -5,7 +5,7 @@
 use redline::diff::{ArticleDiff, DiffOptions, Granularity, diff_articles};
 use redline::extract::{Article, extract};
 use redline::render::Painter;
-use redline::render::diff::{DiffInput, ViewOptions, html, inline, side, unified};
+use redline::render::diff::{DiffInput, ViewOptions, html, html_side, inline, side, unified};
 use redline::snapshots::ARTICLES;
 
 fn render(view: &str, old: &Article, new: &Article, d: &ArticleDiff, context: usize) -> String {
@@ -15,10 +15,13 @@ fn render(view: &str, old: &Article, new: &Article, d: &ArticleDiff, context: us
         diff: d,
         old_label: "old".into(),
         new_label: "new".into(),
+        cite: None,
     };
+    // Only the side-by-side view is laid out to a width here; the inline
+    // view's wrapping has a test of its own.
     let o = ViewOptions {
         context,
-        width: 100,
+        width: if view == "side" { 100 } else { 0 },
     };
     let p = Painter::new(false);
     let mut out = Vec::new();
@@ -96,6 +99,131 @@ fn a_moved_paragraph_is_marked_in_every_view() {
         );
         insta::assert_snapshot!(format!("moved_{view}"), out);
     }
+}
+
+#[test]
+fn side_by_side_columns_each_read_in_their_own_order() {
+    let (old, new) = moved();
+    let d = diff_articles(&old, &new, &DiffOptions::default());
+    let out = render("side", &old, &new, &d, 10);
+    let column = |right: bool| -> String {
+        out.lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('│'))
+            .map(|(l, r)| if right { r.trim() } else { l.trim() })
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let order = |text: &str, starts: &[&str]| -> Vec<usize> {
+        starts
+            .iter()
+            .map(|s| {
+                text.find(s)
+                    .unwrap_or_else(|| panic!("{s:?} missing:\n{out}"))
+            })
+            .collect()
+    };
+    let starts = [
+        "The ferry left",
+        "Fog had closed",
+        "Passengers were",
+        "The company",
+    ];
+    let left = order(&column(false), &starts);
+    assert!(left.is_sorted(), "old column out of old order:\n{out}");
+    let right = order(&column(true), &starts);
+    assert!(
+        right[3] < right[0] && right[0] < right[1] && right[1] < right[2],
+        "new column out of new order:\n{out}"
+    );
+    // The old side says where the paragraph went, the new side where from.
+    assert!(column(false).contains("(moved to paragraph 1)"), "{out}");
+    assert!(
+        column(true).contains("(moved from paragraph 4 to 1)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_inline_view_wraps_at_the_width_between_words() {
+    let (old, new) = herald(2, 3);
+    let d = diff_articles(&old, &new, &DiffOptions::default());
+    let input = DiffInput {
+        old: &old,
+        new: &new,
+        diff: &d,
+        old_label: "old".into(),
+        new_label: "new".into(),
+        cite: None,
+    };
+    let mut wrapped = Vec::new();
+    let o = ViewOptions {
+        context: 1,
+        width: 40,
+    };
+    inline(&mut wrapped, &Painter::new(true), &input, o).unwrap();
+    let wrapped = String::from_utf8(wrapped).unwrap();
+    let flat = render("inline", &old, &new, &d, 1);
+    for line in wrapped.lines() {
+        assert!(
+            redline::render::visible_width(line) <= 40,
+            "{line:?} is wider than 40 columns"
+        );
+    }
+    assert!(flat.lines().any(|l| l.chars().count() > 40), "{flat}");
+    // The same words in the same order: nothing split, nothing lost.
+    let plain = strip_ansi(&wrapped);
+    let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    let colourless = words(&flat)
+        .join(" ")
+        .replace("[-", "")
+        .replace("-]", "")
+        .replace("{+", "")
+        .replace("+}", "");
+    assert_eq!(words(&plain).join(" "), colourless);
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('\x1b') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        rest = &rest[rest.find('m').map_or(rest.len(), |e| e + 1)..];
+    }
+    out + rest
+}
+
+#[test]
+fn html_side_by_side_of_a_headline_change_shows_the_headline_not_the_article_twice() {
+    let (old, _) = moved();
+    let new = Article {
+        title: Some("Ferry leaves two hours late".into()),
+        ..old.clone()
+    };
+    let d = diff_articles(&old, &new, &DiffOptions::default());
+    let input = DiffInput {
+        old: &old,
+        new: &new,
+        diff: &d,
+        old_label: "old".into(),
+        new_label: "new".into(),
+        cite: None,
+    };
+    let mut out = Vec::new();
+    html_side(&mut out, &input, ViewOptions::default()).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("Ferry leaves <del>an hour</del> late</td>")
+            && out.contains("Ferry leaves <ins>two hours</ins> late</td>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the body is unchanged (4 paragraphs)"),
+        "{out}"
+    );
+    assert!(!out.contains("Fog had closed"), "{out}");
 }
 
 #[test]

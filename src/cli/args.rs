@@ -107,6 +107,16 @@ pub struct GlobalArgs {
     )]
     pub host_delay: Option<String>,
 
+    /// Show times in UTC instead of local time
+    #[arg(
+        long,
+        long_help = "Show times in UTC. By default times shown to a person are local\n\
+                     time with its offset (from TZ or the system), e.g. 2026-11-30 13:20:13\n\
+                     -05:00; [display] utc = true in the config file sets this for good.\n\
+                     JSON and exports keep RFC 3339 UTC."
+    )]
+    pub utc: bool,
+
     /// Never page long output
     #[arg(
         long,
@@ -132,6 +142,7 @@ impl GlobalArgs {
             host_concurrency: later.host_concurrency.or(self.host_concurrency),
             host_delay: later.host_delay.or(self.host_delay),
             no_pager: self.no_pager || later.no_pager,
+            utc: self.utc || later.utc,
         }
     }
 }

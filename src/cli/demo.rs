@@ -143,6 +143,7 @@ pub async fn run(
                 diff: &d,
                 old_label: format!("rev {}", prev.rev),
                 new_label: format!("rev {}", r.rev),
+                cite: None,
             };
             let view = ViewOptions {
                 context: 0,

@@ -225,6 +225,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
         timeout: g.timeout,
         concurrency: g.concurrency,
         host_concurrency: g.host_concurrency,
+        utc: g.utc,
         host_delay: g
             .host_delay
             .as_deref()
@@ -239,6 +240,11 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             .transpose()?,
     };
     let config = Config::load(&overrides, |k| std::env::var(k).ok())?;
+    crate::render::text::show_times_in(if config.utc.value {
+        jiff::tz::TimeZone::UTC
+    } else {
+        jiff::tz::TimeZone::system()
+    });
     let ctx = Context {
         db: g.db.clone(),
         painter: Painter::new(use_color(g.color.unwrap_or(ColorChoice::Auto))),

@@ -305,13 +305,14 @@ pub(crate) fn changes_html(
         diff: &diff,
         old_label: format!("revision {}", before.rev),
         new_label: format!("revision {}", r.rev),
+        cite: None,
     };
     let mut html = Vec::new();
     html_changes(&mut html, &input, ViewOptions::default())
         .and_then(|()| {
             if side {
                 html.extend_from_slice(b"<h2>Side by side</h2>\n");
-                html_side(&mut html, &input)?;
+                html_side(&mut html, &input, ViewOptions::default())?;
             }
             Ok(())
         })

@@ -20,6 +20,9 @@ pub struct DiffInput<'a> {
     /// Names of the two sides (`#3 rev 1`, a file name).
     pub old_label: String,
     pub new_label: String,
+    /// The line to cite the new side by (article, revision, capture time,
+    /// URL, SHA-256 of the page as served), for views that stand alone.
+    pub cite: Option<String>,
 }
 
 /// How a view lays out.
@@ -27,7 +30,8 @@ pub struct DiffInput<'a> {
 pub struct ViewOptions {
     /// Unchanged paragraphs shown around each change.
     pub context: usize,
-    /// Terminal width, for the side-by-side view.
+    /// Terminal width: the side-by-side view is laid out to it and the
+    /// inline view wraps at it (`0`: no wrapping, one paragraph per line).
     pub width: usize,
 }
 
@@ -156,7 +160,7 @@ pub fn inline(
         writeln!(w, "{}", p.paint(Role::Meta, &format!("({note})")))?;
     }
     for f in &d.fields {
-        writeln!(w, "{}", field_line(p, f))?;
+        writeln!(w, "{}", wrap_words(&field_line(p, f), o.width))?;
     }
     let shown = context_shown(d, o.context);
     let mut gap = false;
@@ -167,7 +171,7 @@ pub fn inline(
         }
         *gap = false;
         *any = true;
-        writeln!(w, "\n{text}")
+        writeln!(w, "\n{}", wrap_words(text, o.width))
     };
     for op in &d.body {
         match op {
@@ -199,13 +203,42 @@ pub fn inline(
     Ok(())
 }
 
+/// Text wrapped at `width` visible columns between words (never inside
+/// one); colour codes take no room. `0` leaves it as it is.
+pub fn wrap_words(text: &str, width: usize) -> String {
+    if width == 0 {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / width.max(1));
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut used = 0;
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let w = super::visible_width(word);
+            if used > 0 && used + 1 + w > width {
+                out.push('\n');
+                used = 0;
+            } else if used > 0 {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += w;
+        }
+    }
+    out
+}
+
 /// A styled run of text for the side-by-side view.
 type Span = (Role, String);
 
-/// Old side and new side of one op, as spans (`None` role = plain text).
-fn sides(p: &Painter, op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Option<Span>>) {
+/// Old side and new side of one op, as spans (`None` is a line break). A
+/// moved paragraph has two: where it went (new side only, with its additions)
+/// and, see [`moved_out`], where it was (old side only, with its removals).
+fn sides(op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Option<Span>>) {
     let plain = |t: &str| vec![Some((Role::Plain, t.to_owned()))];
-    let _ = p;
     match op {
         BodyOp::Same { new_index, .. } => {
             let t = new.body.get(*new_index).map_or("", String::as_str);
@@ -213,27 +246,46 @@ fn sides(p: &Painter, op: &BodyOp, new: &Article) -> (Vec<Option<Span>>, Vec<Opt
         }
         BodyOp::Added { text, .. } => (vec![], vec![Some((Role::Added, text.clone()))]),
         BodyOp::Removed { text, .. } => (vec![Some((Role::Removed, text.clone()))], vec![]),
-        BodyOp::Changed { pieces, .. } | BodyOp::Moved { pieces, .. } => {
-            let mut old = Vec::new();
-            let mut new_side = Vec::new();
-            if let BodyOp::Moved {
-                old_index,
-                new_index,
-                ..
-            } = op
-            {
-                new_side.push(Some((Role::Moved, moved_note(*old_index, *new_index))));
-                new_side.push(None);
-                old.push(Some((
-                    Role::Moved,
-                    format!("(moved to paragraph {})", new_index + 1),
-                )));
-                old.push(None);
-            }
-            old.extend(piece_spans(pieces, PieceKind::Removed));
+        BodyOp::Changed { pieces, .. } => (
+            piece_spans(pieces, PieceKind::Removed),
+            piece_spans(pieces, PieceKind::Added),
+        ),
+        BodyOp::Moved {
+            old_index,
+            new_index,
+            pieces,
+        } => {
+            let mut new_side = vec![
+                Some((Role::Moved, moved_note(*old_index, *new_index))),
+                None,
+            ];
             new_side.extend(piece_spans(pieces, PieceKind::Added));
-            (old, new_side)
+            (vec![], new_side)
         }
+    }
+}
+
+/// The old side of a moved paragraph, shown where it was in the old text.
+fn moved_out(new_index: usize, pieces: &[Piece]) -> Vec<Option<Span>> {
+    let mut old = vec![
+        Some((
+            Role::Moved,
+            format!("(moved to paragraph {})", new_index + 1),
+        )),
+        None,
+    ];
+    old.extend(piece_spans(pieces, PieceKind::Removed));
+    old
+}
+
+/// The old position an op starts at, for ops that have one in old order
+/// (a move's old position is out of order and handled apart).
+fn old_position(op: &BodyOp) -> Option<usize> {
+    match op {
+        BodyOp::Same { old_index, .. }
+        | BodyOp::Removed { old_index, .. }
+        | BodyOp::Changed { old_index, .. } => Some(*old_index),
+        BodyOp::Added { .. } | BodyOp::Moved { .. } => None,
     }
 }
 
@@ -325,7 +377,9 @@ fn wrap(p: &Painter, spans: &[Option<Span>], width: usize) -> Vec<(String, usize
 }
 
 /// The side-by-side view: old on the left, new on the right, each wrapped to
-/// half the width, changed words highlighted on their side.
+/// half the width, changed words highlighted on their side. Both columns
+/// read in their own order: a moved paragraph shows on the right where it
+/// went and on the left where it was.
 pub fn side(
     w: &mut dyn Write,
     p: &Painter,
@@ -353,37 +407,97 @@ pub fn side(
         r.extend(new);
         rows(w, p, &l, &r, col)?;
     }
-    let shown = context_shown(d, o.context);
-    let mut gap = false;
-    for op in &d.body {
-        if let BodyOp::Same { new_index, len, .. } = op {
-            for k in *new_index..new_index + len {
-                if !shown.get(k).copied().unwrap_or(false) {
-                    gap = true;
-                    continue;
-                }
-                if gap {
-                    writeln!(w, "{}", p.paint(Role::Meta, &rule))?;
-                    gap = false;
-                }
-                let one = BodyOp::Same {
-                    old_index: 0,
-                    new_index: k,
-                    len: 1,
-                };
-                let (l, r) = sides(p, &one, input.new);
-                rows(w, p, &l, &r, col)?;
+    for row in side_rows(d, o.context) {
+        let (l, r) = match row {
+            SideRow::Gap => {
+                writeln!(w, "{}", p.paint(Role::Meta, &rule))?;
+                continue;
             }
-            continue;
-        }
-        if gap {
-            writeln!(w, "{}", p.paint(Role::Meta, &rule))?;
-            gap = false;
-        }
-        let (l, r) = sides(p, op, input.new);
+            SideRow::Op(op) => sides(&op, input.new),
+            SideRow::MovedOut { new_index, pieces } => (moved_out(new_index, pieces), vec![]),
+        };
         rows(w, p, &l, &r, col)?;
     }
     Ok(())
+}
+
+/// One row of a side-by-side view.
+enum SideRow<'a> {
+    /// Unchanged paragraphs left out.
+    Gap,
+    /// An op (an unchanged paragraph as a `Same` of length one) on both
+    /// sides; a move on the new side only.
+    Op(std::borrow::Cow<'a, BodyOp>),
+    /// A moved paragraph on the old side, where it was.
+    MovedOut {
+        new_index: usize,
+        pieces: &'a [Piece],
+    },
+}
+
+/// The rows of a side-by-side view with `context` unchanged paragraphs
+/// around each change: both columns read in their own order, so a moved
+/// paragraph is a row where it went (new side) and one where it was (old
+/// side), placed once the rows before it in old order are out.
+fn side_rows<'a>(d: &'a ArticleDiff, context: usize) -> Vec<SideRow<'a>> {
+    use std::borrow::Cow;
+    let mut moves: Vec<(usize, usize, &[Piece])> = d
+        .body
+        .iter()
+        .filter_map(|op| match op {
+            BodyOp::Moved {
+                old_index,
+                new_index,
+                pieces,
+            } => Some((*old_index, *new_index, pieces.as_slice())),
+            _ => None,
+        })
+        .collect();
+    moves.sort_by_key(|m| std::cmp::Reverse(m.0));
+    let shown = context_shown(d, context);
+    let mut out = Vec::new();
+    let mut gap = false;
+    let push = |out: &mut Vec<SideRow<'a>>, gap: &mut bool, row: SideRow<'a>| {
+        if std::mem::take(gap) {
+            out.push(SideRow::Gap);
+        }
+        out.push(row);
+    };
+    let mut moves_before = |out: &mut Vec<SideRow<'a>>, gap: &mut bool, old: usize| {
+        while moves.last().is_some_and(|m| m.0 < old) {
+            let (_, new_index, pieces) = moves.pop().expect("checked");
+            push(out, gap, SideRow::MovedOut { new_index, pieces });
+        }
+    };
+    for op in &d.body {
+        if let BodyOp::Same {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..*len {
+                moves_before(&mut out, &mut gap, old_index + k);
+                if !shown.get(new_index + k).copied().unwrap_or(false) {
+                    gap = true;
+                    continue;
+                }
+                let one = BodyOp::Same {
+                    old_index: old_index + k,
+                    new_index: new_index + k,
+                    len: 1,
+                };
+                push(&mut out, &mut gap, SideRow::Op(Cow::Owned(one)));
+            }
+            continue;
+        }
+        if let Some(old) = old_position(op) {
+            moves_before(&mut out, &mut gap, old);
+        }
+        push(&mut out, &mut gap, SideRow::Op(Cow::Borrowed(op)));
+    }
+    moves_before(&mut out, &mut gap, usize::MAX);
+    out
 }
 
 fn rows(
@@ -398,7 +512,8 @@ fn rows(
         let (lt, lw) = left.get(i).cloned().unwrap_or_default();
         let (rt, _) = right.get(i).cloned().unwrap_or_default();
         let pad = " ".repeat(col.saturating_sub(lw));
-        writeln!(w, "{lt}{pad} │ {rt}")?;
+        let line = format!("{lt}{pad} │ {rt}");
+        writeln!(w, "{}", line.trim_end())?;
     }
     writeln!(w, "{} │", " ".repeat(col))
 }
@@ -551,16 +666,15 @@ pub const HTML_MARKS: Marks = Marks {
     ins: ("<ins>", "</ins>"),
 };
 
-/// Pieces as running text with removals and additions marked (a removal
-/// directly followed by its replacement, without a space between).
-/// Paragraph breaks show as `¶`.
+/// Pieces as running text with removals and additions marked, words apart
+/// as in the text (a removal and its replacement too: `<del>noon.</del>
+/// <ins>early afternoon.</ins>` reads as two phrases, not one run-on word),
+/// letters of one word glued. Paragraph breaks show as `¶`.
 pub fn marked(pieces: &[Piece], m: &Marks) -> String {
     let mut out = String::new();
     let mut prev: Option<PieceKind> = None;
     for piece in pieces {
-        let tight =
-            piece.glued || (prev == Some(PieceKind::Removed) && piece.kind == PieceKind::Added);
-        if prev.is_some() && !tight {
+        if prev.is_some() && !piece.glued {
             out.push(' ');
         }
         let text = (m.escape)(&piece.text).replace(PARA_BREAK, "¶");
@@ -589,7 +703,7 @@ p.moved{border-left:4px solid #36c;padding-left:.6em}p.same{color:#555}\
 .note{color:#36c;font:13px system-ui,sans-serif;display:block}\
 dl.fields dt{font-weight:bold;font-family:system-ui,sans-serif}.gap{color:#999;text-align:center}\
 table.side{border-collapse:collapse;width:100%;font-size:.9em}table.side td,table.side th{vertical-align:top;padding:.3em .5em;border-bottom:1px solid #eee;width:50%}\
-tr.moved td{border-left:4px solid #36c}tr.added td:last-child{border-left:4px solid #3a3}tr.removed td:first-child{border-left:4px solid #c33}";
+tr.moved td{border-left:4px solid #36c}tr.gap td{color:#999;text-align:center}tr.added td:last-child{border-left:4px solid #3a3}tr.removed td:first-child{border-left:4px solid #c33}";
 
 /// A self-contained HTML page (no external assets, no scripts) showing the
 /// diff; every piece of article text is escaped.
@@ -609,6 +723,9 @@ pub fn html(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Res
         escape(&format!("Changes: {title}"))
     )?;
     writeln!(w, "<h1>{}</h1>", escape(title))?;
+    if let Some(cite) = &input.cite {
+        writeln!(w, "<p class=\"meta cite\">{}</p>", escape(cite))?;
+    }
     html_changes(w, input, o)?;
     writeln!(w, "</body></html>")
 }
@@ -689,76 +806,87 @@ pub fn html_changes(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) ->
     Ok(())
 }
 
-/// The body side by side as an HTML table: the old paragraph with its
-/// removals marked on the left, the new one with its additions on the right;
-/// unchanged paragraphs shown in full on both sides.
-pub fn html_side(w: &mut dyn Write, input: &DiffInput<'_>) -> io::Result<()> {
+/// The changes side by side as an HTML table: each changed field, then the
+/// body with `o.context` unchanged paragraphs around each change; the old
+/// paragraph with its removals marked on the left, the new one with its
+/// additions on the right, a moved paragraph on each side where it was.
+pub fn html_side(w: &mut dyn Write, input: &DiffInput<'_>, o: ViewOptions) -> io::Result<()> {
     let old_marks = Marks {
         escape,
         del: ("<del>", "</del>"),
         ins: ("", ""),
     };
-    let keep_old = |pieces: &[Piece]| -> Vec<Piece> {
-        pieces
-            .iter()
-            .filter(|p| p.kind != PieceKind::Added)
-            .cloned()
-            .collect()
+    let keep = |pieces: &[Piece], drop: PieceKind| -> Vec<Piece> {
+        pieces.iter().filter(|p| p.kind != drop).cloned().collect()
     };
-    let keep_new = |pieces: &[Piece]| -> Vec<Piece> {
-        pieces
-            .iter()
-            .filter(|p| p.kind != PieceKind::Removed)
-            .cloned()
-            .collect()
-    };
+    let old_side = |pieces: &[Piece]| marked(&keep(pieces, PieceKind::Added), &old_marks);
+    let new_side = |pieces: &[Piece]| marked(&keep(pieces, PieceKind::Removed), &HTML_MARKS);
     writeln!(
         w,
         "<table class=\"side\"><tr><th>{}</th><th>{}</th></tr>",
         escape(&input.old_label),
         escape(&input.new_label)
     )?;
-    for op in &input.diff.body {
-        let (left, right, class) = match op {
-            BodyOp::Same { new_index, len, .. } => {
-                for k in *new_index..new_index + len {
-                    let text = escape(input.new.body.get(k).map_or("", String::as_str));
-                    writeln!(w, "<tr class=\"same\"><td>{text}</td><td>{text}</td></tr>")?;
-                }
+    for f in &input.diff.fields {
+        let label = format!("<span class=\"note\">{}</span>", escape(&f.field));
+        writeln!(
+            w,
+            "<tr class=\"changed\"><td>{label}{}</td><td>{label}{}</td></tr>",
+            old_side(&f.pieces),
+            new_side(&f.pieces)
+        )?;
+    }
+    let rows = side_rows(input.diff, o.context);
+    if rows.is_empty() {
+        writeln!(
+            w,
+            "<tr class=\"gap\"><td colspan=\"2\">the body is unchanged ({} paragraphs)</td></tr>",
+            input.new.body.len()
+        )?;
+    }
+    for row in rows {
+        let (left, right, class) = match row {
+            SideRow::Gap => {
+                writeln!(w, "<tr class=\"gap\"><td>…</td><td>…</td></tr>")?;
                 continue;
             }
-            BodyOp::Added { text, .. } => (
-                String::new(),
-                format!("<ins>{}</ins>", escape(text)),
-                "added",
-            ),
-            BodyOp::Removed { text, .. } => (
-                format!("<del>{}</del>", escape(text)),
-                String::new(),
-                "removed",
-            ),
-            BodyOp::Changed { pieces, .. } => (
-                marked(&keep_old(pieces), &old_marks),
-                marked(&keep_new(pieces), &HTML_MARKS),
-                "changed",
-            ),
-            BodyOp::Moved {
-                old_index,
-                new_index,
-                pieces,
-            } => (
+            SideRow::MovedOut { new_index, pieces } => (
                 format!(
                     "<span class=\"note\">moved to paragraph {}</span>{}",
                     new_index + 1,
-                    marked(&keep_old(pieces), &old_marks)
+                    old_side(pieces)
                 ),
-                format!(
-                    "<span class=\"note\">moved from paragraph {}</span>{}",
-                    old_index + 1,
-                    marked(&keep_new(pieces), &HTML_MARKS)
-                ),
+                String::new(),
                 "moved",
             ),
+            SideRow::Op(op) => match op.as_ref() {
+                BodyOp::Same { new_index, .. } => {
+                    let text = escape(input.new.body.get(*new_index).map_or("", String::as_str));
+                    (text.clone(), text, "same")
+                }
+                BodyOp::Added { text, .. } => (
+                    String::new(),
+                    format!("<ins>{}</ins>", escape(text)),
+                    "added",
+                ),
+                BodyOp::Removed { text, .. } => (
+                    format!("<del>{}</del>", escape(text)),
+                    String::new(),
+                    "removed",
+                ),
+                BodyOp::Changed { pieces, .. } => (old_side(pieces), new_side(pieces), "changed"),
+                BodyOp::Moved {
+                    old_index, pieces, ..
+                } => (
+                    String::new(),
+                    format!(
+                        "<span class=\"note\">moved from paragraph {}</span>{}",
+                        old_index + 1,
+                        new_side(pieces)
+                    ),
+                    "moved",
+                ),
+            },
         };
         writeln!(
             w,

@@ -106,14 +106,31 @@ pub fn log(
     Ok(())
 }
 
-/// `2026-11-29T08:36:15.123Z` → `2026-11-29 08:36:15`.
+/// The zone times are shown to a person in, chosen once by the command
+/// line (local time, or UTC with `--utc`); UTC until then.
+static SHOWN_ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+
+/// Shows every later time in `zone` (the first call wins: one process, one
+/// choice).
+pub fn show_times_in(zone: jiff::tz::TimeZone) {
+    let _ = SHOWN_ZONE.set(zone);
+}
+
+/// A stored instant as a person reads it, always with its zone:
+/// `2026-11-29T08:36:15.123Z` → `2026-11-29 03:36:15 -05:00` in New York,
+/// `2026-11-29 08:36:15 UTC` with `--utc` (or any offset of zero). Text that is not an instant is
+/// shown as it is.
 pub fn short_time(t: &str) -> String {
-    let t = t.replacen('T', " ", 1);
-    t.split('.')
-        .next()
-        .unwrap_or(&t)
-        .trim_end_matches('Z')
-        .to_owned()
+    let Ok(at) = t.parse::<jiff::Timestamp>() else {
+        return t.replacen('T', " ", 1);
+    };
+    let zone = SHOWN_ZONE.get().cloned().unwrap_or(jiff::tz::TimeZone::UTC);
+    let local = at.to_zoned_datetime(zone);
+    // An offset of zero is UTC, whatever the zone is called.
+    if local.offset() == jiff::tz::Offset::UTC {
+        return local.strftime("%Y-%m-%d %H:%M:%S UTC").to_string();
+    }
+    local.strftime("%Y-%m-%d %H:%M:%S %:z").to_string()
 }
 
 /// `redline show`: the article as text.

@@ -128,7 +128,7 @@ fn status_lists_failing_articles_since_when() {
     assert!(pass["duration_ms"].as_i64().unwrap() >= 0);
     let text = env.run(&["status"]).expect(0).stdout;
     assert!(
-        text.contains("last pass: 2026-03-01 12:00:00, 2 articles in"),
+        text.contains("last pass: 2026-03-01 12:00:00 UTC, 2 articles in"),
         "{text}"
     );
     assert!(text.contains("0 changed, 1 failed"), "{text}");

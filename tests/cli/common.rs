@@ -82,6 +82,9 @@ impl Env {
             .env("REDLINE_HOST_DELAY", "0")
             .env("REDLINE_RETRIES", "0")
             .env("TERM", "dumb")
+            // Times shown to a person are local; the tests' zone is UTC
+            // unless a test says otherwise.
+            .env("TZ", "UTC")
             .current_dir(self.dir.path());
         for (k, v) in self.vars.borrow().iter() {
             cmd.env(k, v);

@@ -145,6 +145,22 @@ fn diff_two_local_files_html_and_text() {
 }
 
 #[test]
+fn the_inline_view_wraps_at_the_terminal_width_and_not_into_a_pipe() {
+    let env = Env::new();
+    two_revisions(&env);
+    let piped = env.run(&["--color", "never", "diff", "1"]).expect(0).stdout;
+    assert!(piped.lines().any(|l| l.chars().count() > 50), "{piped}");
+    env.set_var("COLUMNS", "50");
+    let wrapped = env.run(&["--color", "never", "diff", "1"]).expect(0).stdout;
+    for line in wrapped.lines() {
+        assert!(line.chars().count() <= 50, "{line:?} is wider than 50");
+    }
+    // Only the line breaks differ: no word split, none lost.
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(words(&wrapped), words(&piped));
+}
+
+#[test]
 fn every_view_from_the_command_line() {
     let env = Env::new();
     two_revisions(&env);
@@ -167,7 +183,13 @@ fn every_view_from_the_command_line() {
     );
     let html = env.run(&["diff", "1", "--view", "html"]).expect(0).stdout;
     assert!(
-        html.starts_with("<!DOCTYPE html>") && html.contains("<del>next</del><ins>this</ins>"),
+        html.starts_with("<!DOCTYPE html>") && html.contains("<del>next</del> <ins>this</ins>"),
+        "{html}"
+    );
+    // The page stands alone, so it carries the line to cite it by.
+    assert!(
+        html.contains("<p class=\"meta cite\">#1 rev 2, captured ")
+            && html.contains("page SHA-256 "),
         "{html}"
     );
     let json = &env
@@ -211,7 +233,7 @@ fn blame_names_the_revision_of_each_paragraph() {
             .nth(1)
             .unwrap()
             .trim_start()
-            .starts_with("2  2026-03-01 12:00:00  Farmers"),
+            .starts_with("2  2026-03-01 12:00:00 UTC  Farmers"),
         "{text}"
     );
 }
@@ -307,4 +329,35 @@ fn a_moved_paragraph_is_counted_in_the_check_and_log_lines() {
         log.contains(&format!("+0 -0, moved {words} words")),
         "{log}"
     );
+}
+
+#[test]
+fn times_are_shown_in_local_time_with_their_offset_or_in_utc() {
+    let env = Env::new();
+    two_revisions(&env);
+    // The tests' clock is 2026-03-01 12:00 UTC: 07:00 in New York (EST).
+    env.set_var("TZ", "America/New_York");
+    let shown = env.run(&["show", "1"]).expect(0).stdout;
+    assert!(
+        shown.starts_with("#1 rev 2, captured 2026-03-01 07:00:00 -05:00 from "),
+        "{shown}"
+    );
+    let log = env.run(&["log", "1"]).expect(0).stdout;
+    assert!(log.contains("2026-03-01 07:00:00 -05:00"), "{log}");
+    assert!(!log.contains("12:00:00"), "{log}");
+    // --utc, or the config, for UTC; JSON keeps RFC 3339 UTC either way.
+    let utc = env.run(&["--utc", "show", "1"]).expect(0).stdout;
+    assert!(
+        utc.starts_with("#1 rev 2, captured 2026-03-01 12:00:00 UTC from "),
+        "{utc}"
+    );
+    let config = env.path("config.toml");
+    std::fs::write(&config, "[display]\nutc = true\n").unwrap();
+    let by_config = env
+        .run(&["--config", config.to_str().unwrap(), "log", "1"])
+        .expect(0)
+        .stdout;
+    assert!(by_config.contains("2026-03-01 12:00:00 UTC"), "{by_config}");
+    let json = &env.run(&["log", "1", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(json["captured_at"], "2026-03-01T12:00:00.000Z");
 }

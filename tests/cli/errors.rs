@@ -115,7 +115,7 @@ fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
     let list = env.run(&["list"]).expect(0).stdout;
     assert!(list.starts_with("#1 Title  "), "{list}");
     assert!(
-        list.contains(", taken down (HTTP 410) since 2026-03-01 12:00:00"),
+        list.contains(", taken down (HTTP 410) since 2026-03-01 12:00:00 UTC"),
         "{list}"
     );
     let listed = env.listed(1);
@@ -123,7 +123,7 @@ fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
     assert_eq!(listed["taken_down_since"], log[1]["captured_at"]);
     let shown = env.run(&["show", "1"]).expect(0).stdout;
     assert!(
-        shown.contains("\n\ntaken down (HTTP 410) since 2026-03-01 12:00:00; the last version is rev 1 (`redline show 1 1`): Title"),
+        shown.contains("\n\ntaken down (HTTP 410) since 2026-03-01 12:00:00 UTC; the last version is rev 1 (`redline show 1 1`): Title"),
         "{shown}"
     );
     // The page as served when gone is kept as evidence.

@@ -1,5 +1,7 @@
 //! `diff`: two stored revisions, or two local files (HTML or plain text).
 
+use std::io::IsTerminal;
+
 use super::*;
 
 /// How `redline diff` shows a diff (resolved from its flags).
@@ -39,7 +41,12 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
         let d = diff_articles(&old, &new, &opts);
         if matches!(v.view, View::Inline) {
             let header = format!("{a} → {b}");
-            writeln!(out, "{}", ctx.painter.paint(Role::Header, &header))?;
+            let header = ctx.painter.paint(Role::Header, &header);
+            writeln!(
+                out,
+                "{}",
+                render::diff::wrap_words(&header, inline_width(ctx))
+            )?;
         }
         let input = DiffInput {
             old: &old,
@@ -47,6 +54,7 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
             diff: &d,
             old_label: a.clone(),
             new_label: b.clone(),
+            cite: None,
         };
         return write_diff(ctx, out, &input, (None, None), v);
     }
@@ -93,7 +101,12 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
             text::short_time(&old_rev.captured_at),
             text::short_time(&new_rev.captured_at)
         );
-        writeln!(out, "{}", ctx.painter.paint(Role::Header, &header))?;
+        let header = ctx.painter.paint(Role::Header, &header);
+        writeln!(
+            out,
+            "{}",
+            render::diff::wrap_words(&header, inline_width(ctx))
+        )?;
     }
     let input = DiffInput {
         old: &old,
@@ -101,8 +114,19 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
         diff: &d,
         old_label: format!("#{} rev {from} ({})", a.id, old_rev.captured_at),
         new_label: format!("#{} rev {to} ({})", a.id, new_rev.captured_at),
+        cite: Some(super::view::citation(&a, &new_rev)),
     };
     write_diff(ctx, out, &input, (Some(a.id), Some((from, to))), v)
+}
+
+/// The inline view wraps at the terminal's width on a terminal (or with
+/// COLUMNS set), and is one paragraph per line into a pipe or a file.
+fn inline_width(ctx: &Context) -> usize {
+    if std::io::stdout().is_terminal() || std::env::var_os("COLUMNS").is_some() {
+        ctx.width()
+    } else {
+        0
+    }
 }
 
 pub(super) fn write_diff(
@@ -114,8 +138,12 @@ pub(super) fn write_diff(
 ) -> Result<Status, CliError> {
     let o = ViewOptions {
         context: v.context,
-        // Only the side-by-side view is laid out to the terminal.
-        width: if v.view == View::Side { ctx.width() } else { 0 },
+        // The side-by-side view is laid out to the terminal's width.
+        width: match v.view {
+            View::Side => ctx.width(),
+            View::Inline => inline_width(ctx),
+            _ => 0,
+        },
     };
     let p = &ctx.painter;
     match v.view {

@@ -93,8 +93,8 @@ fn nothing_due(store: &Store, ctx: &Context) -> Result<String, CliError> {
     let wait =
         crate::schedule::format_duration(std::time::Duration::from_secs(wait.max(60) / 60 * 60));
     Ok(format!(
-        "nothing due; the next check is at {} UTC, in {wait}",
-        next.get(..16).unwrap_or(&next).replace('T', " ")
+        "nothing due; the next check is at {}, in {wait}",
+        text::short_time(&next)
     ))
 }
 

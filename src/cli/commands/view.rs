@@ -109,14 +109,12 @@ pub fn show(
 
 /// The line to cite a revision by: article, revision, capture time with its
 /// zone, the URL and the SHA-256 of the page as it was served.
-fn citation(a: &ArticleRow, r: &RevisionRow) -> String {
-    let at = r.captured_at.replacen('T', " ", 1);
-    let at = at.trim_end_matches('Z');
-    let at = at.split('.').next().unwrap_or(at);
+pub(super) fn citation(a: &ArticleRow, r: &RevisionRow) -> String {
     format!(
-        "#{} rev {}, captured {at} UTC from {} (HTTP {}), page SHA-256 {}",
+        "#{} rev {}, captured {} from {} (HTTP {}), page SHA-256 {}",
         a.id,
         r.rev,
+        text::short_time(&r.captured_at),
         crate::fetch::redact(&r.final_url),
         r.http_status,
         r.raw_sha256
@@ -424,7 +422,7 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
         "timeout      = {}  # {}",
         c.timeout.value, c.timeout.source
     )?;
-    let settings: [(&str, String, &crate::config::Source); 6] = [
+    let settings: [(&str, String, &crate::config::Source); 7] = [
         (
             "concurrency",
             c.concurrency.value.to_string(),
@@ -446,6 +444,11 @@ pub fn config_show(ctx: &Context, out: Out<'_>) -> Result<Status, CliError> {
             "extract_budget",
             format!("{}s", c.extract_budget.value),
             &c.extract_budget.source,
+        ),
+        (
+            "times",
+            if c.utc.value { "UTC" } else { "local" }.to_owned(),
+            &c.utc.source,
         ),
     ];
     for (name, value, source) in settings {
