@@ -10,7 +10,7 @@
 //! decides here, writes once, notifies. The table test below covers every
 //! outcome against an in-memory past.
 
-use crate::diff::derive::revision_classes;
+use crate::diff::derive::{restored_classes, revision_classes};
 use crate::diff::{ArticleDiff, Class, DiffOptions, diff_articles};
 use crate::extract::Article;
 use crate::fingerprint::fingerprint;
@@ -25,8 +25,9 @@ pub enum Fetched<'a> {
     },
     /// 304.
     NotModified,
-    /// 404 or 410.
-    Gone { status: u16 },
+    /// 404 or 410, or a redirect to a page above the article (a section
+    /// front, the home page): `final_url` says where it ended.
+    Gone { status: u16, final_url: &'a str },
     /// A page and the article extracted from it.
     Page { article: &'a Article, raw_size: u64 },
 }
@@ -141,23 +142,42 @@ pub fn decide<P: Prior>(
             fingerprint: None,
         }),
         Fetched::NotModified => Ok(Decision::check(Outcome::NotModified)),
-        Fetched::Gone { status } => gone(status, prior, rules),
+        Fetched::Gone { status, final_url } => gone(status, final_url, prior, rules),
         Fetched::Page { article, raw_size } => page(article, raw_size, prior, rules),
     }
 }
 
-/// 404 or 410: a wrong URL (never seen), still gone, or a takedown.
-fn gone<P: Prior>(status: u16, prior: &mut P, rules: &Rules<'_>) -> Result<Decision, P::Error> {
+/// 404 or 410, or a redirect away from the article: a wrong URL (never
+/// seen), still gone, or a takedown.
+fn gone<P: Prior>(
+    status: u16,
+    final_url: &str,
+    prior: &mut P,
+    rules: &Rules<'_>,
+) -> Result<Decision, P::Error> {
     let Some(latest) = prior.latest() else {
-        let reason = if status == 410 {
-            "410 Gone"
-        } else {
-            "404 Not Found"
-        };
-        return Ok(Decision::failed(
-            format!("{}: HTTP {reason}", rules.url),
-            "the page is gone; check the URL, or untrack it",
-        ));
+        return Ok(match status {
+            404 | 410 => Decision::failed(
+                format!(
+                    "{}: HTTP {}",
+                    rules.url,
+                    if status == 410 {
+                        "410 Gone"
+                    } else {
+                        "404 Not Found"
+                    }
+                ),
+                "the page is gone; check the URL, or untrack it",
+            ),
+            _ => Decision::failed(
+                format!(
+                    "{}: redirected to {}, a page above it (a section front or the home page), not an article",
+                    rules.url,
+                    without_secrets(final_url)
+                ),
+                "the article may have been taken down or moved; check the URL, or untrack it",
+            ),
+        });
     };
     if latest.classes.contains(&Class::Takedown) {
         // Still gone: nothing new. Checked again later, since pages come back.
@@ -172,6 +192,19 @@ fn gone<P: Prior>(status: u16, prior: &mut P, rules: &Rules<'_>) -> Result<Decis
         classes: vec![Class::Takedown],
         revert_of: None,
     })))
+}
+
+/// An address as shown in a line: without user name, password or query.
+fn without_secrets(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// A page: unchanged, first, changed, revert, an alarm, or no text at all.
@@ -238,7 +271,16 @@ fn page<P: Prior>(
         (Some(_), Some(_)) => Outcome::Revert,
         (Some(_), None) => Outcome::Changed,
     };
-    let classes = revision_classes(diff.as_ref(), revert_of.is_some(), false);
+    // Back after a takedown: restored (a revert too when the text is an
+    // earlier revision's), not "every line added".
+    let classes = if latest
+        .as_ref()
+        .is_some_and(|l| l.classes.contains(&Class::Takedown))
+    {
+        restored_classes(revert_of.is_some())
+    } else {
+        revision_classes(diff.as_ref(), revert_of.is_some(), false)
+    };
     Ok(Decision::Revision(Box::new(NewText {
         outcome,
         fingerprint: fp,

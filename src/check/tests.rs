@@ -324,7 +324,10 @@ fn every_outcome_of_a_check() {
             name: "gone, never seen",
             past: vec![],
             last_check: None,
-            fetched: Box::new(|_| Fetched::Gone { status: 410 }),
+            fetched: Box::new(|_| Fetched::Gone {
+                status: 410,
+                final_url: "https://example.test/gone",
+            }),
             now: empty.clone(),
             outcome: Outcome::Failed,
             revision: false,
@@ -340,10 +343,37 @@ fn every_outcome_of_a_check() {
             }),
         },
         Row {
+            name: "redirected to a section front, never seen",
+            past: vec![],
+            last_check: None,
+            fetched: Box::new(|_| Fetched::Gone {
+                status: 200,
+                final_url: "https://user:pw@news.example/world/?from=a",
+            }),
+            now: empty.clone(),
+            outcome: Outcome::Failed,
+            revision: false,
+            expect: Box::new(|d| {
+                let Decision::Check { error, .. } = d else {
+                    panic!()
+                };
+                assert_eq!(
+                    error.as_deref(),
+                    Some(
+                        "https://news.example/a: redirected to https://news.example/world/, \
+                         a page above it (a section front or the home page), not an article"
+                    )
+                );
+            }),
+        },
+        Row {
             name: "takedown",
             past: vec![(v1.clone(), 9000, vec![])],
             last_check: None,
-            fetched: Box::new(|_| Fetched::Gone { status: 404 }),
+            fetched: Box::new(|_| Fetched::Gone {
+                status: 404,
+                final_url: "https://example.test/gone",
+            }),
             now: empty.clone(),
             outcome: Outcome::Takedown,
             revision: true,
@@ -360,7 +390,10 @@ fn every_outcome_of_a_check() {
                 (empty.clone(), 300, vec!["takedown"]),
             ],
             last_check: None,
-            fetched: Box::new(|_| Fetched::Gone { status: 404 }),
+            fetched: Box::new(|_| Fetched::Gone {
+                status: 404,
+                final_url: "https://example.test/gone",
+            }),
             now: empty.clone(),
             outcome: Outcome::Unchanged,
             revision: false,

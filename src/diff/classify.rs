@@ -33,13 +33,16 @@ pub enum Class {
     Takedown,
     /// The article returned to an earlier revision's text (set by the tracker).
     Revert,
+    /// The article came back after a takedown (set by the tracker): with an
+    /// earlier revision's text (with `revert`) or changed.
+    Restored,
     /// A change in how redline read the page, not an edit (set by reextract).
     Technical,
 }
 
 impl Class {
     /// Every class, in the order listings show them.
-    pub const ALL: [Class; 13] = [
+    pub const ALL: [Class; 14] = [
         Class::Headline,
         Class::Byline,
         Class::Dates,
@@ -52,6 +55,7 @@ impl Class {
         Class::Moved,
         Class::Takedown,
         Class::Revert,
+        Class::Restored,
         Class::Technical,
     ];
 
@@ -88,6 +92,7 @@ impl Class {
             Class::Moved => "moved",
             Class::Takedown => "takedown",
             Class::Revert => "revert",
+            Class::Restored => "restored",
             Class::Technical => "technical",
         }
     }

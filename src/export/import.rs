@@ -297,6 +297,7 @@ fn derive_again(store: &Store, revisions: &mut [Checked]) -> Result<(), (usize, 
                 fingerprint: &row.fingerprint,
                 captured_at: &row.captured_at,
                 http_status: row.http_status,
+                final_url: &row.final_url,
                 technical: row.technical,
                 diff: d.as_ref(),
                 classes: &row.classes,
@@ -312,6 +313,7 @@ fn derive_again(store: &Store, revisions: &mut [Checked]) -> Result<(), (usize, 
                 fingerprint: &r.fingerprint,
                 captured_at: &r.captured_at,
                 http_status: r.http_status,
+                final_url: &r.final_url,
                 technical: r.technical,
                 diff: d.as_ref(),
                 classes: &r.classes,
@@ -319,13 +321,16 @@ fn derive_again(store: &Store, revisions: &mut [Checked]) -> Result<(), (usize, 
                 words: (r.words_added, r.words_removed),
             }
         }));
-        let audited = audit(&history, fingerprint, &opts);
+        let audited = audit(&url, &history, fingerprint, &opts);
         drop(history);
         for (&i, (derived, found)) in members.iter().zip(audited.into_iter().skip(before.len())) {
             if let Some(what) = found.into_iter().next() {
                 return Err(of(&revisions[i], what));
             }
-            // Stored as redline writes it, whatever tool rewrote the file.
+            // Stored as redline writes it, whatever tool rewrote the file
+            // (and classes by today's rule, from a file written by an older
+            // one).
+            revisions[i].record.classes = derived.classes.clone();
             revisions[i].diff = derived
                 .diff
                 .as_ref()

@@ -35,6 +35,8 @@ pub struct ArticleJson<'a> {
     pub stopped: Option<&'static str>,
     /// When the latest revision is a takedown: since when (`null` otherwise).
     pub taken_down_since: Option<&'a str>,
+    /// Why: `HTTP 404`, or `redirected to URL`.
+    pub taken_down_by: Option<String>,
 }
 
 impl<'a> ArticleJson<'a> {
@@ -54,7 +56,10 @@ impl<'a> ArticleJson<'a> {
             until: s.article.until.as_deref(),
             selector: s.article.selector.as_deref(),
             retired_at: s.article.retired_at.as_deref(),
-            taken_down_since: s.taken_down.as_ref().map(|(since, _)| since.as_str()),
+            taken_down_since: s.taken_down.as_ref().map(|(since, ..)| since.as_str()),
+            taken_down_by: s.taken_down.as_ref().map(|(_, status, served)| {
+                crate::render::text::takedown_reason(*status, Some(served))
+            }),
             stopped: s.article.stopped().map(|why| match why {
                 Stopped::Untracked(_) => "untracked",
                 Stopped::Ended(_) => "ended",
@@ -228,6 +233,8 @@ pub struct StatusJson<'a> {
     /// Hosts answering 403 or 429 (refusing or rate-limiting redline), with
     /// how many articles each.
     pub refusing_hosts: Vec<(String, usize)>,
+    /// Articles whose latest revision is a takedown.
+    pub taken_down: Vec<TakenDownJson>,
     /// Feeds that have listed nothing new for two days or more.
     pub quiet_feeds: Vec<QuietFeedJson>,
     /// Articles due now, and when the next one falls due after that.
@@ -323,6 +330,17 @@ impl<'a> FeedJson<'a> {
     }
 }
 
+/// An article taken down, for `status --json`.
+#[derive(Debug, Serialize)]
+pub struct TakenDownJson {
+    pub id: i64,
+    /// Its last headline.
+    pub title: Option<String>,
+    pub since: String,
+    /// `HTTP 404`, or `redirected to URL`.
+    pub by: String,
+}
+
 /// A feed gone quiet.
 #[derive(Debug, Serialize)]
 pub struct QuietFeedJson {
@@ -389,6 +407,7 @@ impl<'a> StatusJson<'a> {
             failed_notifications: Vec::new(),
             last_pass: None,
             read_by_older_rules: totals.older_rules,
+            taken_down: Vec::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Painter, Role};
+use crate::diff::Class;
 use crate::extract::Article;
 use crate::store::{ArticleSummary, Outcome, RevisionRow, Stopped};
 use crate::tracker::CheckResult;
@@ -36,9 +37,10 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
             (None, None) => "due now".to_owned(),
         };
         let mut meta = format!("    {revisions}, last checked {checked}, {next}");
-        if let Some((since, status)) = &s.taken_down {
+        if let Some((since, status, served)) = &s.taken_down {
             meta.push_str(&format!(
-                ", taken down (HTTP {status}) since {}",
+                ", taken down ({}) since {}",
+                takedown_reason(*status, Some(served)),
                 short_time(since)
             ));
         }
@@ -48,6 +50,15 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
         writeln!(w, "{}", p.paint(Role::Meta, &meta))?;
     }
     Ok(())
+}
+
+/// Why a takedown revision is one: `HTTP 404`, or `redirected to URL` for
+/// an address that now leads to a page above the article.
+pub fn takedown_reason(http_status: u16, final_url: Option<&str>) -> String {
+    match (http_status, final_url) {
+        (404 | 410, _) | (_, None) => format!("HTTP {http_status}"),
+        (_, Some(url)) => format!("redirected to {url}"),
+    }
 }
 
 /// "+12 -3", or "+0 -0, moved 47 words".
@@ -75,7 +86,9 @@ pub fn log(
         let change = match (r.rev, r.revert_of) {
             (1, _) => "first".to_owned(),
             _ if r.technical => "technical".to_owned(),
-            _ if r.classes.contains(&crate::diff::Class::Takedown) => "taken down".to_owned(),
+            _ if r.classes.contains(&Class::Takedown) => "taken down".to_owned(),
+            (_, Some(of)) if r.classes.contains(&Class::Restored) => format!("restored as {of}"),
+            _ if r.classes.contains(&Class::Restored) => "restored".to_owned(),
             (_, Some(of)) => format!("revert to {of}"),
             _ => counts(
                 r.words_added,
@@ -179,12 +192,19 @@ pub fn check_summary(c: &CheckResult) -> String {
     match c.outcome {
         Outcome::First => format!("rev {} recorded", c.rev.unwrap_or(1)),
         Outcome::Changed => format!("rev {rev} recorded"),
+        _ if c.classes.contains(&Class::Restored) => match c.revert_of {
+            Some(of) => format!("rev {rev} = restored as rev {of}"),
+            None => format!("rev {rev} = restored, changed"),
+        },
         Outcome::Revert => format!(
             "rev {rev} = revert to rev {}",
             c.revert_of.unwrap_or_default()
         ),
         Outcome::Unchanged | Outcome::NotModified => "unchanged, no revision".to_owned(),
-        Outcome::Takedown => format!("rev {rev} = taken down"),
+        Outcome::Takedown => format!(
+            "rev {rev} = taken down ({})",
+            takedown_reason(c.http_status.unwrap_or(404), c.final_url.as_deref())
+        ),
         Outcome::Alarm | Outcome::Failed => format!(
             "{}: {}",
             c.outcome.as_str(),
@@ -211,8 +231,15 @@ pub fn check_line(c: &CheckResult, tracking: bool) -> Option<String> {
         Outcome::First | Outcome::Changed | Outcome::Revert | Outcome::Takedown => {
             let rev = c.rev?;
             let what = match c.outcome {
+                _ if c.classes.contains(&Class::Restored) => match c.revert_of {
+                    Some(of) => format!("restored as rev {of}"),
+                    None => "restored, changed".to_owned(),
+                },
                 Outcome::Revert => format!("revert to rev {}", c.revert_of.unwrap_or_default()),
-                Outcome::Takedown => format!("taken down: HTTP {}", c.http_status.unwrap_or(404)),
+                Outcome::Takedown => format!(
+                    "taken down: {}",
+                    takedown_reason(c.http_status.unwrap_or(404), c.final_url.as_deref())
+                ),
                 _ => counts(c.words_added, c.words_removed, c.words_moved),
             };
             format!("#{id} rev {rev} ({what}): {title}")
@@ -233,6 +260,8 @@ mod tests {
             revert_of: Some(2),
             title: Some("Gates open".into()),
             http_status: Some(410),
+            final_url: None,
+            classes: Vec::new(),
             words_added: 12,
             words_removed: 3,
             words_moved: 0,

@@ -81,8 +81,9 @@ pub struct ArticleSummary {
     pub revisions: i64,
     /// The last headline the article had (a takedown has none of its own).
     pub title: Option<String>,
-    /// When the latest revision is a takedown: since when, and the status.
-    pub taken_down: Option<(String, u16)>,
+    /// When the latest revision is a takedown: since when, the status and
+    /// the address the page was served from (for a redirect, where it led).
+    pub taken_down: Option<(String, u16, String)>,
 }
 
 impl Store {
@@ -333,7 +334,7 @@ impl Store {
             "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
                     (SELECT title FROM revisions r WHERE r.article_id = a.id AND title IS NOT NULL
                      ORDER BY rev DESC LIMIT 1),
-                    l.captured_at, l.http_status, l.classes
+                    l.captured_at, l.http_status, l.classes, l.final_url
              FROM articles a
              LEFT JOIN revisions l ON l.article_id = a.id
                   AND l.rev = (SELECT max(rev) FROM revisions m WHERE m.article_id = a.id)
@@ -355,7 +356,12 @@ impl Store {
                 revisions: r.get(Self::N)?,
                 title: r.get(Self::N + 1)?,
                 taken_down: if gone {
-                    Some((r.get(Self::N + 2)?, r.get(Self::N + 3)?))
+                    let served: String = r.get(Self::N + 5)?;
+                    Some((
+                        r.get(Self::N + 2)?,
+                        r.get(Self::N + 3)?,
+                        crate::fetch::redact(&served).into_owned(),
+                    ))
                 } else {
                     None
                 },

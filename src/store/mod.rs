@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_deltas_hooks.sql"),
     include_str!("migrations/003_rules.sql"),
     include_str!("migrations/004_untracked.sql"),
+    include_str!("migrations/005_restored.sql"),
 ];
 
 /// Why the store failed. Every variant names the database file.

@@ -175,6 +175,7 @@ impl Store {
                     fingerprint: &r.fingerprint,
                     captured_at: &r.captured_at,
                     http_status: r.http_status,
+                    final_url: &r.final_url,
                     technical: r.technical,
                     diff: d.as_ref(),
                     classes: &r.classes,
@@ -182,7 +183,8 @@ impl Store {
                     words: (r.words_added, r.words_removed),
                 })
                 .collect();
-            let audited = audit(&history, crate::fingerprint::fingerprint, &opts);
+            let url = self.article(id)?.map(|a| a.url).unwrap_or_default();
+            let audited = audit(&url, &history, crate::fingerprint::fingerprint, &opts);
             for (r, (_, found)) in rows.iter().zip(audited) {
                 for what in found {
                     v.problems.push(format!("#{id} rev {}: {what}", r.rev));

@@ -67,6 +67,14 @@ pub(super) async fn fetch_and_extract(
             elapsed_ms: elapsed_ms(),
         },
         Ok(Fetched::Gone(page)) => Fetch::Gone(Box::new(page)),
+        // The article's address now leads to a page above it (a section
+        // front, the home page): the article is gone, whatever that page
+        // says.
+        Ok(Fetched::Page(page))
+            if super::redirected_away(url.as_str(), page.response.final_url.as_str()) =>
+        {
+            Fetch::Gone(Box::new(page))
+        }
         Ok(Fetched::Page(page)) => {
             // Extraction is CPU work: keep it off the I/O threads. The page
             // travels there and back rather than being copied.

@@ -18,7 +18,7 @@ use url::Url;
 use crate::check;
 use crate::clock::{Clock, rfc3339};
 use crate::diff::DiffOptions;
-use crate::diff::derive::{Derived, Text, derive, gone};
+use crate::diff::derive::{Derived, Text, derive, redirected_away, taken_down};
 use crate::errors::one_line;
 use crate::extract::{Article, ExtractOptions, SiteRule, extract_with};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
@@ -121,6 +121,11 @@ pub struct CheckResult {
     /// The headline now (of the latest revision).
     pub title: Option<String>,
     pub http_status: Option<u16>,
+    /// Where the page was served from, after redirects (for a takedown by
+    /// redirect: the page it led to).
+    pub final_url: Option<String>,
+    /// The recorded revision's change classes.
+    pub classes: Vec<crate::diff::Class>,
     pub words_added: usize,
     pub words_removed: usize,
     /// Words in paragraphs that moved.
@@ -452,6 +457,8 @@ impl<'s> Tracker<'s> {
             revert_of: None,
             title: latest_title,
             http_status: check.http_status,
+            final_url: None,
+            classes: Vec::new(),
             words_added: 0,
             words_removed: 0,
             words_moved: 0,
@@ -518,6 +525,9 @@ impl<'s> Tracker<'s> {
         };
         result.rev = Some(rev);
         result.revert_of = text.revert_of;
+        result.final_url =
+            Some(crate::fetch::redact(page.response.final_url.as_str()).into_owned());
+        result.classes = text.classes.clone();
         if text.outcome != Outcome::Takedown {
             result.title = recorded.title.clone();
         }

@@ -110,6 +110,7 @@ impl Fetch {
             Fetch::NotModified { .. } => check::Fetched::NotModified,
             Fetch::Gone(page) => check::Fetched::Gone {
                 status: page.response.status,
+                final_url: page.response.final_url.as_str(),
             },
             Fetch::Page { page, article } => check::Fetched::Page {
                 article,

@@ -57,7 +57,7 @@ pub fn reextract(
     let mut technical: Vec<bool> = Vec::with_capacity(revisions.len());
     let mut read_now: Vec<bool> = Vec::with_capacity(revisions.len());
     for r in &revisions {
-        let takedown = gone(r.http_status);
+        let takedown = taken_down(&article.url, r.http_status, &r.final_url);
         let a = if takedown {
             // A takedown's text is the empty article, whatever its page says.
             read_now.push(true);
@@ -92,7 +92,7 @@ pub fn reextract(
             rev: r.rev,
             article: &articles[i],
             fingerprint: &fingerprints[i],
-            gone: gone(r.http_status),
+            gone: taken_down(&article.url, r.http_status, &r.final_url),
             technical: technical[i],
         })
         .collect();

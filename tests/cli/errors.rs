@@ -129,15 +129,100 @@ fn http_404_or_410_after_a_version_is_a_takedown_and_a_return_is_a_revert() {
     // The page as served when gone is kept as evidence.
     let raw = env.run(&["show", "1", "2", "--raw"]).expect(0).stdout;
     assert!(raw.contains("Page not found"));
-    // It comes back: a revert to the first revision.
+    let status = env.run(&["status"]).expect(0).stdout;
+    assert!(
+        status.contains(
+            "taken down (1)\n  #1 taken down (HTTP 410) since 2026-03-01 12:00:00 UTC: Title"
+        ),
+        "{status}"
+    );
+    let diff = env.run(&["diff", "1"]).expect(0).stdout;
+    assert!(
+        diff.contains("rev 2: taken down (HTTP 410) since 2026-03-01 12:00:00 UTC"),
+        "{diff}"
+    );
+    // It comes back: restored, as the first revision; not a new headline
+    // and every paragraph added.
     env.serve("/a", &html);
     let out = env.run(&["check"]).expect(0);
     assert!(
-        out.stdout.contains("#1 rev 3 (revert to rev 1)"),
+        out.stdout.contains("#1 rev 3 (restored as rev 1): Title"),
         "{}",
         out.stdout
     );
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(log[2]["classes"], serde_json::json!(["revert", "restored"]));
+    assert_eq!(log[2]["revert_of"], 1);
+    assert!(
+        env.run(&["log", "1"])
+            .expect(0)
+            .stdout
+            .contains("restored as 1"),
+    );
     assert_eq!(env.listed(1)["taken_down_since"], serde_json::Value::Null);
+    // What is recorded so derives again: verify is clean.
+    env.run(&["verify"]).expect(0);
+}
+
+#[test]
+fn a_redirect_to_a_section_front_is_a_takedown_not_a_new_version() {
+    let env = Env::new();
+    let html = page("Title", PARAS, "x");
+    let url = env.serve("/world/2026/bridge", &html);
+    env.serve(
+        "/world/",
+        "<html><head><title>World news</title></head><body><h1>World</h1>\
+         <p>Latest stories from around the world, updated through the day.</p></body></html>",
+    );
+    env.run(&["track", &url]).expect(0);
+    let front = env.server.url("/world/");
+    env.set(
+        "/world/2026/bridge",
+        Route::status(301).with_header("Location", &front),
+    );
+    let out = env.run(&["check"]).expect(0).stdout;
+    assert!(
+        out.contains(&format!(
+            "#1 rev 2 (taken down: redirected to {front}): Title"
+        )),
+        "{out}"
+    );
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(log[1]["classes"], serde_json::json!(["takedown"]));
+    assert_eq!(log[1]["final_url"], front);
+    let list = env.run(&["list"]).expect(0).stdout;
+    assert!(
+        list.contains(&format!(", taken down (redirected to {front}) since ")),
+        "{list}"
+    );
+    assert_eq!(
+        env.listed(1)["taken_down_by"],
+        format!("redirected to {front}")
+    );
+    // Still redirected: nothing new; verify derives the takedown again.
+    env.run(&["check"]).expect(0);
+    assert_eq!(
+        env.run(&["log", "1", "--json"])
+            .expect(0)
+            .json_lines()
+            .len(),
+        2
+    );
+    env.run(&["verify"]).expect(0);
+    // A URL that leads to a section front from the start is not an article.
+    let other = env.server.url("/world/2026/ferry");
+    env.set(
+        "/world/2026/ferry",
+        Route::status(302).with_header("Location", &front),
+    );
+    let out = env.run(&["track", &other]).expect(1);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains(&format!(
+            "{other}: redirected to {front}, a page above it (a section front or the home page), not an article"
+        )),
+        "{said}"
+    );
 }
 
 #[test]
@@ -355,4 +440,30 @@ fn a_config_mistake_is_shown_where_it_is_with_a_suggestion_and_durations_read_al
     ] {
         assert!(shown.contains(want), "{want}: {shown}");
     }
+}
+
+#[test]
+fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
+    let env = Env::new();
+    let html = page("Title", PARAS, "x");
+    let url = env.serve("/a", &html);
+    env.run(&["track", &url]).expect(0);
+    env.set("/a", Route::status(404));
+    env.run(&["check"]).expect(0);
+    env.serve("/a", &html);
+    env.run(&["check"]).expect(0);
+    // As schema 4 stored it: the classes of its diff from the empty text.
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.execute(
+            "UPDATE revisions SET classes = 'headline,substantive,added,revert' WHERE rev = 3",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 4).unwrap();
+    }
+    // Opened by this redline: migrated (schema 5), and verify is clean.
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(log[2]["classes"], serde_json::json!(["revert", "restored"]));
+    env.run(&["verify"]).expect(0);
 }

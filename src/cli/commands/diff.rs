@@ -107,6 +107,35 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
             "{}",
             render::diff::wrap_words(&header, inline_width(ctx))
         )?;
+        // A takedown or a return reads as such, not as a rewrite.
+        let note = if new_rev.classes.contains(&crate::diff::Class::Takedown) {
+            Some(format!(
+                "rev {to}: taken down ({}) since {}; every paragraph of rev {from} is gone",
+                text::takedown_reason(new_rev.http_status, Some(&new_rev.final_url)),
+                text::short_time(&new_rev.captured_at)
+            ))
+        } else if new_rev.classes.contains(&crate::diff::Class::Restored) {
+            // Rev to - 1 is the takedown; to - 2 the version before it.
+            Some(match new_rev.revert_of {
+                Some(of) => format!("rev {to}: restored after a takedown, as rev {of}"),
+                None => format!(
+                    "rev {to}: restored after a takedown, changed (`redline diff {} {} {to}` \
+                     compares it with the version before)",
+                    a.id,
+                    to - 2
+                ),
+            })
+        } else {
+            None
+        };
+        if let Some(note) = note {
+            let note = ctx.painter.paint(Role::Meta, &note);
+            writeln!(
+                out,
+                "{}",
+                render::diff::wrap_words(&note, inline_width(ctx))
+            )?;
+        }
     }
     let input = DiffInput {
         old: &old,

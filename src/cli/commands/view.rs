@@ -86,8 +86,8 @@ pub fn show(
                 .rev()
                 .find(|p| p.rev < r.rev && !p.classes.contains(&crate::diff::Class::Takedown));
             let mut line = format!(
-                "taken down (HTTP {}) since {}",
-                r.http_status,
+                "taken down ({}) since {}",
+                text::takedown_reason(r.http_status, Some(&r.final_url)),
                 text::short_time(&r.captured_at)
             );
             if let Some(p) = last {
@@ -262,6 +262,19 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
             last_new_at: f.last_new_at,
         })
         .collect();
+    report.taken_down = store
+        .summaries()?
+        .into_iter()
+        .filter_map(|s| {
+            let (since, status, served) = s.taken_down?;
+            Some(crate::render::json::TakenDownJson {
+                id: s.article.id,
+                title: s.title,
+                since,
+                by: text::takedown_reason(status, Some(&served)),
+            })
+        })
+        .collect();
     let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
     report.failed_notifications = store
         .failed_deliveries(&week_ago)?
@@ -305,6 +318,24 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
                 i.checks,
                 plural(i.checks),
                 i.error.unwrap_or("")
+            )?;
+        }
+    }
+    if !report.taken_down.is_empty() {
+        let n = report.taken_down.len();
+        writeln!(
+            out,
+            "\n{}",
+            p.paint(Role::Header, &format!("taken down ({n})"))
+        )?;
+        for t in &report.taken_down {
+            writeln!(
+                out,
+                "  #{} taken down ({}) since {}: {}",
+                t.id,
+                t.by,
+                text::short_time(&t.since),
+                t.title.as_deref().unwrap_or("(no headline)")
             )?;
         }
     }
