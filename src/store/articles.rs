@@ -226,7 +226,8 @@ impl Store {
 
     /// Changes how an article is checked. A new fixed pace takes effect from
     /// the last check (or now, if that is already past); a new selector
-    /// applies from the next check.
+    /// applies from the next check, which fetches the page in full (its
+    /// validators are forgotten: a 304 would leave the page unread).
     pub fn set_article(&mut self, id: i64, set: &Settings, now: &str) -> Result<ArticleRow> {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
@@ -270,7 +271,8 @@ impl Store {
         }
         if let Some(selector) = &set.selector {
             tx.execute(
-                "UPDATE articles SET selector = ?2 WHERE id = ?1",
+                "UPDATE articles SET selector = ?2, etag = NULL, last_modified = NULL
+                 WHERE id = ?1",
                 params![id, selector],
             )
             .map_err(map)?;

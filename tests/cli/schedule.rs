@@ -246,3 +246,33 @@ fn the_schedule_is_set_in_the_config_file() {
     let bad = env.run(&["list"]).expect(1);
     assert!(bad.stderr.contains("not a duration"), "{}", bad.stderr);
 }
+
+#[test]
+fn a_new_selector_reads_the_unchanged_page_at_the_next_check() {
+    let env = Env::new();
+    let html = page("Title", PARAS, "x");
+    let url = env.serve("/a", &html);
+    env.run(&["track", &url]).expect(0);
+    // The page sends an ETag: an unchanged page answers 304.
+    env.run(&["check", "1"]).expect(0);
+    let served = env.server.served();
+    assert_eq!(served.last().map(|s| s.status), Some(304));
+    // Narrowed to the story's first paragraph: the next check fetches in
+    // full and reads the same page with the selector, without waiting for
+    // the publisher to change it.
+    env.run(&["set", "1", "--selector", "div.story p:first-child"])
+        .expect(0);
+    env.run(&["check", "1"]).expect(0);
+    let last = env.server.served().into_iter().last().unwrap();
+    assert_eq!(last.status, 200);
+    assert!(
+        !last
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("if-none-match")),
+        "{:?}",
+        last.headers
+    );
+    let shown = env.run(&["show", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(shown[0]["paragraphs"], serde_json::json!([PARAS[0]]));
+}
