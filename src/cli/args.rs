@@ -205,6 +205,7 @@ impl Command {
             | Command::Resume { global, .. }
             | Command::List { global, .. }
             | Command::Log { global, .. }
+            | Command::Search { global, .. }
             | Command::Show { global, .. }
             | Command::Diff { global, .. }
             | Command::Blame { global, .. }
@@ -432,6 +433,39 @@ pub enum Command {
     },
     /// List tracked articles
     List {
+        /// JSON Lines output, one object per article
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Search every revision's text: when a phrase appeared and was removed
+    #[command(
+        long_about = "Search every revision's text (headline, byline, standfirst, body,\n\
+                      corrections) and say, for each article, in which revision the match\n\
+                      first appeared and in which it was removed, or that it is still there:\n\n  \
+                      #12 \"…found [no further faults], adding…\" added in rev 3 (…), removed in rev 5 (…)\n\n\
+                      Each argument quoted in the shell is a phrase: `redline search \"no further\n\
+                      faults\"`. Words must all be in one paragraph; AND, OR, NOT (capitals) and\n\
+                      prefix* combine them, and an argument holding \" is passed on as an SQLite\n\
+                      FTS5 query. Accents and case do not matter."
+    )]
+    Search {
+        /// What to look for: words, "a phrase", AND, OR, NOT, prefix*
+        #[arg(value_name = "QUERY", required = true)]
+        query: Vec<String>,
+        /// Only this article (by id or URL)
+        #[arg(long, value_name = "ID|URL")]
+        article: Option<String>,
+        /// Only matches that were there once and are gone now
+        #[arg(long)]
+        removed: bool,
+        /// Only matches that appeared or were removed at or after this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only matches that appeared or were removed before this date (RFC 3339 or YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
         /// JSON Lines output, one object per article
         #[arg(long)]
         json: bool,

@@ -93,7 +93,11 @@ impl CliError {
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        CliError::from_error(Kind::Runtime, &e, e.hint())
+        let kind = match e {
+            StoreError::Query { .. } => Kind::Usage,
+            _ => Kind::Runtime,
+        };
+        CliError::from_error(kind, &e, e.hint())
     }
 }
 

@@ -96,7 +96,12 @@ impl Context {
         match Store::open_read_only(&path) {
             // An older schema is upgraded where the file can be written.
             Err(old @ crate::store::StoreError::TooOld { .. }) => {
-                Store::open(&path).map_err(|_| old.into())
+                Store::open(&path).map_err(|e| match e {
+                    // Not writable after all: say what the read needed.
+                    crate::store::StoreError::ReadOnly { .. }
+                    | crate::store::StoreError::Open { .. } => old.into(),
+                    other => other.into(),
+                })
             }
             other => Ok(other?),
         }
@@ -347,6 +352,26 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
         Command::Resume { targets, .. } => commands::resume(&ctx, out, &targets),
         Command::List { json, .. } => commands::list(&ctx, out, json),
         Command::Log { target, json, .. } => commands::log(&ctx, out, &target, json),
+        Command::Search {
+            query,
+            article,
+            removed,
+            since,
+            until,
+            json,
+            ..
+        } => commands::search(
+            &ctx,
+            out,
+            &commands::SearchArgs {
+                query,
+                article,
+                removed,
+                since,
+                until,
+                json,
+            },
+        ),
         Command::Show {
             target,
             rev,

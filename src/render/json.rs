@@ -69,6 +69,34 @@ impl<'a> ArticleJson<'a> {
     }
 }
 
+/// `redline search --json`: one per article with a match.
+#[derive(Debug, Serialize)]
+pub struct SearchHitJson<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub article_id: i64,
+    pub url: &'a str,
+    /// The article's latest headline.
+    pub title: Option<&'a str>,
+    /// The words around the match where it last stood, matched words in `[…]`.
+    pub snippet: &'a str,
+    pub fields: &'a [String],
+    /// The runs of revisions holding the match, oldest first.
+    pub runs: Vec<SearchRunJson>,
+    /// The match is in the latest revision.
+    pub still_there: bool,
+}
+
+/// Revisions `from_rev` to `to_rev` held the match; `removed_in` took it out.
+#[derive(Debug, Serialize)]
+pub struct SearchRunJson {
+    pub from_rev: i64,
+    pub from_captured_at: Option<String>,
+    pub to_rev: i64,
+    pub removed_in: Option<i64>,
+    pub removed_at: Option<String>,
+}
+
 /// `redline log --json`: one per revision.
 #[derive(Debug, Serialize)]
 pub struct RevisionJson<'a> {

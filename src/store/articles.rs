@@ -289,6 +289,8 @@ impl Store {
         let map = |e| Self::err_at(&path, e);
         tx.execute("DELETE FROM checks WHERE article_id = ?1", [id])
             .map_err(map)?;
+        tx.execute("DELETE FROM spans WHERE article_id = ?1", [id])
+            .map_err(map)?;
         tx.execute("DELETE FROM revisions WHERE article_id = ?1", [id])
             .map_err(map)?;
         tx.execute("DELETE FROM articles WHERE id = ?1", [id])

@@ -135,6 +135,7 @@ impl Store {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
         let mut counts = ImportCounts::default();
+        let mut touched = std::collections::BTreeSet::new();
         let mut ids = std::collections::HashMap::new();
         for a in articles {
             let existing: Option<i64> = tx
@@ -252,6 +253,11 @@ impl Store {
             )
             .map_err(map)?;
             counts.revisions += 1;
+            touched.insert(article_id);
+        }
+        // The imported texts join the search index.
+        for id in touched {
+            search::reindex_article(&tx, &path, id)?;
         }
         tx.commit().map_err(map)?;
         Ok(counts)

@@ -29,6 +29,7 @@ mod dump;
 mod feeds;
 mod record;
 mod revisions;
+mod search;
 mod status;
 mod upkeep;
 
@@ -38,6 +39,7 @@ pub use feeds::{FeedCheck, FeedRow};
 pub use record::{NewCheck, NewRevision, ScheduleUpdate};
 use record::{RevisionColumns, insert_revision, pack_diff, pack_json};
 pub use revisions::{Rederived, RevisionRow, StoredDiff};
+pub use search::{Found, Run, Span, SpanHit, runs, spans_of};
 pub use status::{FailedDelivery, PassRow, Problem, Totals};
 pub use upkeep::{GcReport, GcRules, Verified};
 
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_rules.sql"),
     include_str!("migrations/004_untracked.sql"),
     include_str!("migrations/005_restored.sql"),
+    include_str!("migrations/006_search.sql"),
 ];
 
 /// Why the store failed. Every variant names the database file.
@@ -96,6 +99,8 @@ pub enum StoreError {
     Pruned { path: PathBuf, sha256: String },
     #[error("{what} (in {})", path.display())]
     Conflict { path: PathBuf, what: String },
+    #[error("the search {query:?} is not a query: {why}")]
+    Query { query: String, why: String },
 }
 
 impl StoreError {
@@ -117,6 +122,9 @@ impl StoreError {
             StoreError::Damaged { .. } => {
                 Some("run `redline verify` to list everything damaged; nothing was changed")
             }
+            StoreError::Query { .. } => Some(
+                "write words (all must be there), \"a phrase\" in double quotes, and AND, OR, NOT in capitals; quote words holding - or :",
+            ),
             StoreError::Pruned { .. } => Some(
                 "gc keeps the raw pages its retention rules name; the text and diffs are all kept",
             ),
@@ -262,6 +270,7 @@ impl Store {
         };
         store.configure()?;
         store.migrate()?;
+        store.build_search_index()?;
         Ok(store)
     }
 

@@ -281,6 +281,14 @@ impl Store {
             },
         )
         .map_err(map)?;
+        search::index_revision(
+            &tx,
+            check.article_id,
+            number,
+            (number > 1).then_some(number - 1),
+            rev.article,
+        )
+        .map_err(map)?;
         insert_check(&tx, check, Some(revision_id)).map_err(map)?;
         tx.commit().map_err(map)?;
         Ok(Some(number))

@@ -274,6 +274,17 @@ impl Store {
             )
             .map_err(map)?;
         }
+        // The texts changed: the article's search spans are built again.
+        if let Some(first) = items.first() {
+            let article_id: i64 = tx
+                .query_row(
+                    "SELECT article_id FROM revisions WHERE id = ?1",
+                    [first.revision_id],
+                    |r| r.get(0),
+                )
+                .map_err(map)?;
+            search::reindex_article(&tx, &path, article_id)?;
+        }
         tx.commit().map_err(map)
     }
 }

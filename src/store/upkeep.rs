@@ -127,6 +127,7 @@ impl Store {
         }
         drop(stmt);
         self.verify_derived(&mut v)?;
+        self.verify_search(&mut v)?;
         Ok(v)
     }
 

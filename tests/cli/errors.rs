@@ -460,7 +460,11 @@ fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
             [],
         )
         .unwrap();
-        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
     }
     // Opened by this redline: migrated (schema 5), and verify is clean.
     let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();

@@ -21,6 +21,7 @@ mod polite;
 mod real_page;
 mod rules;
 mod schedule;
+mod search;
 mod shell;
 mod sites;
 mod snapshots;

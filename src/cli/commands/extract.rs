@@ -176,6 +176,11 @@ pub fn reextract(
 ) -> Result<Status, CliError> {
     let mut store = ctx.store()?;
     let articles = targets_or_all(&store, targets, all)?;
+    if all {
+        // The whole search index is built again first, whatever state its
+        // words' index is in.
+        store.rebuild_search_index()?;
+    }
     let opts = tracker_options(ctx);
     let (mut changed, mut failed) = (0, false);
     for a in &articles {

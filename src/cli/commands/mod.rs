@@ -25,6 +25,7 @@ mod diff;
 mod extract;
 mod hooks;
 mod pass;
+mod search;
 mod track;
 mod upkeep;
 mod view;
@@ -34,6 +35,7 @@ pub use extract::{ExtractHow, extract, reextract};
 pub use hooks::{hooks_list, hooks_test};
 use pass::report_feeds;
 pub use pass::{check, watch};
+pub use search::{SearchArgs, search};
 pub use track::{
     Removal, TrackFlags, read_list, resume, set, settings, track, track_feed, untrack,
 };

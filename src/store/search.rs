@@ -1,0 +1,527 @@
+//! Full-text search across every revision: the `spans` table and its FTS5
+//! index. A span is one distinct piece of an article's text (a paragraph,
+//! the headline, the byline, the standfirst, a correction note) and the run
+//! of revisions it stood in unchanged; the index holds each piece once. The
+//! spans are derived from the stored texts alone ([`spans_of`]): kept in
+//! step by every write of a text (a check's revision, an import, a
+//! reextract, a deleted article), built for older databases on their first
+//! writable open, and checked by `verify`.
+
+use std::collections::HashMap;
+
+use super::*;
+
+/// One piece of an article's text and the revisions it stood in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub field: String,
+    pub text: String,
+    pub from_rev: i64,
+    pub to_rev: i64,
+}
+
+/// A span that matches a search, with the words that matched marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanHit {
+    pub article_id: i64,
+    pub field: String,
+    pub from_rev: i64,
+    pub to_rev: i64,
+    /// The matching text around the match, the matched words in `[…]`.
+    pub snippet: String,
+}
+
+/// The pieces of an article, by field, each once.
+fn pieces(a: &Article) -> Vec<(&'static str, &str)> {
+    let mut seen = std::collections::HashSet::new();
+    let fields = [
+        ("title", a.title.as_deref()),
+        ("byline", a.byline.as_deref()),
+        ("lead", a.lead.as_deref()),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(f, t)| t.map(|t| (f, t)))
+        .chain(a.body.iter().map(|p| ("body", p.as_str())))
+        .chain(a.corrections.iter().map(|c| ("correction", c.as_str())))
+        .map(|(f, t)| (f, t.trim()))
+        .filter(|&(f, t)| !t.is_empty() && seen.insert((f, t)))
+        .collect()
+}
+
+/// The spans of one article's revisions (oldest first): a piece that stands
+/// in consecutive revisions is one span; one that goes and comes back is a
+/// new span from its return.
+pub fn spans_of<'a>(revisions: impl IntoIterator<Item = (i64, &'a Article)>) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut open: HashMap<(&'static str, String), usize> = HashMap::new();
+    for (rev, article) in revisions {
+        let mut now = HashMap::new();
+        for (field, text) in pieces(article) {
+            let key = (field, text.to_owned());
+            let i = match open.get(&key) {
+                Some(&i) => {
+                    spans[i].to_rev = rev;
+                    i
+                }
+                None => {
+                    spans.push(Span {
+                        field: field.to_owned(),
+                        text: text.to_owned(),
+                        from_rev: rev,
+                        to_rev: rev,
+                    });
+                    spans.len() - 1
+                }
+            };
+            now.insert(key, i);
+        }
+        open = now;
+    }
+    spans
+}
+
+/// Adds revision `rev` of an article to its spans: the pieces that stood in
+/// `prev` (the revision before) run on, the others start. The same result
+/// as [`spans_of`] over the whole history.
+pub(super) fn index_revision(
+    conn: &Connection,
+    article_id: i64,
+    rev: i64,
+    prev: Option<i64>,
+    article: &Article,
+) -> rusqlite::Result<()> {
+    let mut open: HashMap<(String, String), i64> = HashMap::new();
+    if let Some(prev) = prev {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, field, text FROM spans WHERE article_id = ?1 AND to_rev = ?2",
+        )?;
+        let rows = stmt.query_map(params![article_id, prev], |r| {
+            Ok(((r.get(1)?, r.get(2)?), r.get(0)?))
+        })?;
+        for row in rows {
+            let (key, id) = row?;
+            open.insert(key, id);
+        }
+    }
+    for (field, text) in pieces(article) {
+        match open.remove(&(field.to_owned(), text.to_owned())) {
+            Some(id) => {
+                conn.prepare_cached("UPDATE spans SET to_rev = ?2 WHERE id = ?1")?
+                    .execute(params![id, rev])?;
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO spans (article_id, field, text, from_rev, to_rev)
+                     VALUES (?1, ?2, ?3, ?4, ?4)",
+                )?
+                .execute(params![article_id, field, text, rev])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The texts of an article's revisions, oldest first, read from `conn`.
+fn texts(conn: &Connection, path: &Path, article_id: i64) -> Result<Vec<(i64, Article)>> {
+    let map = |e| sql_err(path, e);
+    let mut stmt = conn
+        .prepare("SELECT rev, text_sha256 FROM revisions WHERE article_id = ?1 ORDER BY rev")
+        .map_err(map)?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([article_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(|rows| rows.collect())
+        .map_err(map)?;
+    rows.into_iter()
+        .map(|(rev, sha)| {
+            let damaged = |what: String| StoreError::Damaged {
+                path: path.to_owned(),
+                what: format!("#{article_id} rev {rev}: {what}"),
+            };
+            let bytes = blobs::get(conn, &sha).map_err(|e| {
+                damaged(match e {
+                    blobs::BlobError::Sql(e) => e.to_string(),
+                    blobs::BlobError::Missing(w)
+                    | blobs::BlobError::Pruned(w)
+                    | blobs::BlobError::Corrupt(w) => w,
+                })
+            })?;
+            let article = serde_json::from_slice(&bytes)
+                .map_err(|e| damaged(format!("the extracted text is not readable: {e}")))?;
+            Ok((rev, article))
+        })
+        .collect()
+}
+
+/// Builds an article's spans again from its stored texts.
+pub(super) fn reindex_article(conn: &Connection, path: &Path, article_id: i64) -> Result<()> {
+    let map = |e| sql_err(path, e);
+    conn.execute("DELETE FROM spans WHERE article_id = ?1", [article_id])
+        .map_err(map)?;
+    let texts = texts(conn, path, article_id)?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO spans (article_id, field, text, from_rev, to_rev)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(map)?;
+    for s in spans_of(texts.iter().map(|(rev, a)| (*rev, a))) {
+        insert
+            .execute(params![article_id, s.field, s.text, s.from_rev, s.to_rev])
+            .map_err(map)?;
+    }
+    Ok(())
+}
+
+/// The triggers that keep the words' index in step with `spans`, as
+/// migration 6 creates them.
+const TRIGGERS: &str = "
+CREATE TRIGGER spans_ai AFTER INSERT ON spans BEGIN
+    INSERT INTO spans_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER spans_ad AFTER DELETE ON spans BEGIN
+    INSERT INTO spans_fts (spans_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER spans_au AFTER UPDATE OF text ON spans BEGIN
+    INSERT INTO spans_fts (spans_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO spans_fts (rowid, text) VALUES (new.id, new.text);
+END;
+";
+
+/// What a search found in one article: the runs of revisions the match
+/// stood in, and the words around it where it last stood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub article_id: i64,
+    /// The matching text where it last stood, the matched words in `[…]`.
+    pub snippet: String,
+    /// The fields it stood in (`title`, `byline`, `lead`, `body`, `correction`).
+    pub fields: Vec<String>,
+    /// The runs of consecutive revisions holding a match, oldest first.
+    pub runs: Vec<Run>,
+}
+
+/// Consecutive revisions holding a match: from `from_rev` to `to_rev`, and
+/// the revision that removed it (`None`: still there in the latest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    pub from_rev: i64,
+    pub to_rev: i64,
+    pub removed_in: Option<i64>,
+}
+
+/// The runs of revisions that spans `(from, to)` cover together, with the
+/// revision after each run when the article has one (`latest`: its latest
+/// revision).
+pub fn runs(mut spans: Vec<(i64, i64)>, latest: i64) -> Vec<Run> {
+    spans.sort_unstable();
+    let mut runs: Vec<Run> = Vec::new();
+    for (from, to) in spans {
+        match runs.last_mut() {
+            Some(r) if from <= r.to_rev + 1 => r.to_rev = r.to_rev.max(to),
+            _ => runs.push(Run {
+                from_rev: from,
+                to_rev: to,
+                removed_in: None,
+            }),
+        }
+    }
+    for r in &mut runs {
+        r.removed_in = (r.to_rev < latest).then_some(r.to_rev + 1);
+    }
+    runs
+}
+
+impl Store {
+    /// Builds the whole search index again from the stored texts, the
+    /// words' index (FTS5) from scratch: the way out whatever state it is
+    /// in, even one FTS5 calls malformed (its triggers would refuse to
+    /// delete what it does not hold, so they are set aside meanwhile).
+    pub fn rebuild_search_index(&mut self) -> Result<()> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        tx.execute_batch(
+            "DROP TRIGGER spans_ai; DROP TRIGGER spans_ad; DROP TRIGGER spans_au;
+             DELETE FROM spans;",
+        )
+        .map_err(map)?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(map)?;
+        for id in ids {
+            reindex_article(&tx, &path, id)?;
+        }
+        tx.execute_batch(TRIGGERS).map_err(map)?;
+        tx.execute_batch(
+            "INSERT INTO spans_fts (spans_fts) VALUES ('rebuild');
+             UPDATE search_index SET built = 1;",
+        )
+        .map_err(map)?;
+        tx.commit().map_err(map)
+    }
+
+    /// Searches every revision's text (or one article's): per article, when
+    /// the match first stood, when it was removed, and whether it is there
+    /// now. Articles in id order.
+    pub fn search(&self, query: &str, article: Option<i64>) -> Result<Vec<Found>> {
+        let hits = self.search_spans(query, article)?;
+        let mut found = Vec::new();
+        for group in hits.chunk_by(|a, b| a.article_id == b.article_id) {
+            let id = group[0].article_id;
+            let latest: i64 = self
+                .conn
+                .query_row(
+                    "SELECT coalesce(max(rev), 0) FROM revisions WHERE article_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            let last = group
+                .iter()
+                .max_by_key(|h| (h.to_rev, h.from_rev))
+                .expect("a group is never empty");
+            let mut fields: Vec<String> = group.iter().map(|h| h.field.clone()).collect();
+            fields.sort();
+            fields.dedup();
+            found.push(Found {
+                article_id: id,
+                snippet: last.snippet.clone(),
+                fields,
+                runs: runs(
+                    group.iter().map(|h| (h.from_rev, h.to_rev)).collect(),
+                    latest,
+                ),
+            });
+        }
+        Ok(found)
+    }
+
+    /// Builds the spans of every article if this database was written before
+    /// search existed (once, on a writable open).
+    pub(super) fn build_search_index(&mut self) -> Result<()> {
+        let built: i64 = self
+            .conn
+            .query_row("SELECT built FROM search_index", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if built != 0 {
+            return Ok(());
+        }
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        let ids: Vec<i64> = tx
+            .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(map)?;
+        for id in ids {
+            reindex_article(&tx, &path, id)?;
+        }
+        tx.execute("UPDATE search_index SET built = 1", [])
+            .map_err(map)?;
+        tx.commit().map_err(map)
+    }
+
+    /// The spans whose text matches an FTS5 query (words, `"phrases"`,
+    /// `AND`, `OR`, `NOT`, `prefix*`), of one article or all, by article and
+    /// revision.
+    pub fn search_spans(&self, query: &str, article: Option<i64>) -> Result<Vec<SpanHit>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.article_id, s.field, s.from_rev, s.to_rev,
+                        snippet(spans_fts, 0, '[', ']', '…', 16)
+                 FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
+                 WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
+                 ORDER BY s.article_id, s.from_rev, s.id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![query, article], |r| {
+            Ok(SpanHit {
+                article_id: r.get(0)?,
+                field: r.get(1)?,
+                from_rev: r.get(2)?,
+                to_rev: r.get(3)?,
+                snippet: r.get(4)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| match &e {
+            // The statement is fixed: a plain SQL error is the query's.
+            rusqlite::Error::SqliteFailure(f, Some(msg))
+                if f.code == rusqlite::ErrorCode::Unknown =>
+            {
+                StoreError::Query {
+                    query: query.to_owned(),
+                    why: msg.trim_start_matches("fts5: ").to_owned(),
+                }
+            }
+            _ => self.err(e),
+        })
+    }
+
+    /// An article's spans as stored.
+    pub fn spans(&self, article_id: i64) -> Result<Vec<Span>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT field, text, from_rev, to_rev FROM spans WHERE article_id = ?1
+                 ORDER BY from_rev, id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([article_id], |r| {
+            Ok(Span {
+                field: r.get(0)?,
+                text: r.get(1)?,
+                from_rev: r.get(2)?,
+                to_rev: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// Checks the search index: every article's spans are those its texts
+    /// give, and the FTS5 index agrees with the spans.
+    pub(super) fn verify_search(&self, v: &mut Verified) -> Result<()> {
+        let map = |e| self.err(e);
+        let ids: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT article_id FROM revisions
+                 UNION SELECT DISTINCT article_id FROM spans ORDER BY 1",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(map)?;
+        for id in ids {
+            let Ok(texts) = texts(&self.conn, &self.path, id) else {
+                // Damaged texts are reported already.
+                continue;
+            };
+            let mut want = spans_of(texts.iter().map(|(rev, a)| (*rev, a)));
+            let mut have = self.spans(id)?;
+            want.sort();
+            have.sort();
+            if want != have {
+                let missing = want.iter().filter(|s| !have.contains(s)).count();
+                let extra = have.iter().filter(|s| !want.contains(s)).count();
+                v.problems.push(format!(
+                    "#{id}: the search index is not the texts' ({missing} pieces missing, \
+                     {extra} not in the texts); `redline reextract --all` builds it again"
+                ));
+            }
+        }
+        // FTS5 checks its index against the spans only through a write
+        // statement (which writes nothing): run it on a second connection,
+        // in a transaction rolled back, where the file can be written.
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if let Ok(rw) = Connection::open_with_flags(&self.path, flags) {
+            let _ = rw.busy_timeout(std::time::Duration::from_secs(30));
+            let checked = rw.execute_batch("BEGIN").and_then(|()| {
+                let r = rw.execute(
+                    "INSERT INTO spans_fts (spans_fts, rank) VALUES ('integrity-check', 1)",
+                    [],
+                );
+                let _ = rw.execute_batch("ROLLBACK");
+                r
+            });
+            // Only a corrupt answer is a finding; one that could not run
+            // (a write-protected folder) says nothing either way.
+            if let Err(e) = checked
+                && e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt)
+            {
+                v.problems.push(format!(
+                    "search index: FTS5 integrity check failed: {e}; `redline reextract --all` builds it again"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, body: &[&str]) -> Article {
+        Article {
+            title: Some(title.into()),
+            body: body.iter().map(|s| s.to_string()).collect(),
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn a_piece_is_one_span_while_it_stands_and_a_new_one_when_it_returns() {
+        let one = article("Bridge shut", &["The bridge is shut.", "No date is set."]);
+        let two = article("Bridge shut", &["The bridge is shut.", "It opens Monday."]);
+        let gone = Article::default();
+        let spans = spans_of([(1, &one), (2, &two), (3, &gone), (4, &one)]);
+        let find = |text: &str| -> Vec<(i64, i64)> {
+            spans
+                .iter()
+                .filter(|s| s.text == text)
+                .map(|s| (s.from_rev, s.to_rev))
+                .collect()
+        };
+        assert_eq!(find("Bridge shut"), [(1, 2), (4, 4)]);
+        assert_eq!(find("The bridge is shut."), [(1, 2), (4, 4)]);
+        assert_eq!(find("No date is set."), [(1, 1), (4, 4)]);
+        assert_eq!(find("It opens Monday."), [(2, 2)]);
+        assert!(spans.iter().any(|s| s.field == "title"));
+    }
+
+    #[test]
+    fn runs_join_overlapping_and_touching_spans_and_say_what_removed_them() {
+        let r = |from, to, removed_in| Run {
+            from_rev: from,
+            to_rev: to,
+            removed_in,
+        };
+        assert_eq!(
+            runs(vec![(3, 4), (1, 2), (7, 9)], 9),
+            [r(1, 4, Some(5)), r(7, 9, None)]
+        );
+        assert_eq!(runs(vec![(2, 5), (3, 3)], 6), [r(2, 5, Some(6))]);
+        assert_eq!(runs(vec![], 3), []);
+    }
+
+    #[test]
+    fn indexing_one_revision_at_a_time_gives_the_spans_of_the_whole_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO articles (id, url, added_at) VALUES (1, 'http://x/a', 't')",
+                [],
+            )
+            .unwrap();
+        let history = [
+            article("A", &["one", "two"]),
+            article("A", &["one", "three"]),
+            Article::default(),
+            article("A", &["one", "two", "two"]),
+        ];
+        let tx = store.conn.transaction().unwrap();
+        for (i, a) in history.iter().enumerate() {
+            let rev = i as i64 + 1;
+            index_revision(&tx, 1, rev, (rev > 1).then_some(rev - 1), a).unwrap();
+        }
+        tx.commit().unwrap();
+        let mut have = store.spans(1).unwrap();
+        let mut want = spans_of(history.iter().enumerate().map(|(i, a)| (i as i64 + 1, a)));
+        have.sort();
+        want.sort();
+        assert_eq!(have, want);
+        let hits = store.search_spans("three", None).unwrap();
+        assert_eq!(
+            hits.iter()
+                .map(|h| (h.from_rev, h.to_rev))
+                .collect::<Vec<_>>(),
+            [(2, 2)]
+        );
+        let bad = store.search_spans("\"unclosed", None);
+        assert!(matches!(bad, Err(StoreError::Query { .. })), "{bad:?}");
+    }
+}
