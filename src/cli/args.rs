@@ -466,6 +466,9 @@ pub enum Command {
         /// Only matches that appeared or were removed before this date (RFC 3339 or YYYY-MM-DD, UTC)
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
+        /// At most N articles (the newest matches first)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
         /// JSON Lines output, one object per article
         #[arg(long)]
         json: bool,

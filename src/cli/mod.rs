@@ -358,6 +358,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             removed,
             since,
             until,
+            limit,
             json,
             ..
         } => commands::search(
@@ -369,6 +370,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
                 removed,
                 since,
                 until,
+                limit,
                 json,
             },
         ),

@@ -20,15 +20,14 @@ pub struct Span {
     pub to_rev: i64,
 }
 
-/// A span that matches a search, with the words that matched marked.
+/// A span that matches a search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanHit {
     pub article_id: i64,
     pub field: String,
     pub from_rev: i64,
     pub to_rev: i64,
-    /// The matching text around the match, the matched words in `[…]`.
-    pub snippet: String,
+    pub span_id: i64,
 }
 
 /// The pieces of an article, by field, each once.
@@ -193,12 +192,24 @@ END;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub article_id: i64,
-    /// The matching text where it last stood, the matched words in `[…]`.
+    /// The span where the match last stood.
+    pub last_span: i64,
+    /// Its words around the match, the matched words in `[…]`.
     pub snippet: String,
     /// The fields it stood in (`title`, `byline`, `lead`, `body`, `correction`).
     pub fields: Vec<String>,
     /// The runs of consecutive revisions holding a match, oldest first.
     pub runs: Vec<Run>,
+}
+
+/// What a search line shows of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchContext {
+    pub url: String,
+    /// Its latest headline.
+    pub title: Option<String>,
+    /// Each revision's number and capture time, oldest first.
+    pub captured: Vec<(i64, String)>,
 }
 
 /// Consecutive revisions holding a match: from `from_rev` to `to_rev`, and
@@ -263,36 +274,94 @@ impl Store {
 
     /// Searches every revision's text (or one article's): per article, when
     /// the match first stood, when it was removed, and whether it is there
-    /// now. Articles in id order.
-    pub fn search(&self, query: &str, article: Option<i64>) -> Result<Vec<Found>> {
-        let hits = self.search_spans(query, article)?;
-        let mut found = Vec::new();
-        for group in hits.chunk_by(|a, b| a.article_id == b.article_id) {
-            let id = group[0].article_id;
+    /// now. Articles with the newest matching text first, at most `limit`.
+    pub fn search(
+        &self,
+        query: &str,
+        article: Option<i64>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Found>> {
+        let mut order: Vec<i64> = Vec::new();
+        let mut hits: HashMap<i64, Vec<SpanHit>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.article_id, s.field, s.from_rev, s.to_rev, s.id
+                 FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
+                 WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
+                 ORDER BY spans_fts.rowid DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![query, article])
+            .map_err(|e| self.query_err(query, e))?;
+        while let Some(r) = rows.next().map_err(|e| self.query_err(query, e))? {
+            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+            if !hits.contains_key(&id) {
+                // Past the limit, only the older matches of the articles
+                // kept are read.
+                if limit.is_some_and(|n| order.len() >= n) {
+                    continue;
+                }
+                order.push(id);
+            }
+            hits.entry(id).or_default().push(SpanHit {
+                article_id: id,
+                field: r.get(1).map_err(|e| self.err(e))?,
+                from_rev: r.get(2).map_err(|e| self.err(e))?,
+                to_rev: r.get(3).map_err(|e| self.err(e))?,
+                span_id: r.get(4).map_err(|e| self.err(e))?,
+            });
+        }
+        drop(rows);
+        drop(stmt);
+        let mut found = Vec::with_capacity(order.len());
+        for id in order {
+            let group = hits.remove(&id).unwrap_or_default();
             let latest: i64 = self
                 .conn
-                .query_row(
-                    "SELECT coalesce(max(rev), 0) FROM revisions WHERE article_id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT coalesce(max(rev), 0) FROM revisions WHERE article_id = ?1")
+                .and_then(|mut s| s.query_row([id], |r| r.get(0)))
                 .map_err(|e| self.err(e))?;
-            let last = group
+            let Some(last) = group
                 .iter()
-                .max_by_key(|h| (h.to_rev, h.from_rev))
-                .expect("a group is never empty");
+                .max_by_key(|h| (h.to_rev, h.from_rev, h.span_id))
+            else {
+                continue;
+            };
             let mut fields: Vec<String> = group.iter().map(|h| h.field.clone()).collect();
             fields.sort();
             fields.dedup();
             found.push(Found {
                 article_id: id,
-                snippet: last.snippet.clone(),
+                last_span: last.span_id,
+                snippet: String::new(),
                 fields,
                 runs: runs(
                     group.iter().map(|h| (h.from_rev, h.to_rev)).collect(),
                     latest,
                 ),
             });
+        }
+        // The snippets in one statement: FTS5 reads the words' lists once,
+        // not once per article.
+        let ids = serde_json::to_string(&found.iter().map(|f| f.last_span).collect::<Vec<_>>())
+            .expect("numbers serialise");
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT rowid, snippet(spans_fts, 0, '[', ']', '…', 16) FROM spans_fts
+                 WHERE spans_fts MATCH ?1 AND +rowid IN (SELECT value FROM json_each(?2))",
+            )
+            .map_err(|e| self.err(e))?;
+        let snippets: HashMap<i64, String> = stmt
+            .query_map(params![query, ids], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.query_err(query, e))?;
+        for f in &mut found {
+            if let Some(s) = snippets.get(&f.last_span) {
+                f.snippet.clone_from(s);
+            }
         }
         Ok(found)
     }
@@ -328,8 +397,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT s.article_id, s.field, s.from_rev, s.to_rev,
-                        snippet(spans_fts, 0, '[', ']', '…', 16)
+                "SELECT s.article_id, s.field, s.from_rev, s.to_rev, s.id
                  FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
                  WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
                  ORDER BY s.article_id, s.from_rev, s.id",
@@ -341,12 +409,56 @@ impl Store {
                 field: r.get(1)?,
                 from_rev: r.get(2)?,
                 to_rev: r.get(3)?,
-                snippet: r.get(4)?,
+                span_id: r.get(4)?,
             })
         })
         .and_then(|rows| rows.collect())
-        .map_err(|e| match &e {
-            // The statement is fixed: a plain SQL error is the query's.
+        .map_err(|e| self.query_err(query, e))
+    }
+
+    /// What a search line shows of an article: its URL, its latest
+    /// headline, and each revision's capture time by number.
+    pub fn search_context(&self, article_id: i64) -> Result<SearchContext> {
+        let map = |e| self.err(e);
+        let url: String = self
+            .conn
+            .prepare_cached("SELECT url FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.query_row([article_id], |r| r.get(0)))
+            .map_err(map)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT rev, captured_at, title FROM revisions WHERE article_id = ?1 ORDER BY rev",
+            )
+            .map_err(map)?;
+        let mut context = SearchContext {
+            url,
+            title: None,
+            captured: Vec::new(),
+        };
+        let rows = stmt
+            .query_map([article_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(map)?;
+        for row in rows {
+            let (rev, at, title) = row.map_err(map)?;
+            if title.is_some() {
+                context.title = title;
+            }
+            context.captured.push((rev, at));
+        }
+        Ok(context)
+    }
+
+    /// An error of a search statement: the statement is fixed, so a plain
+    /// SQL error is the query's.
+    fn query_err(&self, query: &str, e: rusqlite::Error) -> StoreError {
+        match &e {
             rusqlite::Error::SqliteFailure(f, Some(msg))
                 if f.code == rusqlite::ErrorCode::Unknown =>
             {
@@ -356,7 +468,7 @@ impl Store {
                 }
             }
             _ => self.err(e),
-        })
+        }
     }
 
     /// An article's spans as stored.

@@ -180,3 +180,29 @@ fn the_index_follows_every_write_and_verify_checks_it() {
     env.run(&["search", "sluice"]).expect(1);
     env.run(&["verify"]).expect(0);
 }
+
+#[test]
+fn the_newest_matches_come_first_and_limit_stops() {
+    let env = Env::new();
+    history(&env);
+    // A second article, tracked later, with the phrase from its first version.
+    let url = env.serve(
+        "/b",
+        &page(
+            "Gates inspected",
+            &["Engineers found no further faults in the northern gates."],
+            "y",
+        ),
+    );
+    env.run_at("2026-03-01T14:00:00Z", &["track", &url])
+        .expect(0);
+    let out = env.run(&["search", "no further faults"]).expect(0).stdout;
+    let ids: Vec<&str> = out.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(ids, ["#2", "#1"], "{out}");
+    let one = env
+        .run(&["search", "no further faults", "--limit", "1"])
+        .expect(0)
+        .stdout;
+    assert_eq!(one.lines().count(), 1, "{one}");
+    assert!(one.starts_with("#2 "), "{one}");
+}

@@ -13,6 +13,8 @@ pub struct SearchArgs {
     pub removed: bool,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// At most this many articles.
+    pub limit: Option<usize>,
     pub json: bool,
 }
 
@@ -34,18 +36,29 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
         .as_deref()
         .map(|t| resolve(&store, t))
         .transpose()?;
-    let found = store.search(&query, article.as_ref().map(|a| a.id))?;
+    // Filters apply after the search: only a plain one can stop early.
+    let limit = args
+        .limit
+        .filter(|_| !args.removed && args.since.is_none() && args.until.is_none());
+    let found = store.search(&query, article.as_ref().map(|a| a.id), limit)?;
     let mut shown = 0;
     for f in &found {
+        if args.limit.is_some_and(|n| shown >= n) {
+            break;
+        }
         if args.removed && f.runs.last().is_none_or(|r| r.removed_in.is_none()) {
             continue;
         }
-        let revisions = store.revisions(f.article_id)?;
+        let crate::store::SearchContext {
+            url,
+            title,
+            captured,
+        } = store.search_context(f.article_id)?;
         let at = |rev: i64| {
-            revisions
+            captured
                 .iter()
-                .find(|r| r.rev == rev)
-                .map(|r| r.captured_at.clone())
+                .find(|(r, _)| *r == rev)
+                .map(|(_, t)| t.clone())
         };
         // Inside the dates: a match that appeared or was removed then.
         let within = |t: &Option<String>| {
@@ -61,10 +74,7 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
         {
             continue;
         }
-        let Some(a) = store.article(f.article_id)? else {
-            continue;
-        };
-        let title = revisions.iter().rev().find_map(|r| r.title.as_deref());
+        let snippet = &f.snippet;
         shown += 1;
         if args.json {
             json_line(
@@ -72,9 +82,9 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
                 &SearchHitJson {
                     kind: "search_hit",
                     article_id: f.article_id,
-                    url: &a.url,
-                    title,
-                    snippet: &f.snippet,
+                    url: &url,
+                    title: title.as_deref(),
+                    snippet,
                     fields: &f.fields,
                     runs: f
                         .runs
@@ -91,7 +101,7 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
                 },
             )?;
         } else {
-            writeln!(out, "{}", line(ctx, f, &at))?;
+            writeln!(out, "{}", line(ctx, f, snippet, &at))?;
         }
     }
     if shown == 0 {
@@ -105,7 +115,7 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
 /// (time), removed in rev 5 (time)`; a match there from the first revision
 /// says `from rev 1 (time)`, one that came back `back in rev 7 (time)`, one
 /// in the latest revision `still there`.
-fn line(ctx: &Context, f: &Found, at: &dyn Fn(i64) -> Option<String>) -> String {
+fn line(ctx: &Context, f: &Found, snippet: &str, at: &dyn Fn(i64) -> Option<String>) -> String {
     let when = |rev: i64| {
         at(rev).map_or(format!("rev {rev}"), |t| {
             format!("rev {rev} ({})", text::short_time(&t))
@@ -129,7 +139,7 @@ fn line(ctx: &Context, f: &Found, at: &dyn Fn(i64) -> Option<String>) -> String 
     format!(
         "{} \"{}\" {}",
         p.paint(Role::Header, &format!("#{}", f.article_id)),
-        f.snippet,
+        snippet,
         p.paint(Role::Meta, &parts.join(", "))
     )
 }
