@@ -406,6 +406,54 @@ pub struct ProblemJson<'a> {
 }
 
 impl<'a> StatusJson<'a> {
+    /// Fills in what the totals and problems do not say: articles due, the
+    /// next one due, quiet feeds, takedowns, failed notifications of the
+    /// last week and the last pass, as of `now_ts`.
+    pub fn complete(
+        &mut self,
+        store: &crate::store::Store,
+        now_ts: jiff::Timestamp,
+    ) -> Result<(), crate::store::StoreError> {
+        let now = crate::clock::rfc3339(now_ts);
+        self.due_now = store.due(&now)?.len() as i64;
+        self.next_due_at = store.next_due_at()?.filter(|n| *n > now);
+        let two_days_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(48));
+        self.quiet_feeds = store
+            .feeds()?
+            .into_iter()
+            .filter(|f| {
+                f.added_at < two_days_ago
+                    && f.last_new_at.as_ref().is_none_or(|n| *n < two_days_ago)
+            })
+            .map(|f| QuietFeedJson {
+                id: f.id,
+                url: f.url,
+                last_new_at: f.last_new_at,
+            })
+            .collect();
+        self.taken_down = store
+            .summaries()?
+            .into_iter()
+            .filter_map(|s| {
+                let (since, status, served) = s.taken_down?;
+                Some(TakenDownJson {
+                    id: s.article.id,
+                    title: s.title,
+                    since,
+                    by: crate::render::text::takedown_reason(status, Some(&served)),
+                })
+            })
+            .collect();
+        let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
+        self.failed_notifications = store
+            .failed_deliveries(&week_ago)?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        self.last_pass = store.last_pass()?.map(Into::into);
+        Ok(())
+    }
+
     pub fn new(totals: &'a Totals, problems: &'a [Problem]) -> Self {
         let pick = |outcome: Outcome| {
             problems

@@ -245,43 +245,7 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
     let totals = store.totals()?;
     let problems = store.problems()?;
     let mut report = StatusJson::new(&totals, &problems);
-    let now_ts = ctx.clock.now();
-    let now = crate::clock::rfc3339(now_ts);
-    report.due_now = store.due(&now)?.len() as i64;
-    report.next_due_at = store.next_due_at()?.filter(|n| *n > now);
-    let two_days_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(48));
-    report.quiet_feeds = store
-        .feeds()?
-        .into_iter()
-        .filter(|f| {
-            f.added_at < two_days_ago && f.last_new_at.as_ref().is_none_or(|n| *n < two_days_ago)
-        })
-        .map(|f| crate::render::json::QuietFeedJson {
-            id: f.id,
-            url: f.url,
-            last_new_at: f.last_new_at,
-        })
-        .collect();
-    report.taken_down = store
-        .summaries()?
-        .into_iter()
-        .filter_map(|s| {
-            let (since, status, served) = s.taken_down?;
-            Some(crate::render::json::TakenDownJson {
-                id: s.article.id,
-                title: s.title,
-                since,
-                by: text::takedown_reason(status, Some(&served)),
-            })
-        })
-        .collect();
-    let week_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(24 * 7));
-    report.failed_notifications = store
-        .failed_deliveries(&week_ago)?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    report.last_pass = store.last_pass()?.map(Into::into);
+    report.complete(&store, ctx.clock.now())?;
     if json {
         json_line(out, &report)?;
         return Ok(Status::Success);
