@@ -26,7 +26,8 @@
 //! | 5 | tracker, config | the pass over fetch, extract, diff and store; settings |
 //! | 6 | render | text, HTML and JSON of stored values |
 //! | 7 | export, serve, snapshots | history out and in; the local server and samples |
-//! | 8 | cli | one client of all of it |
+//! | 8 | web | `serve`'s pages and JSON API, read-only |
+//! | 9 | cli | one client of all of it |
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
@@ -49,3 +50,4 @@ pub mod serve;
 pub mod snapshots;
 pub mod store;
 pub mod tracker;
+pub mod web;

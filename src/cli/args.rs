@@ -212,6 +212,7 @@ impl Command {
             | Command::Extract { global, .. }
             | Command::Reextract { global, .. }
             | Command::Status { global, .. }
+            | Command::Serve { global, .. }
             | Command::Config { global, .. }
             | Command::Hooks { global, .. }
             | Command::Export { global, .. }
@@ -599,6 +600,22 @@ pub enum Command {
         /// Every tracked article
         #[arg(long, conflicts_with = "targets")]
         all: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Serve the archive read-only as web pages and a JSON API
+    #[command(
+        long_about = "Serve the archive read-only as web pages and a JSON API: the latest\n\
+                  changes across every article (filter by kind of change and host), each\n\
+                  article's timeline, each revision's diff with its evidence, search and\n\
+                  status; the API under /api/v1/. Nothing is written; no script runs on the\n\
+                  pages. Default address 127.0.0.1:8080 (this machine only); any other must\n\
+                  be given with --listen, and one other machines reach is warned about."
+    )]
+    Serve {
+        /// The address to listen on (port 0: any free port)
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },

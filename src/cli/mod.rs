@@ -146,6 +146,12 @@ impl Context {
     pub fn item_error(&self, line: &str) {
         eprintln!("error: {line}");
     }
+
+    /// A warning on stderr, even with `-q`.
+    #[allow(clippy::print_stderr)]
+    pub fn warning(&self, line: &str) {
+        eprintln!("warning: {line}");
+    }
 }
 
 /// The default database: `redline/redline.db` in the user's data directory.
@@ -431,6 +437,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             ..
         } => commands::config_show(&ctx, out),
         Command::Status { json, .. } => commands::status(&ctx, out, json),
+        Command::Serve { ref listen, .. } => block_on(commands::serve(&ctx, listen.as_deref())),
         Command::Hooks { action, .. } => match action {
             HooksAction::List { .. } => commands::hooks_list(&ctx, out),
             HooksAction::Test { name, .. } => {

@@ -87,6 +87,38 @@ pub struct SearchHitJson<'a> {
     pub still_there: bool,
 }
 
+impl<'a> SearchHitJson<'a> {
+    /// One article's answer, with the capture time of each revision named.
+    pub fn new(f: &'a crate::store::Found, c: &'a crate::store::SearchContext) -> Self {
+        let at = |rev: i64| {
+            c.captured
+                .iter()
+                .find(|(r, _)| *r == rev)
+                .map(|(_, t)| t.clone())
+        };
+        SearchHitJson {
+            kind: "search_hit",
+            article_id: f.article_id,
+            url: &c.url,
+            title: c.title.as_deref(),
+            snippet: &f.snippet,
+            fields: &f.fields,
+            runs: f
+                .runs
+                .iter()
+                .map(|r| SearchRunJson {
+                    from_rev: r.from_rev,
+                    from_captured_at: at(r.from_rev),
+                    to_rev: r.to_rev,
+                    removed_in: r.removed_in,
+                    removed_at: r.removed_in.and_then(at),
+                })
+                .collect(),
+            still_there: f.runs.last().is_some_and(|r| r.removed_in.is_none()),
+        }
+    }
+}
+
 /// Revisions `from_rev` to `to_rev` held the match; `removed_in` took it out.
 #[derive(Debug, Serialize)]
 pub struct SearchRunJson {

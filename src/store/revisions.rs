@@ -136,6 +136,35 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The latest revisions across all articles, newest first: of one
+    /// change class and one host when given, recorded before revision id
+    /// `before` (the cursor of the page before), at most `limit`.
+    pub fn recent_revisions(
+        &self,
+        class: Option<&str>,
+        host: Option<&str>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<RevisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM revisions
+             WHERE (?1 IS NULL OR (',' || classes || ',') LIKE '%,' || ?1 || ',%')
+               AND (?2 IS NULL OR article_id IN (
+                    SELECT id FROM articles
+                    WHERE instr(url, '://' || ?2 || '/') > 0 OR instr(url, '://' || ?2 || ':') > 0))
+               AND (?3 IS NULL OR id < ?3)
+             ORDER BY id DESC LIMIT ?4",
+            Self::REVISION_COLUMNS
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        stmt.query_map(
+            params![class, host, before, limit as i64],
+            Self::revision_from,
+        )
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
     /// One revision by number.
     pub fn revision(&self, article_id: i64, rev: i64) -> Result<Option<RevisionRow>> {
         let sql = format!(

@@ -26,3 +26,4 @@ mod shell;
 mod sites;
 mod snapshots;
 mod track;
+mod web;

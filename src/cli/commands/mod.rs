@@ -26,6 +26,7 @@ mod extract;
 mod hooks;
 mod pass;
 mod search;
+mod serve;
 mod track;
 mod upkeep;
 mod view;
@@ -36,6 +37,7 @@ pub use hooks::{hooks_list, hooks_test};
 use pass::report_feeds;
 pub use pass::{check, watch};
 pub use search::{SearchArgs, search};
+pub use serve::serve;
 pub use track::{
     Removal, TrackFlags, read_list, resume, set, settings, track, track_feed, untrack,
 };

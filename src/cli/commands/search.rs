@@ -2,8 +2,7 @@
 //! which revision a match first appeared and in which it was removed.
 
 use super::*;
-use crate::render::json::{SearchHitJson, SearchRunJson};
-use crate::store::Found;
+use crate::render::json::SearchHitJson;
 
 /// What `redline search` was asked.
 #[derive(Debug, Clone)]
@@ -49,17 +48,8 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
         if args.removed && f.runs.last().is_none_or(|r| r.removed_in.is_none()) {
             continue;
         }
-        let crate::store::SearchContext {
-            url,
-            title,
-            captured,
-        } = store.search_context(f.article_id)?;
-        let at = |rev: i64| {
-            captured
-                .iter()
-                .find(|(r, _)| *r == rev)
-                .map(|(_, t)| t.clone())
-        };
+        let context = store.search_context(f.article_id)?;
+        let hit = SearchHitJson::new(f, &context);
         // Inside the dates: a match that appeared or was removed then.
         let within = |t: &Option<String>| {
             t.as_deref().is_some_and(|t| {
@@ -67,41 +57,18 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
             })
         };
         if (since.is_some() || until.is_some())
-            && !f
+            && !hit
                 .runs
                 .iter()
-                .any(|r| within(&at(r.from_rev)) || within(&r.removed_in.and_then(at)))
+                .any(|r| within(&r.from_captured_at) || within(&r.removed_at))
         {
             continue;
         }
-        let snippet = &f.snippet;
         shown += 1;
         if args.json {
-            json_line(
-                out,
-                &SearchHitJson {
-                    kind: "search_hit",
-                    article_id: f.article_id,
-                    url: &url,
-                    title: title.as_deref(),
-                    snippet,
-                    fields: &f.fields,
-                    runs: f
-                        .runs
-                        .iter()
-                        .map(|r| SearchRunJson {
-                            from_rev: r.from_rev,
-                            from_captured_at: at(r.from_rev),
-                            to_rev: r.to_rev,
-                            removed_in: r.removed_in,
-                            removed_at: r.removed_in.and_then(at),
-                        })
-                        .collect(),
-                    still_there: f.runs.last().is_some_and(|r| r.removed_in.is_none()),
-                },
-            )?;
+            json_line(out, &hit)?;
         } else {
-            writeln!(out, "{}", line(ctx, f, snippet, &at))?;
+            writeln!(out, "{}", line(ctx, &hit))?;
         }
     }
     if shown == 0 {
@@ -115,31 +82,30 @@ pub fn search(ctx: &Context, out: Out<'_>, args: &SearchArgs) -> Result<Status, 
 /// (time), removed in rev 5 (time)`; a match there from the first revision
 /// says `from rev 1 (time)`, one that came back `back in rev 7 (time)`, one
 /// in the latest revision `still there`.
-fn line(ctx: &Context, f: &Found, snippet: &str, at: &dyn Fn(i64) -> Option<String>) -> String {
-    let when = |rev: i64| {
-        at(rev).map_or(format!("rev {rev}"), |t| {
-            format!("rev {rev} ({})", text::short_time(&t))
-        })
+fn line(ctx: &Context, hit: &SearchHitJson<'_>) -> String {
+    let when = |rev: i64, at: &Option<String>| match at {
+        Some(t) => format!("rev {rev} ({})", text::short_time(t)),
+        None => format!("rev {rev}"),
     };
     let mut parts = Vec::new();
-    for (i, r) in f.runs.iter().enumerate() {
+    for (i, r) in hit.runs.iter().enumerate() {
         parts.push(match (i, r.from_rev) {
-            (0, 1) => format!("from {}", when(1)),
-            (0, _) => format!("added in {}", when(r.from_rev)),
-            _ => format!("back in {}", when(r.from_rev)),
+            (0, 1) => format!("from {}", when(1, &r.from_captured_at)),
+            (0, _) => format!("added in {}", when(r.from_rev, &r.from_captured_at)),
+            _ => format!("back in {}", when(r.from_rev, &r.from_captured_at)),
         });
         if let Some(gone) = r.removed_in {
-            parts.push(format!("removed in {}", when(gone)));
+            parts.push(format!("removed in {}", when(gone, &r.removed_at)));
         }
     }
-    if f.runs.last().is_some_and(|r| r.removed_in.is_none()) {
+    if hit.still_there {
         parts.push("still there".to_owned());
     }
     let p = &ctx.painter;
     format!(
         "{} \"{}\" {}",
-        p.paint(Role::Header, &format!("#{}", f.article_id)),
-        snippet,
+        p.paint(Role::Header, &format!("#{}", hit.article_id)),
+        hit.snippet,
         p.paint(Role::Meta, &parts.join(", "))
     )
 }

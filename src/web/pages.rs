@@ -1,0 +1,469 @@
+//! The pages: the latest changes across the archive, an article's
+//! timeline, a revision's diff with its evidence, search and status. Server
+//! rendered with maud (every value escaped), no scripts, one stylesheet.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use super::{Web, WebError};
+use crate::render::json::{SearchHitJson, StatusJson};
+use crate::render::text::short_time;
+use crate::store::{ArticleRow, RevisionRow, Store};
+
+/// The stylesheet: a reading page from a phone to a wide screen, light and
+/// dark by the reader's setting.
+const CSS: &str = "\
+:root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fdfdfb;--dim:#6b6b70;--line:#e4e4e0;--del:#fbe3e3;--delfg:#8a1111;--ins:#def5e0;--insfg:#0b5a17;--acc:#2457c5}\
+@media (prefers-color-scheme:dark){:root{--fg:#e8e8e6;--bg:#17171a;--dim:#9a9aa2;--line:#2c2c31;--del:#4a1f22;--delfg:#ffb4b4;--ins:#1d3d24;--insfg:#b5f0c0;--acc:#8fb0ff}}\
+*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.55 Georgia,'Iowan Old Style',serif}\
+header,main,footer{max-width:60rem;margin:0 auto;padding:0 1rem}header{display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;padding-top:1rem;padding-bottom:.6rem;border-bottom:1px solid var(--line);font:15px system-ui,sans-serif}\
+header a{color:var(--fg);text-decoration:none;font-weight:600}header form{margin-left:auto;display:flex;gap:.3rem}\
+input,select,button{font:15px system-ui,sans-serif;padding:.3rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--fg)}\
+a{color:var(--acc)}h1{font-size:1.5rem;line-height:1.25;margin:1.2rem 0 .4rem}h2{font:600 1rem system-ui,sans-serif;margin:1.6rem 0 .4rem}\
+.meta,.cite{color:var(--dim);font:14px/1.45 system-ui,sans-serif}.cite{word-break:break-all}\
+table{border-collapse:collapse;width:100%;font:15px/1.4 system-ui,sans-serif}th,td{text-align:left;vertical-align:top;padding:.45rem .4rem;border-bottom:1px solid var(--line)}\
+th{color:var(--dim);font-weight:500}td.when{white-space:nowrap;color:var(--dim)}.classes{color:var(--dim)}\
+del{background:var(--del);color:var(--delfg);text-decoration:line-through}ins{background:var(--ins);color:var(--insfg);text-decoration:underline}\
+p.added{border-left:4px solid #3a3;padding-left:.6em}p.removed{border-left:4px solid #c33;padding-left:.6em}p.moved{border-left:4px solid var(--acc);padding-left:.6em}p.same{color:var(--dim)}\
+.note{color:var(--acc);font:13px system-ui,sans-serif;display:block}.gap{color:var(--dim);text-align:center}dl.fields dt{font:600 14px system-ui,sans-serif}\
+table.side td{width:50%;font:15px/1.5 Georgia,serif}tr.gap td{text-align:center}\
+form.filters{display:flex;flex-wrap:wrap;gap:.4rem;margin:.8rem 0}nav.pages{margin:1rem 0;font:15px system-ui,sans-serif}\
+footer{color:var(--dim);font:13px system-ui,sans-serif;padding:2rem 1rem}\
+@media (max-width:40rem){table.side td{display:block;width:auto}td.when{white-space:normal}}";
+
+/// `/style.css`.
+pub async fn style() -> Response {
+    let mut r = CSS.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=3600"),
+    );
+    r
+}
+
+/// A whole page around `body`. Keys: `Alt+H` latest, `Alt+S` status,
+/// `Alt+/` search (the browser's access keys: no script runs).
+fn page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " · redline" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                header {
+                    a href="/" accesskey="h" { "redline" }
+                    a href="/" { "Latest changes" }
+                    a href="/status" accesskey="s" { "Status" }
+                    form action="/search" method="get" role="search" {
+                        input type="search" name="q" accesskey="/" placeholder="Search every revision" aria-label="Search every revision";
+                        button { "Search" }
+                    }
+                }
+                main { (body) }
+                footer { "redline · read-only · times " (zone_note()) }
+            }
+        }
+    }
+}
+
+/// Which zone the times on the page are in.
+fn zone_note() -> String {
+    let sample = short_time("2026-01-01T00:00:00Z");
+    if sample.ends_with("UTC") {
+        "in UTC".to_owned()
+    } else {
+        "in the server's local time, with their offset".to_owned()
+    }
+}
+
+/// An error as a page.
+pub fn error_page(message: &str) -> Markup {
+    page(
+        "Not here",
+        html! { h1 { "Not here" } p { (message) } p { a href="/" { "Latest changes" } } },
+    )
+}
+
+/// A link to a web page; any other URL (`javascript:`, `data:`, …) is
+/// shown as text and never made a link.
+fn external(url: &str) -> Markup {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {
+            html! { a href=(url) rel="noreferrer nofollow" { (url) } }
+        }
+        _ => html! { (url) },
+    }
+}
+
+fn host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// What a revision changed, in a few words.
+fn change(r: &RevisionRow) -> String {
+    let mut s = crate::export::what_changed(r);
+    if let Some(w) = crate::export::word_counts(r) {
+        s.push_str(" · ");
+        s.push_str(&w);
+    }
+    s
+}
+
+/// `?class=&host=&before=`.
+#[derive(Debug, Deserialize)]
+pub struct Latest {
+    class: Option<String>,
+    host: Option<String>,
+    before: Option<i64>,
+}
+
+/// Rows on one page of a list.
+const PER_PAGE: usize = 50;
+
+/// `/`: the latest revisions across all articles, newest first.
+pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<Markup, WebError> {
+    web.with(move |store, _| {
+        let class = q.class.as_deref().filter(|c| !c.is_empty());
+        let host_filter = q.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        let rows = store.recent_revisions(class, host_filter, q.before, PER_PAGE)?;
+        let articles = articles_of(store, &rows)?;
+        let next = (rows.len() == PER_PAGE).then(|| rows[rows.len() - 1].id);
+        let mut more = format!("?before={}", next.unwrap_or_default());
+        if let Some(c) = class {
+            more.push_str(&format!("&class={}", urlencode(c)));
+        }
+        if let Some(h) = host_filter {
+            more.push_str(&format!("&host={}", urlencode(h)));
+        }
+        Ok(page(
+            "Latest changes",
+            html! {
+                h1 { "Latest changes" }
+                form.filters action="/" method="get" {
+                    select name="class" aria-label="Kind of change" {
+                        option value="" { "every kind of change" }
+                        @for c in crate::diff::Class::names() {
+                            option value=(c) selected[class == Some(c)] { (c) }
+                        }
+                    }
+                    input type="text" name="host" placeholder="host, e.g. news.example" value=(host_filter.unwrap_or("")) aria-label="Host";
+                    button { "Filter" }
+                }
+                @if rows.is_empty() {
+                    p.meta { "No revisions here." }
+                } @else {
+                    table {
+                        tr { th { "When" } th { "Outlet" } th { "Headline" } th { "What changed" } }
+                        @for r in &rows {
+                            @let a = articles.get(&r.article_id);
+                            tr {
+                                td.when { (short_time(&r.captured_at)) }
+                                td { (a.map(|a| host(&a.url)).unwrap_or_default()) }
+                                td {
+                                    a href=(format!("/articles/{}/revisions/{}", r.article_id, r.rev)) {
+                                        (r.title.as_deref().unwrap_or("(no headline)"))
+                                    }
+                                }
+                                td.classes { (change(r)) }
+                            }
+                        }
+                    }
+                }
+                @if next.is_some() {
+                    nav.pages { a href=(more) rel="next" { "Older changes →" } }
+                }
+            },
+        ))
+    })
+    .await
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn articles_of(store: &Store, rows: &[RevisionRow]) -> Result<HashMap<i64, ArticleRow>, WebError> {
+    let mut out = HashMap::new();
+    for r in rows {
+        if !out.contains_key(&r.article_id)
+            && let Some(a) = store.article(r.article_id)?
+        {
+            out.insert(r.article_id, a);
+        }
+    }
+    Ok(out)
+}
+
+fn find_article(store: &Store, id: i64) -> Result<ArticleRow, WebError> {
+    store
+        .article(id)?
+        .ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))
+}
+
+/// `/articles/ID`: the article's timeline.
+pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Markup, WebError> {
+    web.with(move |store, _| {
+        let a = find_article(store, id)?;
+        let revisions = store.revisions(id)?;
+        let title = revisions
+            .iter()
+            .rev()
+            .find_map(|r| r.title.clone())
+            .unwrap_or_else(|| "(no headline)".to_owned());
+        let state = match (a.stopped(), &a.next_check_at) {
+            (Some(crate::store::Stopped::Untracked(at)), _) => format!("untracked {}", short_time(at)),
+            (Some(crate::store::Stopped::Ended(at)), _) => format!("ended {}", short_time(at)),
+            (Some(crate::store::Stopped::Quiet(at)), _) => format!("retired {} (quiet)", short_time(at)),
+            (None, Some(n)) => format!("next check {}", short_time(n)),
+            (None, None) => "due now".to_owned(),
+        };
+        let headlines: Vec<&RevisionRow> = revisions
+            .iter()
+            .filter(|r| r.rev == 1 || r.classes.contains(&crate::diff::Class::Headline))
+            .collect();
+        Ok(page(
+            &title,
+            html! {
+                h1 { (title) }
+                p.meta {
+                    "#" (a.id) " · " (external(&a.url)) " · " (revisions.len()) " revisions · " (state)
+                    @if let Some(e) = &a.last_error { " · last error: " (e) }
+                }
+                @if headlines.len() > 1 {
+                    h2 { "Headlines" }
+                    table {
+                        @for r in &headlines {
+                            tr { td.when { "rev " (r.rev) " · " (short_time(&r.captured_at)) } td { (r.title.as_deref().unwrap_or("(no headline)")) } }
+                        }
+                    }
+                }
+                h2 { "Revisions" }
+                table {
+                    tr { th { "Rev" } th { "Captured" } th { "What changed" } th { "Headline" } }
+                    @for r in revisions.iter().rev() {
+                        tr {
+                            td { a href=(format!("/articles/{id}/revisions/{}", r.rev)) { (r.rev) } }
+                            td.when { (short_time(&r.captured_at)) }
+                            td.classes { (change(r)) }
+                            td { (r.title.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            },
+        ))
+    })
+    .await
+}
+
+/// `/articles/ID/revisions/REV`: the diff in the views the terminal has
+/// (changes with context, side by side), the text, and the evidence.
+pub async fn revision(
+    State(web): State<Web>,
+    Path((id, rev)): Path<(i64, i64)>,
+) -> Result<Markup, WebError> {
+    web.with(move |store, _| {
+        let a = find_article(store, id)?;
+        let r = store
+            .revision(id, rev)?
+            .ok_or_else(|| WebError::NotFound(format!("Article {id} has no revision {rev}.")))?;
+        let latest = store.latest_revision(id)?.map_or(rev, |l| l.rev);
+        let article = store.revision_article(&r)?;
+        let changes = crate::export::changes_html(store, &r, &article, true)?;
+        let title = article
+            .title
+            .clone()
+            .or_else(|| r.title.clone())
+            .unwrap_or_else(|| "(no headline)".to_owned());
+        Ok(page(
+            &title,
+            html! {
+                p.meta {
+                    a href=(format!("/articles/{id}")) { "← the article's timeline" }
+                    @if rev > 1 { " · " a href=(format!("/articles/{id}/revisions/{}", rev - 1)) rel="prev" { "revision " (rev - 1) } }
+                    @if rev < latest { " · " a href=(format!("/articles/{id}/revisions/{}", rev + 1)) rel="next" { "revision " (rev + 1) } }
+                }
+                h1 { (title) }
+                p.cite {
+                    "#" (id) " rev " (rev) ", captured " (short_time(&r.captured_at)) " from "
+                    (external(&crate::fetch::redact(&r.final_url))) " (HTTP " (r.http_status) "), page SHA-256 "
+                    a href=(format!("/articles/{id}/revisions/{rev}/raw")) { (r.raw_sha256) }
+                }
+                p.meta { (change(&r)) }
+                @if let Some(html) = changes {
+                    h2 { "Changes" }
+                    // Built by render::diff, every piece of article text escaped.
+                    (PreEscaped(html))
+                } @else {
+                    p.meta { "The first revision of " (external(&a.url)) ": nothing to compare." }
+                }
+                h2 { "Text" }
+                @if let Some(b) = &article.byline { p.meta { "By " (b) } }
+                @if let Some(lead) = &article.lead { p { em { (lead) } } }
+                @for p in &article.body { p { (p) } }
+                @for c in &article.corrections { p.meta { (c) } }
+            },
+        ))
+    })
+    .await
+}
+
+/// `/articles/ID/revisions/REV/raw`: the page exactly as it was served,
+/// as text in a sandbox (never run, never rendered as HTML).
+pub async fn raw(
+    State(web): State<Web>,
+    Path((id, rev)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    web.with(move |store, _| {
+        let r = store
+            .revision(id, rev)?
+            .ok_or_else(|| WebError::NotFound(format!("Article {id} has no revision {rev}.")))?;
+        let bytes = store.blob(&r.raw_sha256)?;
+        let charset: String = r
+            .encoding
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let mut response = bytes.into_response();
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&format!("text/plain; charset={charset}"))
+                .unwrap_or(HeaderValue::from_static("text/plain")),
+        );
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox; default-src 'none'"),
+        );
+        Ok(response)
+    })
+    .await
+}
+
+/// `/search?q=`.
+pub async fn search(
+    State(web): State<Web>,
+    Query(q): Query<super::api::SearchQuery>,
+) -> Result<Markup, WebError> {
+    web.with(move |store, _| {
+        let query = q.q.unwrap_or_default();
+        let found = if query.trim().is_empty() {
+            Vec::new()
+        } else {
+            store.search(&query, None, Some(q.limit.unwrap_or(PER_PAGE).clamp(1, 1000)))?
+        };
+        let mut hits = Vec::new();
+        for f in &found {
+            hits.push((f, store.search_context(f.article_id)?));
+        }
+        Ok(page(
+            "Search",
+            html! {
+                h1 { "Search every revision" }
+                form.filters action="/search" method="get" {
+                    input type="search" name="q" value=(query) aria-label="Search";
+                    button { "Search" }
+                }
+                p.meta { "Words must stand in one paragraph; \"a phrase\" in quotes; AND, OR, NOT in capitals; prefix*." }
+                @if !query.trim().is_empty() && hits.is_empty() { p { "Nothing found." } }
+                @for (f, c) in &hits {
+                    @let hit = SearchHitJson::new(f, c);
+                    article {
+                        h2 { a href=(format!("/articles/{}", hit.article_id)) { "#" (hit.article_id) " " (hit.title.unwrap_or("(no headline)")) } }
+                        p { "“" (hit.snippet) "”" }
+                        p.meta {
+                            @for (i, r) in hit.runs.iter().enumerate() {
+                                @if i > 0 { " · " }
+                                @if r.from_rev == 1 && i == 0 { "from " } @else if i == 0 { "added in " } @else { "back in " }
+                                a href=(format!("/articles/{}/revisions/{}", hit.article_id, r.from_rev)) { "rev " (r.from_rev) }
+                                @if let Some(t) = &r.from_captured_at { " (" (short_time(t)) ")" }
+                                @if let Some(gone) = r.removed_in {
+                                    ", removed in "
+                                    a href=(format!("/articles/{}/revisions/{gone}", hit.article_id)) { "rev " (gone) }
+                                    @if let Some(t) = &r.removed_at { " (" (short_time(t)) ")" }
+                                }
+                            }
+                            @if hit.still_there { " · still there" }
+                        }
+                    }
+                }
+            },
+        ))
+    })
+    .await
+}
+
+/// `/status`: is the tracker working?
+pub async fn status(State(web): State<Web>) -> Result<Markup, WebError> {
+    web.with(move |store, clock| {
+        let totals = store.totals()?;
+        let problems = store.problems()?;
+        let mut s = StatusJson::new(&totals, &problems);
+        s.complete(store, clock.now())?;
+        Ok(page(
+            "Status",
+            html! {
+                h1 { "Status" }
+                p.meta {
+                    (s.articles) " articles, " (s.revisions) " revisions, " (s.checks) " checks; last check "
+                    (s.last_checked_at.map_or("never".to_owned(), short_time))
+                    "; due now: " (s.due_now)
+                    @if let Some(n) = &s.next_due_at { "; next due " (short_time(n)) }
+                }
+                @if let Some(p) = &s.last_pass {
+                    p.meta { "Last pass: " (short_time(&p.started_at)) ", " (p.articles) " articles, " (p.changed) " changed, " (p.failed) " failed." }
+                }
+                @for (name, items) in [("Failing", &s.failing), ("Extraction alarms", &s.alarms)] {
+                    @if !items.is_empty() {
+                        h2 { (name) " (" (items.len()) ")" }
+                        table {
+                            @for i in items.iter() {
+                                tr {
+                                    td { a href=(format!("/articles/{}", i.id)) { "#" (i.id) } }
+                                    td.when { "since " (short_time(i.since)) }
+                                    td { (i.error.unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !s.taken_down.is_empty() {
+                    h2 { "Taken down (" (s.taken_down.len()) ")" }
+                    table {
+                        @for t in &s.taken_down {
+                            tr {
+                                td { a href=(format!("/articles/{}", t.id)) { "#" (t.id) } }
+                                td.when { "since " (short_time(&t.since)) }
+                                td { (t.by) } td { (t.title.as_deref().unwrap_or("(no headline)")) }
+                            }
+                        }
+                    }
+                }
+                @if !s.refusing_hosts.is_empty() {
+                    h2 { "Hosts refusing redline" }
+                    ul { @for (h, n) in &s.refusing_hosts { li { (h) " (" (n) " articles)" } } }
+                }
+                @if !s.failed_notifications.is_empty() {
+                    h2 { "Failed notifications (last week): " (s.failed_notifications.len()) }
+                }
+            },
+        ))
+    })
+    .await
+}

@@ -1,0 +1,318 @@
+//! `redline serve`: every route against the real binary on 127.0.0.1, with
+//! plain HTTP/1.1 requests over TCP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use crate::common::*;
+
+/// A running `redline serve`, stopped when dropped.
+struct Served {
+    child: Child,
+    addr: String,
+    stderr_first: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(env: &Env, listen: &str) -> Served {
+    let mut child = env
+        .command()
+        .args(["serve", "--listen", listen])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start redline serve");
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("redline serve stopped: {said}");
+        }
+        said.push_str(&line);
+        if let Some(at) = line.find("http://") {
+            break line[at + 7..].split('/').next().unwrap().to_owned();
+        }
+    };
+    Served {
+        child,
+        addr,
+        stderr_first: said,
+    }
+}
+
+/// The answer to one request: status, headers (lower-case names), body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn request(s: &Served, method: &str, path: &str) -> Answer {
+    let mut tcp = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        tcp,
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        s.addr
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+fn get(s: &Served, path: &str) -> Answer {
+    request(s, "GET", path)
+}
+
+/// Two revisions of an article whose headline, byline and text hold markup
+/// and a `javascript:` link.
+fn hostile_history(env: &Env) {
+    let first = "<!DOCTYPE html><html><head><title>A &lt;script&gt;alert(1)&lt;/script&gt; headline</title>\
+        <meta name=\"author\" content=\"&lt;img src=x onerror=alert(2)&gt;\"></head><body><article>\
+        <h1>A &lt;script&gt;alert(1)&lt;/script&gt; headline</h1>\
+        <p>The council said &lt;script&gt;alert(3)&lt;/script&gt; the bridge would stay shut until the inspection ends.</p>\
+        <p>Residents were told to use the ferry, which runs every twenty minutes from the old quay.</p>\
+        <p><a href=\"javascript:alert(4)\">A link that must never run</a> and more words to keep it a paragraph.</p>\
+        </article></body></html>";
+    let url = env.serve("/a", first);
+    env.run(&["track", &url]).expect(0);
+    env.serve(
+        "/a",
+        &first.replace("every twenty minutes", "every half hour"),
+    );
+    env.run(&["check"]).expect(0);
+}
+
+#[test]
+fn every_page_answers_and_nothing_from_an_article_runs() {
+    let env = Env::new();
+    hostile_history(&env);
+    let s = serve(&env, "127.0.0.1:0");
+    for path in [
+        "/",
+        "/?class=wording",
+        "/?host=127.0.0.1",
+        "/articles/1",
+        "/articles/1/revisions/1",
+        "/articles/1/revisions/2",
+        "/search?q=ferry",
+        "/search?q=%22half+hour%22",
+        "/status",
+    ] {
+        let a = get(&s, path);
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        assert_eq!(
+            a.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        let csp = a.header("content-security-policy").unwrap_or("");
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{path}: {csp}"
+        );
+        assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
+        // Markup from the article is text, never markup.
+        for bad in ["<script", "<img", "href=\"javascript:"] {
+            assert!(!a.body.contains(bad), "{path} holds {bad}:\n{}", a.body);
+        }
+    }
+    let diff = get(&s, "/articles/1/revisions/2").body;
+    assert!(
+        diff.contains("<del>twenty minutes,</del>") || diff.contains("<del>twenty minutes</del>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("<ins>half hour,</ins>") || diff.contains("<ins>half hour</ins>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("page SHA-256 <a href=\"/articles/1/revisions/2/raw\">"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("&lt;script&gt;alert(3)&lt;/script&gt;"),
+        "{diff}"
+    );
+    // The latest changes: newest first, filtered by kind and host.
+    let latest = get(&s, "/").body;
+    let (two, one) = (
+        latest.find("/articles/1/revisions/2").unwrap(),
+        latest.find("/articles/1/revisions/1").unwrap(),
+    );
+    assert!(two < one, "{latest}");
+    assert!(
+        !get(&s, "/?class=headline")
+            .body
+            .contains("/articles/1/revisions/2")
+    );
+    assert!(
+        get(&s, "/?host=nowhere.example")
+            .body
+            .contains("No revisions here.")
+    );
+    let search = get(&s, "/search?q=%22half+hour%22").body;
+    assert!(
+        search.contains("added in <a href=\"/articles/1/revisions/2\">rev 2</a>"),
+        "{search}"
+    );
+    // The page as served: text in a sandbox, byte for byte.
+    let raw = get(&s, "/articles/1/revisions/1/raw");
+    assert_eq!(raw.status, 200);
+    assert!(
+        raw.header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(
+        raw.header("content-security-policy"),
+        Some("sandbox; default-src 'none'")
+    );
+    assert!(raw.body.contains("javascript:alert(4)"));
+    let css = get(&s, "/style.css");
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.body.contains("prefers-color-scheme:dark"));
+}
+
+#[test]
+fn missing_things_are_404_and_writes_are_refused() {
+    let env = Env::new();
+    hostile_history(&env);
+    let s = serve(&env, "127.0.0.1:0");
+    for path in ["/articles/9", "/articles/1/revisions/9", "/nowhere"] {
+        let a = get(&s, path);
+        assert_eq!(a.status, 404, "{path}");
+        assert!(a.body.contains("Not here"), "{path}: {}", a.body);
+    }
+    assert_eq!(get(&s, "/articles/x").status, 400);
+    for method in ["POST", "PUT", "DELETE", "PATCH"] {
+        assert_eq!(request(&s, method, "/").status, 405, "{method}");
+        assert_eq!(
+            request(&s, method, "/api/v1/articles").status,
+            405,
+            "{method}"
+        );
+    }
+    // Nothing was written.
+    assert_eq!(env.revisions("1"), 2);
+}
+
+#[test]
+fn the_api_has_the_cli_shapes_a_schema_header_and_a_cursor() {
+    let env = Env::new();
+    hostile_history(&env);
+    for path in ["/b", "/c"] {
+        let url = env.serve(path, &page("Another story", PARAS, "x"));
+        env.run(&["track", &url]).expect(0);
+    }
+    let s = serve(&env, "127.0.0.1:0");
+    let json = |path: &str| -> serde_json::Value {
+        let a = get(&s, path);
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        assert_eq!(a.header("redline-schema"), Some("1"), "{path}");
+        assert_eq!(a.header("content-type"), Some("application/json"));
+        assert!(
+            a.body.starts_with("{\"type\":"),
+            "{path}: type first: {}",
+            a.body
+        );
+        serde_json::from_str(&a.body).unwrap()
+    };
+    let first = json("/api/v1/articles?limit=2");
+    assert_eq!(first["type"], "articles");
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    assert_eq!(first["items"][0]["type"], "article");
+    assert_eq!(first["next"], 2);
+    let rest = json("/api/v1/articles?limit=2&after=2");
+    assert_eq!(rest["items"][0]["id"], 3);
+    assert_eq!(rest["next"], serde_json::Value::Null);
+    // As the CLI prints them.
+    let cli = env.run(&["list", "--json"]).expect(0).json_lines();
+    assert_eq!(first["items"][0], cli[0]);
+    let revs = json("/api/v1/articles/1/revisions");
+    let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();
+    assert_eq!(revs["items"], serde_json::Value::Array(log));
+    let diff = json("/api/v1/articles/1/revisions/2/diff");
+    let cli_diff = &env.run(&["diff", "1", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(&diff, cli_diff);
+    let search = json("/api/v1/search?q=%22half+hour%22");
+    let cli_search = env
+        .run(&["search", "half hour", "--json"])
+        .expect(0)
+        .json_lines();
+    assert_eq!(search["items"], serde_json::Value::Array(cli_search));
+    let status = json("/api/v1/status");
+    assert_eq!(status["type"], "status");
+    assert_eq!(status["articles"], 3);
+    // Errors are JSON too.
+    let missing = get(&s, "/api/v1/articles/9/revisions");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.starts_with("{\"type\":\"error\""),
+        "{}",
+        missing.body
+    );
+    let bad = get(&s, "/api/v1/search?q=%22unclosed");
+    assert_eq!(bad.status, 400, "{}", bad.body);
+}
+
+#[test]
+fn listening_beyond_this_machine_is_warned_about_and_a_bad_address_refused() {
+    let env = Env::new();
+    hostile_history(&env);
+    let s = serve(&env, "0.0.0.0:0");
+    assert!(
+        s.stderr_first.contains("warning: listening on 0.0.0.0:"),
+        "{}",
+        s.stderr_first
+    );
+    let loopback = serve(&env, "127.0.0.1:0");
+    assert!(
+        !loopback.stderr_first.contains("warning"),
+        "{}",
+        loopback.stderr_first
+    );
+    let bad = env.run(&["serve", "--listen", "localhost"]).expect(2);
+    assert!(
+        bad.stderr.contains("is not an address and port"),
+        "{}",
+        bad.stderr
+    );
+}
