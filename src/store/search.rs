@@ -283,38 +283,77 @@ impl Store {
     ) -> Result<Vec<Found>> {
         let mut order: Vec<i64> = Vec::new();
         let mut hits: HashMap<i64, Vec<SpanHit>> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT s.article_id, s.field, s.from_rev, s.to_rev, s.id
-                 FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
-                 WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
-                 ORDER BY spans_fts.rowid DESC",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query(params![query, article])
-            .map_err(|e| self.query_err(query, e))?;
-        while let Some(r) = rows.next().map_err(|e| self.query_err(query, e))? {
-            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
-            if !hits.contains_key(&id) {
-                // Past the limit, only the older matches of the articles
-                // kept are read.
-                if limit.is_some_and(|n| order.len() >= n) {
-                    continue;
+        let mut complete = true;
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT s.article_id, s.field, s.from_rev, s.to_rev, s.id
+                     FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
+                     WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
+                     ORDER BY spans_fts.rowid DESC",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut rows = stmt
+                .query(params![query, article])
+                .map_err(|e| self.query_err(query, e))?;
+            while let Some(r) = rows.next().map_err(|e| self.query_err(query, e))? {
+                let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+                if !hits.contains_key(&id) {
+                    if limit.is_some_and(|n| order.len() >= n) {
+                        complete = false;
+                        break;
+                    }
+                    order.push(id);
                 }
-                order.push(id);
+                hits.entry(id).or_default().push(SpanHit {
+                    article_id: id,
+                    field: r.get(1).map_err(|e| self.err(e))?,
+                    from_rev: r.get(2).map_err(|e| self.err(e))?,
+                    to_rev: r.get(3).map_err(|e| self.err(e))?,
+                    span_id: r.get(4).map_err(|e| self.err(e))?,
+                });
             }
-            hits.entry(id).or_default().push(SpanHit {
-                article_id: id,
-                field: r.get(1).map_err(|e| self.err(e))?,
-                from_rev: r.get(2).map_err(|e| self.err(e))?,
-                to_rev: r.get(3).map_err(|e| self.err(e))?,
-                span_id: r.get(4).map_err(|e| self.err(e))?,
-            });
         }
-        drop(rows);
-        drop(stmt);
+        if !complete {
+            // Stopped at the limit: the articles kept may hold older
+            // matches not read yet. Each of their spans is asked alone (a
+            // seek in the words' index), not the whole index read on.
+            let mut spans = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, field, from_rev, to_rev FROM spans WHERE article_id = ?1",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut matches = self
+                .conn
+                .prepare_cached("SELECT 1 FROM spans_fts WHERE spans_fts MATCH ?1 AND rowid = ?2")
+                .map_err(|e| self.err(e))?;
+            for &id in &order {
+                let all: Vec<SpanHit> = spans
+                    .query_map([id], |r| {
+                        Ok(SpanHit {
+                            article_id: id,
+                            field: r.get(1)?,
+                            from_rev: r.get(2)?,
+                            to_rev: r.get(3)?,
+                            span_id: r.get(0)?,
+                        })
+                    })
+                    .and_then(|rows| rows.collect())
+                    .map_err(|e| self.err(e))?;
+                let mut kept = Vec::new();
+                for h in all {
+                    if matches
+                        .exists(params![query, h.span_id])
+                        .map_err(|e| self.query_err(query, e))?
+                    {
+                        kept.push(h);
+                    }
+                }
+                hits.insert(id, kept);
+            }
+        }
         let mut found = Vec::with_capacity(order.len());
         for id in order {
             let group = hits.remove(&id).unwrap_or_default();
