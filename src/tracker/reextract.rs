@@ -23,7 +23,14 @@ pub(super) fn read_again(
     r: &RevisionRow,
     opts: &ExtractOptions,
 ) -> Result<Result<Article, String>, StoreError> {
-    let raw = store.blob(&r.raw_sha256)?;
+    let raw = match store.blob(&r.raw_sha256) {
+        Ok(raw) => raw,
+        // Nothing to read again: the text stays as recorded.
+        Err(StoreError::Pruned { .. }) => {
+            return Ok(Err("its page as served was removed by `gc`".to_owned()));
+        }
+        Err(e) => return Err(e),
+    };
     let encoding =
         encoding_rs::Encoding::for_label(r.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
     let (html, _, _) = encoding.decode(&raw);
