@@ -415,18 +415,7 @@ impl Store {
         if built != 0 {
             return Ok(());
         }
-        let (tx, path) = self.immediate()?;
-        let map = |e| sql_err(&path, e);
-        let ids: Vec<i64> = tx
-            .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .map_err(map)?;
-        for id in ids {
-            reindex_article(&tx, &path, id)?;
-        }
-        tx.execute("UPDATE search_index SET built = 1", [])
-            .map_err(map)?;
-        tx.commit().map_err(map)
+        self.rebuild_search_index()
     }
 
     /// The spans whose text matches an FTS5 query (words, `"phrases"`,
