@@ -47,6 +47,31 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
         ),
         _ => "Changes to tracked articles".to_owned(),
     };
+    let entries: Vec<(&str, &RevisionRow)> = entries
+        .iter()
+        .map(|(s, r)| (s.article.url.as_str(), *r))
+        .collect();
+    let related = match selected {
+        [one] => Some(one.article.url.as_str()),
+        _ => None,
+    };
+    let xml = feed(store, &feed_id(selected), &title, related, &entries)?;
+    let mut w = super::create(path)?;
+    w.write_all(xml.as_bytes())
+        .and_then(|()| w.flush())
+        .map_err(ExportError::write(path))?;
+    Ok(Report::of(selected))
+}
+
+/// A whole feed of `entries` (article URL and revision), newest first as
+/// given; `related` links the one article it follows.
+pub(crate) fn feed(
+    store: &Store,
+    id: &str,
+    title: &str,
+    related: Option<&str>,
+    entries: &[(&str, &RevisionRow)],
+) -> Result<String, StoreError> {
     let updated = entries
         .first()
         .map_or("1970-01-01T00:00:00Z", |e| e.1.captured_at.as_str());
@@ -55,26 +80,22 @@ pub fn export(store: &Store, selected: &[Selected], path: &Path) -> Result<Repor
     xml.push_str(&format!(
         "<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n\
          <generator version=\"{}\">redline</generator>\n",
-        feed_id(selected),
-        escape(&title),
+        escape(id),
+        escape(title),
         escape(updated),
         env!("CARGO_PKG_VERSION"),
     ));
-    if let [one] = selected {
+    if let Some(url) = related {
         xml.push_str(&format!(
             "<link rel=\"related\" href=\"{}\"/>\n",
-            escape(&one.article.url)
+            escape(url)
         ));
     }
-    for (s, r) in &entries {
-        xml.push_str(&entry(store, &s.article.url, r)?);
+    for (url, r) in entries {
+        xml.push_str(&entry(store, url, r)?);
     }
     xml.push_str("</feed>\n");
-    let mut w = super::create(path)?;
-    w.write_all(xml.as_bytes())
-        .and_then(|()| w.flush())
-        .map_err(ExportError::write(path))?;
-    Ok(Report::of(selected))
+    Ok(xml)
 }
 
 fn entry(store: &Store, url: &str, r: &RevisionRow) -> Result<String, StoreError> {

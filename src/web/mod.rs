@@ -105,6 +105,8 @@ pub fn router(web: Web) -> Router {
     Router::new()
         .route("/", get(pages::latest))
         .route("/style.css", get(pages::style))
+        .route("/feed.atom", get(pages::latest_feed))
+        .route("/articles/{id}/feed.atom", get(pages::article_feed))
         .route("/articles/{id}", get(pages::article))
         .route("/articles/{id}/revisions/{rev}", get(pages::revision))
         .route("/articles/{id}/revisions/{rev}/raw", get(pages::raw))

@@ -53,6 +53,11 @@ pub async fn style() -> Response {
 /// A whole page around `body`. Keys: `Alt+H` latest, `Alt+S` status,
 /// `Alt+/` search (the browser's access keys: no script runs).
 fn page(title: &str, body: Markup) -> Markup {
+    page_with_feed(title, None, body)
+}
+
+/// A page whose list has an Atom feed at `feed`.
+fn page_with_feed(title: &str, feed: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -62,6 +67,9 @@ fn page(title: &str, body: Markup) -> Markup {
                 meta name="referrer" content="no-referrer";
                 title { (title) " · redline" }
                 link rel="stylesheet" href="/style.css";
+                @if let Some(f) = feed {
+                    link rel="alternate" type="application/atom+xml" title=(format!("{title} (Atom)")) href=(f);
+                }
             }
             body {
                 header {
@@ -145,17 +153,15 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
         let rows = store.recent_revisions(class, host_filter, q.before, PER_PAGE)?;
         let articles = articles_of(store, &rows)?;
         let next = (rows.len() == PER_PAGE).then(|| rows[rows.len() - 1].id);
-        let mut more = format!("?before={}", next.unwrap_or_default());
-        if let Some(c) = class {
-            more.push_str(&format!("&class={}", urlencode(c)));
-        }
-        if let Some(h) = host_filter {
-            more.push_str(&format!("&host={}", urlencode(h)));
-        }
-        Ok(page(
+        let filters = filters_query(class, host_filter);
+        let more = format!("?before={}{}", next.unwrap_or_default(), filters.replacen('?', "&", 1));
+        let feed = format!("/feed.atom{filters}");
+        Ok(page_with_feed(
             "Latest changes",
+            Some(&feed),
             html! {
                 h1 { "Latest changes" }
+                p.meta { a href=(feed) { "Atom feed of these changes" } }
                 form.filters action="/" method="get" {
                     select name="class" aria-label="Kind of change" {
                         option value="" { "every kind of change" }
@@ -191,6 +197,102 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
                 }
             },
         ))
+    })
+    .await
+}
+
+/// `?class=…&host=…` for the filters given (empty: none).
+fn filters_query(class: Option<&str>, host: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = class {
+        parts.push(format!("class={}", urlencode(c)));
+    }
+    if let Some(h) = host {
+        parts.push(format!("host={}", urlencode(h)));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// An Atom feed as an answer.
+fn atom(xml: String) -> Response {
+    let mut r = xml.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    r
+}
+
+/// `/feed.atom?class=&host=`: the latest changes as Atom, with the filters
+/// of the page it is linked from.
+pub async fn latest_feed(
+    State(web): State<Web>,
+    Query(q): Query<Latest>,
+) -> Result<Response, WebError> {
+    web.with(move |store, _| {
+        let class = q.class.as_deref().filter(|c| !c.is_empty());
+        let host_filter = q.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        let rows = store.recent_revisions(class, host_filter, None, PER_PAGE)?;
+        let articles = articles_of(store, &rows)?;
+        let entries: Vec<(&str, &RevisionRow)> = rows
+            .iter()
+            .filter_map(|r| articles.get(&r.article_id).map(|a| (a.url.as_str(), r)))
+            .collect();
+        let filters = filters_query(class, host_filter);
+        let id = format!(
+            "urn:redline:feed:{}",
+            &crate::fingerprint::sha256_hex(format!("latest{filters}").as_bytes())[..32]
+        );
+        let title = match (class, host_filter) {
+            (None, None) => "Latest changes".to_owned(),
+            _ => format!(
+                "Latest changes ({})",
+                filters.trim_start_matches('?').replace('&', ", ")
+            ),
+        };
+        Ok(atom(crate::export::atom::feed(
+            store, &id, &title, None, &entries,
+        )?))
+    })
+    .await
+}
+
+/// `/articles/ID/feed.atom`: one article's revisions as Atom.
+pub async fn article_feed(
+    State(web): State<Web>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    web.with(move |store, _| {
+        let a = find_article(store, id)?;
+        let revisions = store.revisions(id)?;
+        let entries: Vec<(&str, &RevisionRow)> = revisions
+            .iter()
+            .rev()
+            .map(|r| (a.url.as_str(), r))
+            .collect();
+        let title = format!(
+            "Changes to {}",
+            revisions
+                .iter()
+                .rev()
+                .find_map(|r| r.title.as_deref())
+                .unwrap_or(&a.url)
+        );
+        let feed_id = format!(
+            "urn:redline:feed:{}",
+            &crate::fingerprint::sha256_hex(a.url.as_bytes())[..32]
+        );
+        Ok(atom(crate::export::atom::feed(
+            store,
+            &feed_id,
+            &title,
+            Some(&a.url),
+            &entries,
+        )?))
     })
     .await
 }
@@ -238,12 +340,15 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
             .iter()
             .filter(|r| r.rev == 1 || r.classes.contains(&crate::diff::Class::Headline))
             .collect();
-        Ok(page(
+        let feed = format!("/articles/{id}/feed.atom");
+        Ok(page_with_feed(
             &title,
+            Some(&feed),
             html! {
                 h1 { (title) }
                 p.meta {
                     "#" (a.id) " · " (external(&a.url)) " · " (revisions.len()) " revisions · " (state)
+                    " · " a href=(feed) { "Atom feed" }
                     @if let Some(e) = &a.last_error { " · last error: " (e) }
                 }
                 @if headlines.len() > 1 {

@@ -316,3 +316,49 @@ fn listening_beyond_this_machine_is_warned_about_and_a_bad_address_refused() {
         bad.stderr
     );
 }
+
+#[test]
+fn every_list_has_an_atom_feed() {
+    let env = Env::new();
+    hostile_history(&env);
+    let s = serve(&env, "127.0.0.1:0");
+    let front = get(&s, "/?class=wording").body;
+    assert!(
+        front.contains("<link rel=\"alternate\" type=\"application/atom+xml\"")
+            && front.contains("href=\"/feed.atom?class=wording\""),
+        "{front}"
+    );
+    let all = get(&s, "/feed.atom");
+    assert_eq!(all.status, 200);
+    assert_eq!(
+        all.header("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    assert_eq!(all.body.matches("<entry>").count(), 2, "{}", all.body);
+    // One kind of change: only the revision of that kind.
+    let wording = get(&s, "/feed.atom?class=wording").body;
+    assert_eq!(wording.matches("<entry>").count(), 1, "{wording}");
+    assert!(wording.contains(":2</id>"), "{wording}");
+    assert_eq!(
+        get(&s, "/feed.atom?class=takedown")
+            .body
+            .matches("<entry>")
+            .count(),
+        0
+    );
+    // One article, as `export --format atom` writes it.
+    let one = get(&s, "/articles/1/feed.atom").body;
+    let file = env.path("one.atom");
+    env.run(&[
+        "export",
+        "1",
+        "--format",
+        "atom",
+        "-o",
+        file.to_str().unwrap(),
+    ])
+    .expect(0);
+    assert_eq!(one, std::fs::read_to_string(&file).unwrap());
+    assert!(!one.contains("<script>"), "{one}");
+    assert_eq!(get(&s, "/articles/9/feed.atom").status, 404);
+}
