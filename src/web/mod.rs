@@ -3,7 +3,7 @@
 //!
 //! Pages are rendered on the server with maud (every value escaped), work
 //! with JavaScript off and load nothing from elsewhere; every answer carries
-//! a strict Content-Security-Policy (no scripts at all), and a raw page as
+//! a strict Content-Security-Policy (only our own keyboard script runs), and a raw page as
 //! served is only ever sent as text in a sandbox. Any method but GET (and
 //! HEAD) is refused with 405. The store is opened read-only: the server
 //! never writes.
@@ -24,10 +24,12 @@ use axum::routing::get;
 use crate::clock::Clock;
 use crate::store::{Store, StoreError};
 
-/// The policy every answer carries: nothing runs, nothing loads from
-/// elsewhere, no frame holds the page.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                       form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The policy every answer carries: only our own stylesheet and our own
+/// keyboard script load (no inline script, nothing from an article, nothing
+/// from elsewhere), no frame holds the page.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+                       img-src 'self' data:; form-action 'self'; base-uri 'none'; \
+                       frame-ancestors 'none'";
 
 /// What the handlers share: the store (read-only, one request at a time on
 /// the blocking pool) and the clock.
@@ -105,6 +107,7 @@ pub fn router(web: Web) -> Router {
     Router::new()
         .route("/", get(pages::latest))
         .route("/style.css", get(pages::style))
+        .route("/keys.js", get(pages::keys))
         .route("/feed.atom", get(pages::latest_feed))
         .route("/articles/{id}/feed.atom", get(pages::article_feed))
         .route("/articles/{id}", get(pages::article))

@@ -34,7 +34,34 @@ p.added{border-left:4px solid #3a3;padding-left:.6em}p.removed{border-left:4px s
 table.side td{width:50%;font:15px/1.5 Georgia,serif}tr.gap td{text-align:center}\
 form.filters{display:flex;flex-wrap:wrap;gap:.4rem;margin:.8rem 0}nav.pages{margin:1rem 0;font:15px system-ui,sans-serif}\
 footer{color:var(--dim);font:13px system-ui,sans-serif;padding:2rem 1rem}\
+.current{outline:2px solid var(--acc);outline-offset:2px}\
 @media (max-width:40rem){table.side td{display:block;width:auto}td.when{white-space:normal}}";
+
+/// The keyboard: `j`/`k` next and previous row, `o` (or Enter) opens it,
+/// `/` goes to search. Pages work without it.
+const KEYS: &str = "(function(){\
+var rows=Array.prototype.slice.call(document.querySelectorAll('[data-row]'));var at=-1;\
+function show(i){if(!rows.length)return;if(at>=0)rows[at].classList.remove('current');\
+at=Math.max(0,Math.min(rows.length-1,i));rows[at].classList.add('current');rows[at].scrollIntoView({block:'nearest'});}\
+document.addEventListener('keydown',function(e){var t=e.target.tagName;\
+if(e.ctrlKey||e.metaKey||e.altKey||t==='INPUT'||t==='SELECT'||t==='TEXTAREA')return;\
+if(e.key==='j'){show(at+1);e.preventDefault();}else if(e.key==='k'){show(at-1);e.preventDefault();}\
+else if((e.key==='o'||e.key==='Enter')&&at>=0){var a=rows[at].querySelector('a[href]');if(a){location.href=a.getAttribute('href');e.preventDefault();}}\
+else if(e.key==='/'){var q=document.querySelector('input[name=q]');if(q){q.focus();e.preventDefault();}}});})();";
+
+/// `/keys.js`.
+pub async fn keys() -> Response {
+    let mut r = KEYS.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=3600"),
+    );
+    r
+}
 
 /// `/style.css`.
 pub async fn style() -> Response {
@@ -50,8 +77,9 @@ pub async fn style() -> Response {
     r
 }
 
-/// A whole page around `body`. Keys: `Alt+H` latest, `Alt+S` status,
-/// `Alt+/` search (the browser's access keys: no script runs).
+/// A whole page around `body`. Keys: `j`/`k` move between rows, `o` opens
+/// one, `/` searches (our one script); without it the browser's access
+/// keys: `Alt+H` latest, `Alt+S` status, `Alt+/` search.
 fn page(title: &str, body: Markup) -> Markup {
     page_with_feed(title, None, body)
 }
@@ -67,6 +95,7 @@ fn page_with_feed(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                 meta name="referrer" content="no-referrer";
                 title { (title) " · redline" }
                 link rel="stylesheet" href="/style.css";
+                script src="/keys.js" defer {}
                 @if let Some(f) = feed {
                     link rel="alternate" type="application/atom+xml" title=(format!("{title} (Atom)")) href=(f);
                 }
@@ -82,7 +111,7 @@ fn page_with_feed(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                     }
                 }
                 main { (body) }
-                footer { "redline · read-only · times " (zone_note()) }
+                footer { "redline · read-only · times " (zone_note()) " · keys: j/k move, o opens, / searches" }
             }
         }
     }
@@ -179,7 +208,7 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
                         tr { th { "When" } th { "Outlet" } th { "Headline" } th { "What changed" } }
                         @for r in &rows {
                             @let a = articles.get(&r.article_id);
-                            tr {
+                            tr data-row {
                                 td.when { (short_time(&r.captured_at)) }
                                 td { (a.map(|a| host(&a.url)).unwrap_or_default()) }
                                 td {
@@ -363,7 +392,7 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
                 table {
                     tr { th { "Rev" } th { "Captured" } th { "What changed" } th { "Headline" } }
                     @for r in revisions.iter().rev() {
-                        tr {
+                        tr data-row {
                             td { a href=(format!("/articles/{id}/revisions/{}", r.rev)) { (r.rev) } }
                             td.when { (short_time(&r.captured_at)) }
                             td.classes { (change(r)) }
@@ -489,7 +518,7 @@ pub async fn search(
                 @if !query.trim().is_empty() && hits.is_empty() { p { "Nothing found." } }
                 @for (f, c) in &hits {
                     @let hit = SearchHitJson::new(f, c);
-                    article {
+                    article data-row {
                         h2 { a href=(format!("/articles/{}", hit.article_id)) { "#" (hit.article_id) " " (hit.title.unwrap_or("(no headline)")) } }
                         p { "“" (hit.snippet) "”" }
                         p.meta {

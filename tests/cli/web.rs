@@ -144,13 +144,20 @@ fn every_page_answers_and_nothing_from_an_article_runs() {
             "{path}"
         );
         let csp = a.header("content-security-policy").unwrap_or("");
+        // Only our own script: nothing inline, nothing from elsewhere.
         assert!(
-            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            csp.contains("default-src 'none'")
+                && csp.contains("script-src 'self';")
+                && !csp.contains("unsafe"),
             "{path}: {csp}"
         );
         assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
-        // Markup from the article is text, never markup.
-        for bad in ["<script", "<img", "href=\"javascript:"] {
+        // Markup from the article is text, never markup: the one script
+        // tag is our own.
+        let ours = "<script src=\"/keys.js\" defer></script>";
+        assert_eq!(a.body.matches("<script").count(), 1, "{path}:\n{}", a.body);
+        assert!(a.body.contains(ours), "{path}");
+        for bad in ["<img", "href=\"javascript:"] {
             assert!(!a.body.contains(bad), "{path} holds {bad}:\n{}", a.body);
         }
     }
@@ -206,6 +213,13 @@ fn every_page_answers_and_nothing_from_an_article_runs() {
         Some("sandbox; default-src 'none'")
     );
     assert!(raw.body.contains("javascript:alert(4)"));
+    let keys = get(&s, "/keys.js");
+    assert!(
+        keys.header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(keys.body.contains("'j'") && keys.body.contains("data-row"));
     let css = get(&s, "/style.css");
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
     assert!(css.body.contains("prefers-color-scheme:dark"));
