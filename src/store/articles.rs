@@ -334,6 +334,16 @@ impl Store {
 
     /// Every article with its revision count and latest headline.
     pub fn summaries(&self) -> Result<Vec<ArticleSummary>> {
+        self.summaries_after(None, None)
+    }
+
+    /// The articles after id `after`, by id, at most `limit` (a page of a
+    /// list read with a cursor).
+    pub fn summaries_after(
+        &self,
+        after: Option<i64>,
+        limit: Option<usize>,
+    ) -> Result<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
                     (SELECT title FROM revisions r WHERE r.article_id = a.id AND title IS NOT NULL
@@ -342,7 +352,8 @@ impl Store {
              FROM articles a
              LEFT JOIN revisions l ON l.article_id = a.id
                   AND l.rev = (SELECT max(rev) FROM revisions m WHERE m.article_id = a.id)
-             ORDER BY a.id",
+             WHERE a.id > ?1
+             ORDER BY a.id LIMIT ?2",
             Self::ARTICLE_COLUMNS
                 .split(',')
                 .map(|c| format!("a.{}", c.trim()))
@@ -350,7 +361,8 @@ impl Store {
                 .join(", ")
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
+        let limit = limit.map_or(-1, |n| n as i64);
+        stmt.query_map(params![after.unwrap_or(i64::MIN), limit], |r| {
             let classes: Option<String> = r.get(Self::N + 4)?;
             let gone = classes
                 .as_deref()

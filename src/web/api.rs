@@ -93,12 +93,7 @@ pub async fn articles(State(web): State<Web>, Query(p): Query<Paging>) -> ApiRes
     ApiResult(
         web.with(move |store, _| {
             let limit = p.limit.unwrap_or(100).clamp(1, MAX);
-            let all = store.summaries()?;
-            let page: Vec<_> = all
-                .iter()
-                .filter(|s| p.after.is_none_or(|a| s.article.id > a))
-                .take(limit + 1)
-                .collect();
+            let page = store.summaries_after(p.after, Some(limit + 1))?;
             let more = page.len() > limit;
             let mut list = ListJson::new(
                 "articles",
