@@ -78,7 +78,7 @@ fn all_revisions(env: &Env) -> Vec<serde_json::Value> {
 }
 
 /// Whether an outside tool is there; fails when CI says it must be.
-fn have(tool: &str, probe: &[&str]) -> bool {
+pub(crate) fn have(tool: &str, probe: &[&str]) -> bool {
     let ok = Command::new(tool)
         .args(probe)
         .output()

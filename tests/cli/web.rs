@@ -6,6 +6,7 @@ use std::net::TcpStream;
 use std::process::{Child, Stdio};
 
 use crate::common::*;
+use crate::exports::have;
 
 /// A running `redline serve`, stopped when dropped.
 struct Served {
@@ -375,4 +376,103 @@ fn every_list_has_an_atom_feed() {
     assert_eq!(one, std::fs::read_to_string(&file).unwrap());
     assert!(!one.contains("<script>"), "{one}");
     assert_eq!(get(&s, "/articles/9/feed.atom").status, 404);
+}
+
+/// Headless Chromium, when installed (`.ci/run` installs it and makes its
+/// absence a failure).
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        have("chromium", &["--version"]);
+    }
+    found
+}
+
+#[test]
+fn the_main_pages_open_in_headless_chromium_with_the_diff_visible_and_no_script_from_articles() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let env = Env::new();
+    let first = "<!DOCTYPE html><html><head><title>Bridge shut</title></head><body><article>\
+        <h1>Bridge shut</h1>\
+        <p>The council said <script>document.title='owned'</script> the bridge would stay shut until the inspection ends.</p>\
+        <p>Residents were told to use the ferry, which runs every twenty minutes from the old quay.</p>\
+        <p>&lt;script&gt;document.title='owned'&lt;/script&gt; was written in a reader's letter, quoted here.</p>\
+        </article></body></html>";
+    let url = env.serve("/a", first);
+    env.run(&["track", &url]).expect(0);
+    env.serve(
+        "/a",
+        &first.replace("every twenty minutes", "every half hour"),
+    );
+    env.run(&["check"]).expect(0);
+    let s = serve(&env, "127.0.0.1:0");
+    let browse = |path: &str, extra: &[String]| -> (String, String) {
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                env.path("chromium-profile").display()
+            ))
+            .args(extra)
+            .arg(format!("http://{}{path}", s.addr))
+            .output()
+            .expect("chromium runs");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (dom, err) = browse("/articles/1/revisions/2", &["--dump-dom".to_owned()]);
+    assert!(
+        dom.contains("every <del>twenty minutes</del> <ins>half hour</ins> from"),
+        "the diff is on the page:\n{dom}\n{err}"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;document.title='owned'&lt;/script&gt;"),
+        "the article's markup shows as text:\n{dom}"
+    );
+    assert!(
+        !dom.contains("<title>owned</title>"),
+        "no script from the article ran"
+    );
+    // A screenshot of each main page, for people to look at
+    // (target/tmp/screens/).
+    let screens = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screens");
+    std::fs::create_dir_all(&screens).unwrap();
+    for (name, path) in [
+        ("latest", "/"),
+        ("article", "/articles/1"),
+        ("revision", "/articles/1/revisions/2"),
+        ("search", "/search?q=ferry"),
+        ("status", "/status"),
+    ] {
+        let png = screens.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&png);
+        let (_, err) = browse(
+            path,
+            &[
+                format!("--screenshot={}", png.display()),
+                "--window-size=1100,900".to_owned(),
+                "--hide-scrollbars".to_owned(),
+            ],
+        );
+        let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{name}: {e}\n{err}"));
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000,
+            "{name}: {} bytes",
+            bytes.len()
+        );
+    }
 }
