@@ -97,10 +97,7 @@ pub async fn articles(State(web): State<Web>, Query(p): Query<Paging>) -> ApiRes
             let more = page.len() > limit;
             let mut list = ListJson::new(
                 "articles",
-                page.iter()
-                    .take(limit)
-                    .map(|s| ArticleJson::new(s))
-                    .collect(),
+                page.iter().take(limit).map(ArticleJson::new).collect(),
             );
             list.next = more.then(|| page[limit - 1].article.id);
             Ok(text(&list))
