@@ -127,6 +127,8 @@ pub struct Config {
     pub schedule: Sourced<crate::schedule::Policy>,
     /// Times shown to a person in UTC rather than local time.
     pub utc: Sourced<bool>,
+    /// `serve --allow-writes` may track URLs of hosts inside the network.
+    pub serve_private: Sourced<bool>,
 }
 
 /// Why the configuration could not be read.
@@ -169,6 +171,14 @@ struct FileConfig {
     schedule: ScheduleFile,
     #[serde(default)]
     display: DisplayFile,
+    #[serde(default)]
+    serve: ServeFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeFile {
+    allow_private_addresses: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -255,6 +265,7 @@ impl Config {
             hooks: Vec::new(),
             schedule: Sourced::default(crate::schedule::Policy::default()),
             utc: Sourced::default(false),
+            serve_private: Sourced::default(false),
         };
         let (path, explicit) = match (&flags.path, env("REDLINE_CONFIG")) {
             (Some(p), _) => (Some(p.clone()), true),
@@ -392,6 +403,9 @@ impl Config {
         let source = Source::File(path.to_owned());
         if let Some(utc) = file.display.utc {
             self.utc.set(utc, source.clone());
+        }
+        if let Some(allow) = file.serve.allow_private_addresses {
+            self.serve_private.set(allow, source.clone());
         }
         if let Some(Setting(t)) = file.fetch.timeout {
             // Whole seconds, at least one.

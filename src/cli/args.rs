@@ -616,6 +616,17 @@ pub enum Command {
         /// The address to listen on (port 0: any free port)
         #[arg(long, value_name = "ADDR:PORT")]
         listen: Option<String>,
+        /// Add forms to track a URL, set a pace, untrack, resume and check now
+        #[arg(
+            long,
+            long_help = "Add forms to track a URL, set an article's pace, untrack, resume and\n\
+                         check now. Each form carries a token of this server's (CSRF); a URL\n\
+                         given on the page reaches only public addresses (not loopback,\n\
+                         private or link-local, nor redirects to them) unless the config\n\
+                         says [serve] allow_private_addresses = true. Without it, every\n\
+                         request but GET is refused (405)."
+        )]
+        allow_writes: bool,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -437,7 +437,11 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             ..
         } => commands::config_show(&ctx, out),
         Command::Status { json, .. } => commands::status(&ctx, out, json),
-        Command::Serve { ref listen, .. } => block_on(commands::serve(&ctx, listen.as_deref())),
+        Command::Serve {
+            ref listen,
+            allow_writes,
+            ..
+        } => block_on(commands::serve(&ctx, listen.as_deref(), allow_writes)),
         Command::Hooks { action, .. } => match action {
             HooksAction::List { .. } => commands::hooks_list(&ctx, out),
             HooksAction::Test { name, .. } => {

@@ -47,6 +47,11 @@ pub struct FetchPolicy {
     pub retry_backoff: Duration,
     /// Honour robots.txt.
     pub robots: bool,
+    /// Reach only public addresses: a host that is, or resolves to, a
+    /// loopback, private, link-local or other internal address is refused,
+    /// at the first request and at every redirect (for URLs that people
+    /// other than the operator give, as `serve --allow-writes` takes).
+    pub public_only: bool,
 }
 
 impl Default for FetchPolicy {
@@ -66,7 +71,73 @@ impl Default for FetchPolicy {
             retries: 2,
             retry_backoff: Duration::from_secs(1),
             robots: true,
+            public_only: false,
         }
+    }
+}
+
+/// An address other machines on the internet could also reach: not
+/// loopback, private (RFC 1918, shared CGNAT, IPv6 unique local),
+/// link-local, unspecified, multicast or broadcast.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// The IP address a URL names literally, if it names one.
+fn literal_ip(url: &Url) -> Option<std::net::IpAddr> {
+    match url.host()? {
+        url::Host::Ipv4(a) => Some(a.into()),
+        url::Host::Ipv6(a) => Some(a.into()),
+        url::Host::Domain(_) => None,
+    }
+}
+
+/// A resolver that answers only with public addresses ([`is_public`]), so
+/// neither a first request nor a redirect reaches inside the network.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let all: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> =
+                all.iter().copied().filter(|a| is_public(a.ip())).collect();
+            if public.is_empty() && !all.is_empty() {
+                return Err(format!(
+                    "{host} resolves only to addresses inside this network ({}), which are refused",
+                    all[0].ip()
+                )
+                .into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -238,6 +309,8 @@ pub fn redact(url: &str) -> std::borrow::Cow<'_, str> {
 pub enum FetchError {
     #[error("{url:?} is not a valid URL: {why}")]
     BadUrl { url: String, why: String },
+    #[error("{url}: {ip} is an address inside this network, which is refused")]
+    Internal { url: String, ip: std::net::IpAddr },
     #[error("{url}: no complete answer within {secs}s (retries included)")]
     Timeout { url: String, secs: u64 },
     #[error("{url}: DNS lookup failed for {host}")]
@@ -324,6 +397,9 @@ impl FetchError {
                 "the server is slow or unreachable; try again later or raise the timeout"
             }
             FetchError::Dns { .. } => "check the host name for typos; is the machine online?",
+            FetchError::Internal { .. } => {
+                "URLs given on the web page reach only public addresses; [serve] allow_private_addresses = true in the config lifts this"
+            }
             FetchError::Tls { .. } => {
                 "the certificate is invalid, expired, self-signed or for another host; redline never skips the check"
             }
@@ -423,7 +499,10 @@ impl Fetcher {
             .user_agent(policy.user_agent.clone())
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.timeout)
-            .redirect(redirect_policy(policy.max_redirects));
+            .redirect(redirect_policy(policy.max_redirects, policy.public_only));
+        if policy.public_only {
+            builder = builder.dns_resolver(PublicOnly);
+        }
         if let Some(p) = proxy {
             builder = builder.proxy(reqwest::Proxy::all(p).map_err(FetchError::Client)?);
         }
@@ -527,6 +606,14 @@ impl Fetcher {
         validators: &Validators,
         html_only: bool,
     ) -> Result<Fetched, FetchError> {
+        if self.policy.public_only
+            && let Some(ip) = literal_ip(url).filter(|ip| !is_public(*ip))
+        {
+            return Err(FetchError::Internal {
+                url: redact(url.as_str()).into_owned(),
+                ip,
+            });
+        }
         let key = host_key(url);
         let timed_out = || FetchError::Timeout {
             url: redact(url.as_str()).into_owned(),
@@ -838,16 +925,22 @@ enum RedirectRefused {
     Loop(String),
     #[error("redirected to {0}, which is not an http or https URL")]
     Scheme(String),
+    #[error("redirected to {0}, an address inside this network, which is refused")]
+    Internal(String),
 }
 
 /// Follows at most `max` redirects, only to http and https URLs, and never
 /// in a circle.
-fn redirect_policy(max: usize) -> reqwest::redirect::Policy {
+fn redirect_policy(max: usize, public_only: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         let next = attempt.url();
         if !matches!(next.scheme(), "http" | "https") {
             let target = next.as_str().to_owned();
             return attempt.error(RedirectRefused::Scheme(target));
+        }
+        if public_only && literal_ip(next).is_some_and(|ip| !is_public(ip)) {
+            let target = next.as_str().to_owned();
+            return attempt.error(RedirectRefused::Internal(target));
         }
         if attempt.previous().contains(next) {
             let from = attempt
@@ -891,6 +984,33 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_beyond_this_network_are_public() {
+        for inside in [
+            "127.0.0.1",
+            "10.0.0.8",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "224.0.0.1",
+        ] {
+            assert!(!is_public(inside.parse().unwrap()), "{inside}");
+        }
+        for outside in ["93.184.216.34", "1.1.1.1", "172.32.0.1", "2606:4700::1111"] {
+            assert!(is_public(outside.parse().unwrap()), "{outside}");
+        }
+    }
 
     #[test]
     fn urls_to_track() {

@@ -12,6 +12,9 @@
 
 mod api;
 mod pages;
+mod writes;
+
+pub use writes::{Writes, token};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -37,6 +40,8 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 pub struct Web {
     store: Arc<Mutex<Store>>,
     clock: Clock,
+    /// With `--allow-writes`: the forms' token and the tracker's parts.
+    writes: Option<Arc<Writes>>,
 }
 
 /// Why a request failed.
@@ -44,6 +49,10 @@ pub struct Web {
 pub enum WebError {
     NotFound(String),
     BadRequest(String),
+    /// A form without this server's token, or from another origin.
+    Forbidden(String),
+    /// A write to a read-only server.
+    NotAllowed,
     Store(StoreError),
 }
 
@@ -61,13 +70,16 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::NotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn message(&self) -> String {
         match self {
-            WebError::NotFound(m) | WebError::BadRequest(m) => m.clone(),
+            WebError::NotFound(m) | WebError::BadRequest(m) | WebError::Forbidden(m) => m.clone(),
+            WebError::NotAllowed => "This server is read-only.".to_owned(),
             WebError::Store(e) => crate::errors::one_line(e),
         }
     }
@@ -80,11 +92,38 @@ impl IntoResponse for WebError {
 }
 
 impl Web {
+    /// A read-only window on `store`.
     pub fn new(store: Store, clock: Clock) -> Web {
         Web {
             store: Arc::new(Mutex::new(store)),
             clock,
+            writes: None,
         }
+    }
+
+    /// With the forms of `--allow-writes` (the store opened for writing).
+    pub fn with_writes(mut self, writes: Writes) -> Web {
+        self.writes = Some(Arc::new(writes));
+        self
+    }
+
+    /// The token forms carry, when writes are allowed.
+    fn csrf(&self) -> Option<String> {
+        self.writes.as_ref().map(|w| w.csrf.clone())
+    }
+
+    /// Runs `f` with the store, to write, on the blocking pool.
+    async fn with_mut<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store, Clock) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let (store, clock) = (self.store.clone(), self.clock);
+        tokio::task::spawn_blocking(move || {
+            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut store, clock)
+        })
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     /// Runs `f` with the store on the blocking pool.
@@ -104,7 +143,17 @@ impl Web {
 
 /// The routes: pages, the raw page as text, the JSON API.
 pub fn router(web: Web) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if web.writes.is_some() {
+        use axum::routing::post;
+        router = router
+            .route("/track", post(writes::track))
+            .route("/articles/{id}/pace", post(writes::pace))
+            .route("/articles/{id}/untrack", post(writes::untrack))
+            .route("/articles/{id}/resume", post(writes::resume))
+            .route("/articles/{id}/check", post(writes::check_now));
+    }
+    router
         .route("/", get(pages::latest))
         .route("/style.css", get(pages::style))
         .route("/keys.js", get(pages::keys))
@@ -120,9 +169,19 @@ pub fn router(web: Web) -> Router {
         .route("/api/v1/articles/{id}/revisions/{rev}/diff", get(api::diff))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/status", get(api::status))
-        .fallback(|| async { WebError::NotFound("no such page".to_owned()) })
+        .fallback(fallback)
         .layer(axum::middleware::map_response(secure))
         .with_state(web)
+}
+
+/// No route: 404 for a read, 405 for any write (a read-only server, or no
+/// such form).
+async fn fallback(method: axum::http::Method) -> Response {
+    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        WebError::NotFound("no such page".to_owned()).into_response()
+    } else {
+        writes::refused().await
+    }
 }
 
 /// The headers every answer carries.

@@ -32,7 +32,7 @@ del{background:var(--del);color:var(--delfg);text-decoration:line-through}ins{ba
 p.added{border-left:4px solid #3a3;padding-left:.6em}p.removed{border-left:4px solid #c33;padding-left:.6em}p.moved{border-left:4px solid var(--acc);padding-left:.6em}p.same{color:var(--dim)}\
 .note{color:var(--acc);font:13px system-ui,sans-serif;display:block}.gap{color:var(--dim);text-align:center}dl.fields dt{font:600 14px system-ui,sans-serif}\
 table.side td{width:50%;font:15px/1.5 Georgia,serif}tr.gap td{text-align:center}\
-form.filters{display:flex;flex-wrap:wrap;gap:.4rem;margin:.8rem 0}nav.pages{margin:1rem 0;font:15px system-ui,sans-serif}\
+form.filters,div.filters{display:flex;flex-wrap:wrap;gap:.4rem;margin:.8rem 0}div.filters form{display:flex;gap:.3rem}nav.pages{margin:1rem 0;font:15px system-ui,sans-serif}\
 footer{color:var(--dim);font:13px system-ui,sans-serif;padding:2rem 1rem}\
 .current{outline:2px solid var(--acc);outline-offset:2px}\
 @media (max-width:40rem){table.side td{display:block;width:auto}td.when{white-space:normal}}";
@@ -111,7 +111,7 @@ fn page_with_feed(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                     }
                 }
                 main { (body) }
-                footer { "redline · read-only · times " (zone_note()) " · keys: j/k move, o opens, / searches" }
+                footer { "redline · times " (zone_note()) " · keys: j/k move, o opens, / searches" }
             }
         }
     }
@@ -176,6 +176,7 @@ const PER_PAGE: usize = 50;
 
 /// `/`: the latest revisions across all articles, newest first.
 pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<Markup, WebError> {
+    let csrf = web.csrf();
     web.with(move |store, _| {
         let class = q.class.as_deref().filter(|c| !c.is_empty());
         let host_filter = q.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
@@ -191,6 +192,14 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
             html! {
                 h1 { "Latest changes" }
                 p.meta { a href=(feed) { "Atom feed of these changes" } }
+                @if let Some(token) = &csrf {
+                    form.filters action="/track" method="post" {
+                        input type="hidden" name="csrf" value=(token);
+                        input type="url" name="url" required placeholder="https://… an article to track" aria-label="URL to track" size="40";
+                        input type="text" name="every" placeholder="adaptive, or e.g. 1h" aria-label="Pace" size="12";
+                        button { "Track" }
+                    }
+                }
                 form.filters action="/" method="get" {
                     select name="class" aria-label="Kind of change" {
                         option value="" { "every kind of change" }
@@ -342,7 +351,7 @@ fn articles_of(store: &Store, rows: &[RevisionRow]) -> Result<HashMap<i64, Artic
     Ok(out)
 }
 
-fn find_article(store: &Store, id: i64) -> Result<ArticleRow, WebError> {
+pub(super) fn find_article(store: &Store, id: i64) -> Result<ArticleRow, WebError> {
     store
         .article(id)?
         .ok_or_else(|| WebError::NotFound(format!("There is no article {id}.")))
@@ -350,6 +359,7 @@ fn find_article(store: &Store, id: i64) -> Result<ArticleRow, WebError> {
 
 /// `/articles/ID`: the article's timeline.
 pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Markup, WebError> {
+    let csrf = web.csrf();
     web.with(move |store, _| {
         let a = find_article(store, id)?;
         let revisions = store.revisions(id)?;
@@ -379,6 +389,32 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
                     "#" (a.id) " · " (external(&a.url)) " · " (revisions.len()) " revisions · " (state)
                     " · " a href=(feed) { "Atom feed" }
                     @if let Some(e) = &a.last_error { " · last error: " (e) }
+                }
+                @if let Some(token) = &csrf {
+                    div.filters {
+                        form action=(format!("/articles/{id}/check")) method="post" {
+                            input type="hidden" name="csrf" value=(token);
+                            button { "Check now" }
+                        }
+                        form action=(format!("/articles/{id}/pace")) method="post" {
+                            input type="hidden" name="csrf" value=(token);
+                            input type="text" name="every" aria-label="Pace" size="12"
+                                value=(a.every_secs.map(|s| crate::schedule::format_duration(std::time::Duration::from_secs(s.max(0) as u64))).unwrap_or_else(|| "adaptive".to_owned()));
+                            " "
+                            button { "Set pace" }
+                        }
+                        @if a.stopped().is_some() {
+                            form action=(format!("/articles/{id}/resume")) method="post" {
+                                input type="hidden" name="csrf" value=(token);
+                                button { "Resume" }
+                            }
+                        } @else {
+                            form action=(format!("/articles/{id}/untrack")) method="post" {
+                                input type="hidden" name="csrf" value=(token);
+                                button { "Untrack" }
+                            }
+                        }
+                    }
                 }
                 @if headlines.len() > 1 {
                     h2 { "Headlines" }

@@ -102,6 +102,85 @@ fn get(s: &Served, path: &str) -> Answer {
     request(s, "GET", path)
 }
 
+/// A form posted as a browser posts it (`Origin` when given).
+fn post(s: &Served, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Answer {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let mut tcp = TcpStream::connect(&s.addr).unwrap();
+    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
+    write!(
+        tcp,
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{origin}\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        s.addr,
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// The CSRF token in a page's forms.
+fn token(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a token")
+        + 19;
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+fn serve_with(env: &Env, args: &[&str]) -> Served {
+    let mut all = vec!["127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let mut child = env
+        .command()
+        .args(["serve", "--listen"])
+        .args(&all)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start redline serve");
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("redline serve stopped: {said}");
+        }
+        said.push_str(&line);
+        if let Some(at) = line.find("http://") {
+            break line[at + 7..].split('/').next().unwrap().to_owned();
+        }
+    };
+    Served {
+        child,
+        addr,
+        stderr_first: said,
+    }
+}
+
 /// Two revisions of an article whose headline, byline and text hold markup
 /// and a `javascript:` link.
 fn hostile_history(env: &Env) {
@@ -475,4 +554,154 @@ fn the_main_pages_open_in_headless_chromium_with_the_diff_visible_and_no_script_
             bytes.len()
         );
     }
+}
+
+#[test]
+fn writes_need_the_forms_token_and_never_reach_inside_the_network() {
+    let env = Env::new();
+    hostile_history(&env);
+    let other = env.serve("/b", &page("Another story", PARAS, "x"));
+    // Read-only: no form, and a write is refused whatever it carries.
+    let ro = serve(&env, "127.0.0.1:0");
+    assert!(!get(&ro, "/").body.contains("action=\"/track\""));
+    assert_eq!(post(&ro, "/track", &[("url", &other)], None).status, 405);
+    drop(ro);
+    let s = serve_with(&env, &["--allow-writes"]);
+    assert!(
+        s.stderr_first.contains("with forms that write"),
+        "{}",
+        s.stderr_first
+    );
+    let front = get(&s, "/").body;
+    assert!(
+        front.contains("action=\"/track\" method=\"post\""),
+        "{front}"
+    );
+    let t = token(&front);
+    assert_eq!(t.len(), 64);
+    // No token, a wrong one, another origin: 403, nothing written.
+    for (form, origin) in [
+        (vec![("url", other.as_str())], None),
+        (
+            vec![("url", other.as_str()), ("csrf", "0".repeat(64).as_str())],
+            None,
+        ),
+        (
+            vec![("url", other.as_str()), ("csrf", t.as_str())],
+            Some("http://evil.example"),
+        ),
+    ] {
+        let a = post(&s, "/track", &form, origin);
+        assert_eq!(a.status, 403, "{form:?} {origin:?}: {}", a.body);
+    }
+    // A URL on this machine (or redirecting into the network) is refused
+    // unless the config allows it.
+    let a = post(&s, "/track", &[("url", &other), ("csrf", &t)], None);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(
+        a.body.contains("an address inside this network"),
+        "{}",
+        a.body
+    );
+    for inside in [
+        "http://10.1.2.3/story",
+        "http://[::1]:8080/a",
+        "http://169.254.169.254/latest",
+    ] {
+        let a = post(&s, "/track", &[("url", inside), ("csrf", &t)], None);
+        assert_eq!(a.status, 400, "{inside}: {}", a.body);
+    }
+    assert_eq!(env.run(&["list", "--json"]).expect(0).json_lines().len(), 1);
+}
+
+#[test]
+fn the_forms_track_pace_untrack_resume_and_check() {
+    let env = Env::new();
+    hostile_history(&env);
+    let other = env.serve("/b", &page("Another story", PARAS, "x"));
+    let config = env.path("config.toml");
+    std::fs::write(&config, "[serve]\nallow_private_addresses = true\n").unwrap();
+    let s = serve_with(
+        &env,
+        &["--allow-writes", "--config", config.to_str().unwrap()],
+    );
+    let t = token(&get(&s, "/").body);
+    let origin = format!("http://{}", s.addr);
+    let a = post(
+        &s,
+        "/track",
+        &[("url", &other), ("every", "1h"), ("csrf", &t)],
+        Some(&origin),
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(a.header("location"), Some("/articles/2"));
+    let listed = |id: usize| env.run(&["list", "--json"]).expect(0).json_lines()[id - 1].clone();
+    assert_eq!(listed(2)["every_secs"], 3600);
+    // The article's page has the other forms.
+    let article = get(&s, "/articles/2").body;
+    for action in ["check", "pace", "untrack"] {
+        assert!(
+            article.contains(&format!("action=\"/articles/2/{action}\"")),
+            "{article}"
+        );
+    }
+    assert_eq!(
+        post(
+            &s,
+            "/articles/2/pace",
+            &[("every", "adaptive"), ("csrf", &t)],
+            None
+        )
+        .status,
+        303
+    );
+    assert_eq!(listed(2)["every_secs"], serde_json::Value::Null);
+    assert_eq!(
+        post(
+            &s,
+            "/articles/2/pace",
+            &[("every", "5s"), ("csrf", &t)],
+            None
+        )
+        .status,
+        400
+    );
+    assert_eq!(
+        post(&s, "/articles/2/untrack", &[("csrf", &t)], None).status,
+        303
+    );
+    assert_eq!(listed(2)["stopped"], "untracked");
+    assert!(
+        get(&s, "/articles/2")
+            .body
+            .contains("action=\"/articles/2/resume\"")
+    );
+    assert_eq!(
+        post(&s, "/articles/2/resume", &[("csrf", &t)], None).status,
+        303
+    );
+    assert_eq!(listed(2)["stopped"], serde_json::Value::Null);
+    // Check now: the edit is recorded.
+    let edited: Vec<String> = PARAS
+        .iter()
+        .map(|p| p.replace("two days", "three days"))
+        .collect();
+    let edited: Vec<&str> = edited.iter().map(String::as_str).collect();
+    env.serve("/b", &page("Another story", &edited, "x"));
+    assert_eq!(
+        post(&s, "/articles/2/check", &[("csrf", &t)], None).status,
+        303
+    );
+    assert_eq!(env.revisions("2"), 2);
+    // A page that cannot be read is not kept.
+    let gone = env.server.url("/missing");
+    let a = post(&s, "/track", &[("url", &gone), ("csrf", &t)], None);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("not tracked"), "{}", a.body);
+    assert_eq!(env.run(&["list", "--json"]).expect(0).json_lines().len(), 2);
+    // Unknown articles.
+    assert_eq!(
+        post(&s, "/articles/9/untrack", &[("csrf", &t)], None).status,
+        404
+    );
 }

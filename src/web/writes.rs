@@ -1,0 +1,292 @@
+//! The forms of `serve --allow-writes`: track a URL, set an article's pace,
+//! untrack, resume, check now. Each POST carries the server's CSRF token
+//! (and, when the browser sends one, an `Origin` of this server); a URL
+//! given here reaches only public addresses unless the config allows
+//! others, so the server is never a proxy into its own network.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Web, WebError};
+use crate::fetch::{Fetcher, is_public};
+use crate::store::{Pace, Settings};
+use crate::tracker::{TrackResult, Tracker, TrackerOptions};
+
+/// What writing needs: the token forms carry, and the tracker's parts.
+pub struct Writes {
+    pub csrf: String,
+    /// Reaches only public addresses unless `allow_private`.
+    pub fetcher: Fetcher,
+    pub opts: TrackerOptions,
+    /// `[serve] allow_private_addresses`: URLs given here may name hosts
+    /// inside the network.
+    pub allow_private: bool,
+}
+
+/// A fresh CSRF token: 32 random bytes, hex.
+pub fn token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the system has a random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The request is a form of this server's: its token, and its origin when
+/// the browser says one.
+fn check(web: &Web, headers: &HeaderMap, token: &str) -> Result<(), WebError> {
+    let writes = web.writes.as_ref().ok_or(WebError::NotAllowed)?;
+    let same = token.len() == writes.csrf.len()
+        && token
+            .bytes()
+            .zip(writes.csrf.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(WebError::Forbidden(
+            "the form's token is not this server's: reload the page and try again".to_owned(),
+        ));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if origin != format!("http://{host}") {
+            return Err(WebError::Forbidden(format!(
+                "a form from {origin} cannot write here"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a tracker operation on the store, on the blocking pool with a
+/// runtime of its own (the store is not shared across an await).
+async fn tracking<T: Send + 'static>(
+    web: &Web,
+    f: impl for<'s> FnOnce(
+        Tracker<'s>,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, crate::store::StoreError>> + 's>,
+    > + Send
+    + 'static,
+) -> Result<T, WebError> {
+    let writes = web.writes.clone().ok_or(WebError::NotAllowed)?;
+    web.with_mut(move |store, _| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| WebError::BadRequest(format!("cannot start a check: {e}")))?;
+        let tracker = Tracker::new(store, writes.fetcher.clone(), writes.opts.clone());
+        Ok(runtime.block_on(f(tracker))?)
+    })
+    .await
+}
+
+/// Refuses a URL whose host is, or resolves to, an address inside the
+/// network (the fetcher refuses them too, at every redirect; this says so
+/// plainly before anything is stored).
+async fn public_url(web: &Web, url: &url::Url) -> Result<(), WebError> {
+    if web.writes.as_ref().is_some_and(|w| w.allow_private) {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or("").trim_matches(['[', ']']);
+    let refused = |ip: std::net::IpAddr| {
+        WebError::BadRequest(format!(
+            "{url} is refused: {host} is {ip}, an address inside this network \
+             ([serve] allow_private_addresses = true in the config allows it)"
+        ))
+    };
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return if is_public(ip) {
+            Ok(())
+        } else {
+            Err(refused(ip))
+        };
+    }
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addrs = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| WebError::BadRequest(format!("DNS lookup failed for {host}")))?;
+    for a in addrs {
+        if !is_public(a.ip()) {
+            return Err(refused(a.ip()));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    csrf: String,
+    url: String,
+    #[serde(default)]
+    every: String,
+}
+
+/// The pace a form asks for: empty or `adaptive`, or a duration of a
+/// minute or more.
+fn every(text: &str) -> Result<Option<i64>, WebError> {
+    let text = text.trim();
+    if text.is_empty() || text == "adaptive" {
+        return Ok(None);
+    }
+    crate::schedule::parse_duration(text)
+        .filter(|d| d.as_secs() >= 60)
+        .map(|d| Some(d.as_secs() as i64))
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "{text:?} is not a pace: write it like 30m, 1h or 1d (a minute or more), or adaptive"
+            ))
+        })
+}
+
+fn to_article(id: i64) -> Response {
+    Redirect::to(&format!("/articles/{id}")).into_response()
+}
+
+/// `POST /track`: tracks a URL (its first version fetched now).
+pub async fn track(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Form(f): Form<TrackForm>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &f.csrf)?;
+    let url = crate::fetch::parse_url(f.url.trim())
+        .map_err(|e| WebError::BadRequest(crate::errors::one_line(&e)))?;
+    public_url(&web, &url).await?;
+    let pace = Pace {
+        every_secs: every(&f.every)?,
+        until: None,
+    };
+    let results = tracking(&web, move |mut t| {
+        Box::pin(async move { t.track(&[url], None, &pace).await })
+    })
+    .await?;
+    match results.into_iter().next() {
+        Some(TrackResult::Added(c)) if c.failed() => {
+            // As `track` without --keep: a page that cannot be read is not
+            // kept.
+            let id = c.article_id;
+            web.with_mut(move |store, _| Ok(store.delete_article(id)?))
+                .await?;
+            Err(WebError::BadRequest(format!(
+                "not tracked: {}",
+                c.error.as_deref().unwrap_or("the first fetch failed")
+            )))
+        }
+        Some(TrackResult::Added(c)) => Ok(to_article(c.article_id)),
+        Some(TrackResult::AlreadyTracked { id, .. } | TrackResult::SameAs { id, .. }) => {
+            Ok(to_article(id))
+        }
+        None => Err(WebError::BadRequest("nothing to track".to_owned())),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    every: String,
+}
+
+/// `POST /articles/ID/pace`: a fixed pace, or adaptive.
+pub async fn pace(
+    State(web): State<Web>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<PaceForm>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &f.csrf)?;
+    let every = every(&f.every)?;
+    web.with_mut(move |store, clock| {
+        super::pages::find_article(store, id)?;
+        let now = crate::clock::rfc3339(clock.now());
+        store.set_article(
+            id,
+            &Settings {
+                every_secs: Some(every),
+                ..Settings::default()
+            },
+            &now,
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(to_article(id))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /articles/ID/untrack`: stop checking it (its history stays).
+pub async fn untrack(
+    State(web): State<Web>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &f.csrf)?;
+    web.with_mut(move |store, clock| {
+        super::pages::find_article(store, id)?;
+        Ok(store.untrack(id, &crate::clock::rfc3339(clock.now()))?)
+    })
+    .await?;
+    Ok(to_article(id))
+}
+
+/// `POST /articles/ID/resume`: check it again.
+pub async fn resume(
+    State(web): State<Web>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &f.csrf)?;
+    web.with_mut(move |store, clock| {
+        super::pages::find_article(store, id)?;
+        Ok(store.resume(id, &crate::clock::rfc3339(clock.now()))?)
+    })
+    .await?;
+    Ok(to_article(id))
+}
+
+/// `POST /articles/ID/check`: check it now.
+pub async fn check_now(
+    State(web): State<Web>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &f.csrf)?;
+    let article = web
+        .with(move |store, _| super::pages::find_article(store, id))
+        .await?;
+    let url = url::Url::parse(&article.url)
+        .map_err(|e| WebError::BadRequest(format!("{}: {e}", article.url)))?;
+    public_url(&web, &url).await?;
+    tracking(&web, move |mut t| {
+        Box::pin(async move { t.check(&[article]).await.map(drop) })
+    })
+    .await?;
+    Ok(to_article(id))
+}
+
+/// Any write without `--allow-writes`: 405.
+pub async fn refused() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(header::ALLOW, "GET, HEAD")],
+        super::pages::error_page(
+            "This server is read-only (redline serve --allow-writes takes forms).",
+        ),
+    )
+        .into_response()
+}
