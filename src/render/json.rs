@@ -464,7 +464,7 @@ impl<'a> StatusJson<'a> {
             })
             .collect();
         self.taken_down = store
-            .summaries()?
+            .taken_down()?
             .into_iter()
             .filter_map(|s| {
                 let (since, status, served) = s.taken_down?;

@@ -334,7 +334,12 @@ impl Store {
 
     /// Every article with its revision count and latest headline.
     pub fn summaries(&self) -> Result<Vec<ArticleSummary>> {
-        self.summaries_after(None, None)
+        self.summaries_where(None, None, false)
+    }
+
+    /// The articles whose latest revision is a takedown.
+    pub fn taken_down(&self) -> Result<Vec<ArticleSummary>> {
+        self.summaries_where(None, None, true)
     }
 
     /// The articles after id `after`, by id, at most `limit` (a page of a
@@ -343,6 +348,15 @@ impl Store {
         &self,
         after: Option<i64>,
         limit: Option<usize>,
+    ) -> Result<Vec<ArticleSummary>> {
+        self.summaries_where(after, limit, false)
+    }
+
+    fn summaries_where(
+        &self,
+        after: Option<i64>,
+        limit: Option<usize>,
+        taken_down: bool,
     ) -> Result<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {}, (SELECT count(*) FROM revisions r WHERE r.article_id = a.id),
@@ -353,6 +367,7 @@ impl Store {
              LEFT JOIN revisions l ON l.article_id = a.id
                   AND l.rev = (SELECT max(rev) FROM revisions m WHERE m.article_id = a.id)
              WHERE a.id > ?1
+               AND (?3 = 0 OR (',' || l.classes || ',') LIKE '%,takedown,%')
              ORDER BY a.id LIMIT ?2",
             Self::ARTICLE_COLUMNS
                 .split(',')
@@ -362,7 +377,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let limit = limit.map_or(-1, |n| n as i64);
-        stmt.query_map(params![after.unwrap_or(i64::MIN), limit], |r| {
+        stmt.query_map(params![after.unwrap_or(i64::MIN), limit, taken_down], |r| {
             let classes: Option<String> = r.get(Self::N + 4)?;
             let gone = classes
                 .as_deref()
