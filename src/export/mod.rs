@@ -291,6 +291,19 @@ pub(crate) fn changes_html(
     new: &crate::extract::Article,
     side: bool,
 ) -> Result<Option<String>, StoreError> {
+    let context = crate::render::diff::ViewOptions::default().context;
+    changes_html_with(store, r, new, side, context)
+}
+
+/// [`changes_html`] with `context` unchanged paragraphs around each change
+/// (0: the changes only).
+pub(crate) fn changes_html_with(
+    store: &Store,
+    r: &RevisionRow,
+    new: &crate::extract::Article,
+    side: bool,
+    context: usize,
+) -> Result<Option<String>, StoreError> {
     use crate::render::diff::{DiffInput, ViewOptions, html_changes, html_side};
     let Some(diff) = store.revision_diff(r)? else {
         return Ok(None);
@@ -307,12 +320,16 @@ pub(crate) fn changes_html(
         new_label: format!("revision {}", r.rev),
         cite: None,
     };
+    let o = ViewOptions {
+        context,
+        ..ViewOptions::default()
+    };
     let mut html = Vec::new();
-    html_changes(&mut html, &input, ViewOptions::default())
+    html_changes(&mut html, &input, o)
         .and_then(|()| {
             if side {
                 html.extend_from_slice(b"<h2>Side by side</h2>\n");
-                html_side(&mut html, &input, ViewOptions::default())?;
+                html_side(&mut html, &input, o)?;
             }
             Ok(())
         })

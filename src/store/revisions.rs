@@ -84,6 +84,17 @@ impl StoredDiff {
     }
 }
 
+/// One check as a timeline shows it.
+#[derive(Debug, Clone)]
+pub struct CheckRow {
+    pub checked_at: String,
+    pub http_status: Option<u16>,
+    /// `first`, `changed`, `unchanged`, `not_modified`, `failed`, …
+    pub outcome: String,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+}
+
 impl Store {
     pub(super) fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
         let json_err = |i, e: serde_json::Error| bad_text(i, e);
@@ -137,12 +148,14 @@ impl Store {
     }
 
     /// The latest revisions across all articles, newest first: of one
-    /// change class and one host when given, recorded before revision id
+    /// change class and one host when given, captured within `dates` (from,
+    /// before; RFC 3339), recorded before revision id
     /// `before` (the cursor of the page before), at most `limit`.
     pub fn recent_revisions(
         &self,
         class: Option<&str>,
         host: Option<&str>,
+        dates: (Option<&str>, Option<&str>),
         before: Option<i64>,
         limit: usize,
     ) -> Result<Vec<RevisionRow>> {
@@ -153,14 +166,38 @@ impl Store {
                     SELECT id FROM articles
                     WHERE instr(url, '://' || ?2 || '/') > 0 OR instr(url, '://' || ?2 || ':') > 0))
                AND (?3 IS NULL OR id < ?3)
+               AND (?5 IS NULL OR captured_at >= ?5)
+               AND (?6 IS NULL OR captured_at < ?6)
              ORDER BY id DESC LIMIT ?4",
             Self::REVISION_COLUMNS
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         stmt.query_map(
-            params![class, host, before, limit as i64],
+            params![class, host, before, limit as i64, dates.0, dates.1],
             Self::revision_from,
         )
+        .and_then(|rows| rows.collect())
+        .map_err(|e| self.err(e))
+    }
+
+    /// An article's latest checks, newest first, at most `limit`.
+    pub fn recent_checks(&self, article_id: i64, limit: usize) -> Result<Vec<CheckRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT checked_at, http_status, outcome, duration_ms, error FROM checks
+                 WHERE article_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![article_id, limit as i64], |r| {
+            Ok(CheckRow {
+                checked_at: r.get(0)?,
+                http_status: r.get(1)?,
+                outcome: r.get(2)?,
+                duration_ms: r.get(3)?,
+                error: r.get(4)?,
+            })
+        })
         .and_then(|rows| rows.collect())
         .map_err(|e| self.err(e))
     }

@@ -162,6 +162,7 @@ pub fn router(web: Web) -> Router {
         .route("/articles/{id}", get(pages::article))
         .route("/articles/{id}/revisions/{rev}", get(pages::revision))
         .route("/articles/{id}/revisions/{rev}/raw", get(pages::raw))
+        .route("/articles/{id}/revisions/{rev}/warc", get(pages::warc))
         .route("/search", get(pages::search))
         .route("/status", get(pages::status))
         .route("/api/v1/articles", get(api::articles))

@@ -163,12 +163,80 @@ fn change(r: &RevisionRow) -> String {
     s
 }
 
-/// `?class=&host=&before=`.
+/// `?class=&host=&since=&until=&before=`.
 #[derive(Debug, Deserialize)]
 pub struct Latest {
     class: Option<String>,
     host: Option<String>,
+    /// Captured on or after this day (`YYYY-MM-DD`) or instant (RFC 3339).
+    since: Option<String>,
+    /// Captured before this day or instant.
+    until: Option<String>,
     before: Option<i64>,
+}
+
+/// The filters of a list of changes, read from its query.
+struct Filters<'a> {
+    class: Option<&'a str>,
+    host: Option<&'a str>,
+    since: Option<&'a str>,
+    until: Option<&'a str>,
+    /// `since` and `until` as RFC 3339 instants.
+    dates: (Option<String>, Option<String>),
+}
+
+impl Latest {
+    fn filters(&self) -> Result<Filters<'_>, WebError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let instant = |v: Option<&str>| -> Result<Option<String>, WebError> {
+            v.map(|d| {
+                crate::clock::parse_rfc3339(d)
+                    .or_else(|| crate::clock::parse_rfc3339(&format!("{d}T00:00:00Z")))
+                    .map(crate::clock::rfc3339)
+                    .ok_or_else(|| {
+                        WebError::BadRequest(format!(
+                            "{d:?} is not a date: write it like 2026-11-30"
+                        ))
+                    })
+            })
+            .transpose()
+        };
+        let (since, until) = (given(&self.since), given(&self.until));
+        Ok(Filters {
+            class: given(&self.class),
+            host: given(&self.host),
+            since,
+            until,
+            dates: (instant(since)?, instant(until)?),
+        })
+    }
+}
+
+impl Filters<'_> {
+    /// `?class=…&host=…&since=…&until=…` for the filters given (empty: none).
+    fn query(&self) -> String {
+        let parts: Vec<String> = [
+            ("class", self.class),
+            ("host", self.host),
+            ("since", self.since),
+            ("until", self.until),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencode(v))))
+        .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    fn rows(&self, store: &Store, before: Option<i64>) -> Result<Vec<RevisionRow>, WebError> {
+        let dates = (self.dates.0.as_deref(), self.dates.1.as_deref());
+        Ok(store.recent_revisions(self.class, self.host, dates, before, PER_PAGE)?)
+    }
 }
 
 /// Rows on one page of a list.
@@ -178,12 +246,12 @@ const PER_PAGE: usize = 50;
 pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<Markup, WebError> {
     let csrf = web.csrf();
     web.with(move |store, _| {
-        let class = q.class.as_deref().filter(|c| !c.is_empty());
-        let host_filter = q.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
-        let rows = store.recent_revisions(class, host_filter, q.before, PER_PAGE)?;
+        let f = q.filters()?;
+        let (class, host_filter) = (f.class, f.host);
+        let rows = f.rows(store, q.before)?;
         let articles = articles_of(store, &rows)?;
         let next = (rows.len() == PER_PAGE).then(|| rows[rows.len() - 1].id);
-        let filters = filters_query(class, host_filter);
+        let filters = f.query();
         let more = format!("?before={}{}", next.unwrap_or_default(), filters.replacen('?', "&", 1));
         let feed = format!("/feed.atom{filters}");
         Ok(page_with_feed(
@@ -208,6 +276,8 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
                         }
                     }
                     input type="text" name="host" placeholder="host, e.g. news.example" value=(host_filter.unwrap_or("")) aria-label="Host";
+                    label.meta { "from " input type="date" name="since" value=(f.since.unwrap_or("")); }
+                    label.meta { "before " input type="date" name="until" value=(f.until.unwrap_or("")); }
                     button { "Filter" }
                 }
                 @if rows.is_empty() {
@@ -239,22 +309,6 @@ pub async fn latest(State(web): State<Web>, Query(q): Query<Latest>) -> Result<M
     .await
 }
 
-/// `?class=…&host=…` for the filters given (empty: none).
-fn filters_query(class: Option<&str>, host: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let Some(c) = class {
-        parts.push(format!("class={}", urlencode(c)));
-    }
-    if let Some(h) = host {
-        parts.push(format!("host={}", urlencode(h)));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
 /// An Atom feed as an answer.
 fn atom(xml: String) -> Response {
     let mut r = xml.into_response();
@@ -272,25 +326,25 @@ pub async fn latest_feed(
     Query(q): Query<Latest>,
 ) -> Result<Response, WebError> {
     web.with(move |store, _| {
-        let class = q.class.as_deref().filter(|c| !c.is_empty());
-        let host_filter = q.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
-        let rows = store.recent_revisions(class, host_filter, None, PER_PAGE)?;
+        let f = q.filters()?;
+        let rows = f.rows(store, None)?;
         let articles = articles_of(store, &rows)?;
         let entries: Vec<(&str, &RevisionRow)> = rows
             .iter()
             .filter_map(|r| articles.get(&r.article_id).map(|a| (a.url.as_str(), r)))
             .collect();
-        let filters = filters_query(class, host_filter);
+        let filters = f.query();
         let id = format!(
             "urn:redline:feed:{}",
             &crate::fingerprint::sha256_hex(format!("latest{filters}").as_bytes())[..32]
         );
-        let title = match (class, host_filter) {
-            (None, None) => "Latest changes".to_owned(),
-            _ => format!(
+        let title = if filters.is_empty() {
+            "Latest changes".to_owned()
+        } else {
+            format!(
                 "Latest changes ({})",
                 filters.trim_start_matches('?').replace('&', ", ")
-            ),
+            )
         };
         Ok(atom(crate::export::atom::feed(
             store, &id, &title, None, &entries,
@@ -375,6 +429,7 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
             (None, Some(n)) => format!("next check {}", short_time(n)),
             (None, None) => "due now".to_owned(),
         };
+        let checks = store.recent_checks(id, 20)?;
         let headlines: Vec<&RevisionRow> = revisions
             .iter()
             .filter(|r| r.rev == 1 || r.classes.contains(&crate::diff::Class::Headline))
@@ -424,6 +479,21 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
                         }
                     }
                 }
+                @if !checks.is_empty() {
+                    h2 { "Latest checks" }
+                    table {
+                        tr { th { "When" } th { "HTTP" } th { "Outcome" } th { "Took" } th { "Error" } }
+                        @for c in &checks {
+                            tr {
+                                td.when { (short_time(&c.checked_at)) }
+                                td { (c.http_status.map(|s| s.to_string()).unwrap_or_default()) }
+                                td { (c.outcome.replace('_', " ")) }
+                                td.when { (c.duration_ms) " ms" }
+                                td { (c.error.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
                 h2 { "Revisions" }
                 table {
                     tr { th { "Rev" } th { "Captured" } th { "What changed" } th { "Headline" } }
@@ -444,10 +514,19 @@ pub async fn article(State(web): State<Web>, Path(id): Path<i64>) -> Result<Mark
 
 /// `/articles/ID/revisions/REV`: the diff in the views the terminal has
 /// (changes with context, side by side), the text, and the evidence.
+/// `?context=N`: unchanged paragraphs around each change (0: changes only).
+#[derive(Debug, Deserialize)]
+pub struct Context {
+    context: Option<usize>,
+}
+
 pub async fn revision(
     State(web): State<Web>,
     Path((id, rev)): Path<(i64, i64)>,
+    Query(view): Query<Context>,
 ) -> Result<Markup, WebError> {
+    let default = crate::render::diff::ViewOptions::default().context;
+    let context = view.context.unwrap_or(default).min(50);
     web.with(move |store, _| {
         let a = find_article(store, id)?;
         let r = store
@@ -455,7 +534,7 @@ pub async fn revision(
             .ok_or_else(|| WebError::NotFound(format!("Article {id} has no revision {rev}.")))?;
         let latest = store.latest_revision(id)?.map_or(rev, |l| l.rev);
         let article = store.revision_article(&r)?;
-        let changes = crate::export::changes_html(store, &r, &article, true)?;
+        let changes = crate::export::changes_html_with(store, &r, &article, true, context)?;
         let title = article
             .title
             .clone()
@@ -474,10 +553,18 @@ pub async fn revision(
                     "#" (id) " rev " (rev) ", captured " (short_time(&r.captured_at)) " from "
                     (external(&crate::fetch::redact(&r.final_url))) " (HTTP " (r.http_status) "), page SHA-256 "
                     a href=(format!("/articles/{id}/revisions/{rev}/raw")) { (r.raw_sha256) }
+                    " · " a href=(format!("/articles/{id}/revisions/{rev}/warc")) { "WARC record" }
                 }
                 p.meta { (change(&r)) }
                 @if let Some(html) = changes {
                     h2 { "Changes" }
+                    p.meta {
+                        @if context == 0 {
+                            a href=(format!("/articles/{id}/revisions/{rev}")) { "with context" } " · changes only"
+                        } @else {
+                            "with context · " a href=(format!("/articles/{id}/revisions/{rev}?context=0")) { "changes only" }
+                        }
+                    }
                     // Built by render::diff, every piece of article text escaped.
                     (PreEscaped(html))
                 } @else {
@@ -521,6 +608,46 @@ pub async fn raw(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("sandbox; default-src 'none'"),
         );
+        Ok(response)
+    })
+    .await
+}
+
+/// `/articles/ID/revisions/REV/warc`: the revision's WARC records
+/// (request, response, metadata), as `export --format warc` writes them.
+pub async fn warc(
+    State(web): State<Web>,
+    Path((id, rev)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    web.with(move |store, _| {
+        let article = find_article(store, id)?;
+        let r = store
+            .revision(id, rev)?
+            .ok_or_else(|| WebError::NotFound(format!("Article {id} has no revision {rev}.")))?;
+        let dir = tempfile::tempdir()
+            .map_err(|e| WebError::BadRequest(format!("cannot write the record: {e}")))?;
+        let path = dir.path().join(format!("{id}-{rev}.warc.gz"));
+        let selected = [crate::export::Selected {
+            article,
+            revisions: vec![r],
+        }];
+        crate::export::warc::export(store, &selected, &path).map_err(|e| match e {
+            crate::export::ExportError::Store(e) => WebError::from(e),
+            e => WebError::BadRequest(crate::errors::one_line(&e)),
+        })?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| WebError::BadRequest(format!("cannot read the record: {e}")))?;
+        let mut response = bytes.into_response();
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/gzip"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "attachment; filename=\"redline-{id}-{rev}.warc.gz\""
+        )) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
         Ok(response)
     })
     .await

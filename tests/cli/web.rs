@@ -102,6 +102,26 @@ fn get(s: &Served, path: &str) -> Answer {
     request(s, "GET", path)
 }
 
+/// The body of a GET, as bytes.
+fn request_bytes(s: &Served, path: &str) -> Vec<u8> {
+    let mut tcp = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        tcp,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        s.addr
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(
+        raw.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&raw[..at])
+    );
+    raw[at..].to_vec()
+}
+
 /// A form posted as a browser posts it (`Origin` when given).
 fn post(s: &Served, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Answer {
     let body: String = url::form_urlencoded::Serializer::new(String::new())
@@ -300,6 +320,39 @@ fn every_page_answers_and_nothing_from_an_article_runs() {
             .starts_with("text/javascript")
     );
     assert!(keys.body.contains("'j'") && keys.body.contains("data-row"));
+    // Dates: the test clock captured both on 2026-03-01.
+    assert!(
+        get(&s, "/?since=2026-03-01")
+            .body
+            .contains("/articles/1/revisions/2")
+    );
+    assert!(
+        get(&s, "/?since=2026-03-02")
+            .body
+            .contains("No revisions here.")
+    );
+    assert!(
+        get(&s, "/?until=2026-03-01")
+            .body
+            .contains("No revisions here.")
+    );
+    assert_eq!(get(&s, "/?since=yesterday").status, 400);
+    // The timeline lists the checks; the diff can show the changes only.
+    let timeline = get(&s, "/articles/1").body;
+    assert!(
+        timeline.contains("Latest checks") && timeline.contains("<td>changed</td>"),
+        "{timeline}"
+    );
+    let only = get(&s, "/articles/1/revisions/2?context=0").body;
+    assert!(!only.contains("class=\"same\""), "{only}");
+    assert!(
+        get(&s, "/articles/1/revisions/2")
+            .body
+            .contains("class=\"same\"")
+    );
+    // The revision's WARC records, as the export writes them.
+    let warc = request_bytes(&s, "/articles/1/revisions/2/warc");
+    assert!(warc.starts_with(&[0x1f, 0x8b]), "gzip");
     let css = get(&s, "/style.css");
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
     assert!(css.body.contains("prefers-color-scheme:dark"));
