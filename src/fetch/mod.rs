@@ -492,6 +492,28 @@ impl Fetcher {
         })
     }
 
+    /// This fetcher reaching only public addresses ([`FetchPolicy::public_only`]),
+    /// with the same politeness (one gate, one robots.txt cache) and site
+    /// settings. Itself when it already does.
+    pub fn public_only(&self) -> Result<Fetcher, FetchError> {
+        if self.policy.public_only {
+            return Ok(self.clone());
+        }
+        let policy = FetchPolicy {
+            public_only: true,
+            ..self.policy.clone()
+        };
+        Ok(Fetcher {
+            client: Self::client(&policy, None)?,
+            sites: self.sites.clone(),
+            // A proxy resolves names itself: none for these.
+            proxied: Arc::default(),
+            policy,
+            gate: self.gate.clone(),
+            robots: self.robots.clone(),
+        })
+    }
+
     /// The HTTP client: through `proxy` if given, else through the
     /// environment's (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
     fn client(policy: &FetchPolicy, proxy: Option<&str>) -> Result<reqwest::Client, FetchError> {

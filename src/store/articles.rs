@@ -29,6 +29,8 @@ pub struct ArticleRow {
     pub canonical_url: Option<String>,
     /// Stopped by `untrack` (not retired by the schedule).
     pub untracked: bool,
+    /// Tracked from the web page: fetched only from public addresses.
+    pub public_only: bool,
 }
 
 impl ArticleRow {
@@ -103,9 +105,9 @@ impl Store {
 
     pub(super) const ARTICLE_COLUMNS: &str = "id, url, added_at, final_url, etag, last_modified,
         last_checked_at, last_error, selector, next_check_at, interval_secs, every_secs, until,
-        last_change_at, retired_at, canonical_url, untracked";
+        last_change_at, retired_at, canonical_url, untracked, public_only";
     /// How many columns [`Self::ARTICLE_COLUMNS`] names.
-    pub(super) const N: usize = 17;
+    pub(super) const N: usize = 18;
 
     pub(super) fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         let fetch_url: String = r.get(1)?;
@@ -129,6 +131,7 @@ impl Store {
             retired_at: r.get(14)?,
             canonical_url: r.get(15)?,
             untracked: r.get(16)?,
+            public_only: r.get(17)?,
         })
     }
 
@@ -280,6 +283,15 @@ impl Store {
         tx.commit().map_err(map)?;
         self.article(id)?
             .ok_or_else(|| self.damaged(format!("article {id} vanished")))
+    }
+
+    /// Marks an article as given by someone other than the operator: every
+    /// check fetches it from public addresses only.
+    pub fn set_public_only(&mut self, id: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE articles SET public_only = 1 WHERE id = ?1", [id])
+            .map(drop)
+            .map_err(|e| self.err(e))
     }
 
     /// Deletes an article and its history (revisions and checks; blobs that

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_untracked.sql"),
     include_str!("migrations/005_restored.sql"),
     include_str!("migrations/006_search.sql"),
+    include_str!("migrations/007_public_only.sql"),
 ];
 
 /// Why the store failed. Every variant names the database file.

@@ -293,10 +293,21 @@ impl<'s> Tracker<'s> {
             .into_iter()
             .map(|i| (i, &articles[i]));
         let mut results: Vec<Option<CheckResult>> = articles.iter().map(|_| None).collect();
+        // Articles someone gave on the web page reach only public addresses,
+        // at every check; if that fetcher cannot be made, they are not
+        // fetched at all.
+        let public = articles
+            .iter()
+            .any(|a| a.public_only)
+            .then(|| self.fetcher.public_only().map_err(|e| one_line(&e)));
         loop {
             while tasks.len() < window {
                 let Some((i, a)) = pending.next() else { break };
-                let fetcher = self.fetcher.clone();
+                let fetcher = match (&public, a.public_only) {
+                    (Some(Ok(f)), true) => Ok(f.clone()),
+                    (Some(Err(e)), true) => Err(e.clone()),
+                    _ => Ok(self.fetcher.clone()),
+                };
                 let url = self.opts.fetch_url(a);
                 // Validators are stored only by checks that leave a revision
                 // to compare with (and cleared by a takedown).
@@ -309,9 +320,25 @@ impl<'s> Tracker<'s> {
                 let budget = self.opts.extract_budget;
                 tasks.spawn(async move {
                     let began = Instant::now();
-                    let f =
-                        fetch_and_extract(&fetcher, &url, &validators, opts, &extracting, budget);
-                    let f = f.await;
+                    let f = match fetcher {
+                        Ok(fetcher) => {
+                            fetch_and_extract(
+                                &fetcher,
+                                &url,
+                                &validators,
+                                opts,
+                                &extracting,
+                                budget,
+                            )
+                            .await
+                        }
+                        Err(error) => Fetch::Failed(prior::Failure {
+                            status: None,
+                            error,
+                            hint: None,
+                            elapsed_ms: 0,
+                        }),
+                    };
                     (i, f, began.elapsed())
                 });
             }
@@ -570,6 +597,7 @@ mod tests {
             retired_at: None,
             canonical_url: None,
             untracked: false,
+            public_only: false,
         }
     }
 

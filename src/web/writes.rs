@@ -162,28 +162,46 @@ pub async fn track(
         every_secs: every(&f.every)?,
         until: None,
     };
-    let results = tracking(&web, move |mut t| {
-        Box::pin(async move { t.track(&[url], None, &pace).await })
-    })
-    .await?;
-    match results.into_iter().next() {
-        Some(TrackResult::Added(c)) if c.failed() => {
-            // As `track` without --keep: a page that cannot be read is not
-            // kept.
-            let id = c.article_id;
-            web.with_mut(move |store, _| Ok(store.delete_article(id)?))
-                .await?;
-            Err(WebError::BadRequest(format!(
-                "not tracked: {}",
-                c.error.as_deref().unwrap_or("the first fetch failed")
-            )))
-        }
-        Some(TrackResult::Added(c)) => Ok(to_article(c.article_id)),
-        Some(TrackResult::AlreadyTracked { id, .. } | TrackResult::SameAs { id, .. }) => {
-            Ok(to_article(id))
-        }
-        None => Err(WebError::BadRequest("nothing to track".to_owned())),
-    }
+    let writes = web.writes.clone().ok_or(WebError::NotAllowed)?;
+    let id = web
+        .with_mut(move |store, _| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| WebError::BadRequest(format!("cannot start a check: {e}")))?;
+            let results = runtime.block_on(
+                Tracker::new(store, writes.fetcher.clone(), writes.opts.clone()).track(
+                    &[url],
+                    None,
+                    &pace,
+                ),
+            )?;
+            match results.into_iter().next() {
+                Some(TrackResult::Added(c)) if c.failed() => {
+                    // As `track` without --keep: a page that cannot be read
+                    // is not kept.
+                    store.delete_article(c.article_id)?;
+                    Err(WebError::BadRequest(format!(
+                        "not tracked: {}",
+                        c.error.as_deref().unwrap_or("the first fetch failed")
+                    )))
+                }
+                Some(TrackResult::Added(c)) => {
+                    // Someone other than the operator gave it: every later
+                    // check reaches only public addresses too.
+                    if !writes.allow_private {
+                        store.set_public_only(c.article_id)?;
+                    }
+                    Ok(c.article_id)
+                }
+                Some(TrackResult::AlreadyTracked { id, .. } | TrackResult::SameAs { id, .. }) => {
+                    Ok(id)
+                }
+                None => Err(WebError::BadRequest("nothing to track".to_owned())),
+            }
+        })
+        .await?;
+    Ok(to_article(id))
 }
 
 #[derive(Debug, Deserialize)]

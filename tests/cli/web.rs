@@ -758,3 +758,24 @@ fn the_forms_track_pace_untrack_resume_and_check() {
         404
     );
 }
+
+#[test]
+fn an_article_given_on_the_page_reaches_only_public_addresses_at_every_later_check() {
+    let env = Env::new();
+    hostile_history(&env);
+    // As `serve --allow-writes` marks a URL someone gave on the page.
+    {
+        let db = rusqlite::Connection::open(&env.db).unwrap();
+        db.execute("UPDATE articles SET public_only = 1 WHERE id = 1", [])
+            .unwrap();
+    }
+    let out = env.run(&["check", "1"]).expect(1);
+    assert!(
+        out.stdout
+            .contains("127.0.0.1 is an address inside this network, which is refused"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(env.revisions("1"), 2, "nothing recorded from inside");
+}
