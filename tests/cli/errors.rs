@@ -462,7 +462,7 @@ fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
         .unwrap();
         conn.execute_batch(
             "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
-             PRAGMA user_version = 4;",
+             ALTER TABLE articles DROP COLUMN public_only; PRAGMA user_version = 4;",
         )
         .unwrap();
     }

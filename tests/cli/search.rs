@@ -168,7 +168,7 @@ fn the_index_follows_every_write_and_verify_checks_it() {
         let db = rusqlite::Connection::open(&env.db).unwrap();
         db.execute_batch(
             "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
-             PRAGMA user_version = 5;",
+             ALTER TABLE articles DROP COLUMN public_only; PRAGMA user_version = 5;",
         )
         .unwrap();
     }
