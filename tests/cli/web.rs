@@ -428,6 +428,37 @@ fn the_api_has_the_cli_shapes_a_schema_header_and_a_cursor() {
     let status = json("/api/v1/status");
     assert_eq!(status["type"], "status");
     assert_eq!(status["articles"], 3);
+    // The shapes, locked: a field renamed or removed shows here (and
+    // raises the schema number).
+    let addr = s.addr.clone();
+    let port = env
+        .server
+        .url("/")
+        .replace("http://", "")
+        .trim_end_matches('/')
+        .to_owned();
+    let stable = |v: &serde_json::Value| -> serde_json::Value {
+        let text = v
+            .to_string()
+            .replace(&port, "[server]")
+            .replace(&addr, "[redline]");
+        serde_json::from_str(&text).unwrap()
+    };
+    insta::assert_json_snapshot!("api_articles", stable(&first), {
+        ".items[].last_checked_at" => "[time]",
+        ".items[].next_check_at" => "[time]",
+    });
+    insta::assert_json_snapshot!("api_revisions", stable(&revs), {
+        ".items[].sha256" => "[sha256]",
+    });
+    insta::assert_json_snapshot!("api_diff", stable(&diff));
+    insta::assert_json_snapshot!("api_search", stable(&search));
+    insta::assert_json_snapshot!("api_status", stable(&status), {
+        ".last_pass.started_at" => "[time]",
+        ".last_pass.duration_ms" => "[ms]",
+        ".next_due_at" => "[time]",
+        ".last_checked_at" => "[time]",
+    });
     // Errors are JSON too.
     let missing = get(&s, "/api/v1/articles/9/revisions");
     assert_eq!(missing.status, 404);
