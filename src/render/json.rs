@@ -447,7 +447,7 @@ impl<'a> StatusJson<'a> {
         now_ts: jiff::Timestamp,
     ) -> Result<(), crate::store::StoreError> {
         let now = crate::clock::rfc3339(now_ts);
-        self.due_now = store.due(&now)?.len() as i64;
+        self.due_now = store.due_count(&now)?;
         self.next_due_at = store.next_due_at()?.filter(|n| *n > now);
         let two_days_ago = crate::clock::rfc3339(now_ts - jiff::SignedDuration::from_hours(48));
         self.quiet_feeds = store

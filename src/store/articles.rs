@@ -171,6 +171,18 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// How many articles are due at `now` (what [`Store::due`] would list).
+    pub fn due_count(&self, now: &str) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM articles
+                 WHERE retired_at IS NULL AND (next_check_at IS NULL OR next_check_at <= ?1)",
+                [now],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Adds many articles in one transaction; returns each row and whether it
     /// was new.
     pub fn add_articles(
