@@ -603,14 +603,15 @@ pub enum Command {
         #[command(flatten)]
         global: GlobalArgs,
     },
-    /// Serve the archive read-only as web pages and a JSON API
+    /// Serve the archive as web pages and a JSON API (read-only unless --allow-writes)
     #[command(
-        long_about = "Serve the archive read-only as web pages and a JSON API: the latest\n\
-                  changes across every article (filter by kind of change and host), each\n\
-                  article's timeline, each revision's diff with its evidence, search and\n\
-                  status; the API under /api/v1/. Nothing is written; no script runs on the\n\
-                  pages. Default address 127.0.0.1:8080 (this machine only); any other must\n\
-                  be given with --listen, and one other machines reach is warned about."
+        long_about = "Serve the archive as web pages and a JSON API: the latest changes\n\
+                      across every article (by kind of change, host and date), each article's\n\
+                      timeline, each revision's diff with its evidence, search, status and\n\
+                      Atom feeds; the API under /api/v1/. Read-only unless --allow-writes;\n\
+                      no script from an article runs on the pages. Default address\n\
+                      127.0.0.1:8080 (this machine only); any other is given with --listen,\n\
+                      and one that other machines reach is warned about."
     )]
     Serve {
         /// The address to listen on (port 0: any free port)
