@@ -244,6 +244,24 @@ pub struct TokenForm {
     csrf: String,
 }
 
+/// Changes one article's state with `f` (given the store and the time
+/// now), after the form's checks; back to its timeline.
+async fn change(
+    web: Web,
+    id: i64,
+    headers: HeaderMap,
+    token: String,
+    f: fn(&mut crate::store::Store, i64, &str) -> Result<(), crate::store::StoreError>,
+) -> Result<Response, WebError> {
+    check(&web, &headers, &token)?;
+    web.with_mut(move |store, clock| {
+        super::pages::find_article(store, id)?;
+        Ok(f(store, id, &crate::clock::rfc3339(clock.now()))?)
+    })
+    .await?;
+    Ok(to_article(id))
+}
+
 /// `POST /articles/ID/untrack`: stop checking it (its history stays).
 pub async fn untrack(
     State(web): State<Web>,
@@ -251,13 +269,10 @@ pub async fn untrack(
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    check(&web, &headers, &f.csrf)?;
-    web.with_mut(move |store, clock| {
-        super::pages::find_article(store, id)?;
-        Ok(store.untrack(id, &crate::clock::rfc3339(clock.now()))?)
+    change(web, id, headers, f.csrf, |store, id, now| {
+        store.untrack(id, now)
     })
-    .await?;
-    Ok(to_article(id))
+    .await
 }
 
 /// `POST /articles/ID/resume`: check it again.
@@ -267,13 +282,10 @@ pub async fn resume(
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    check(&web, &headers, &f.csrf)?;
-    web.with_mut(move |store, clock| {
-        super::pages::find_article(store, id)?;
-        Ok(store.resume(id, &crate::clock::rfc3339(clock.now()))?)
+    change(web, id, headers, f.csrf, |store, id, now| {
+        store.resume(id, now)
     })
-    .await?;
-    Ok(to_article(id))
+    .await
 }
 
 /// `POST /articles/ID/check`: check it now.

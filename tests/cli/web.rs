@@ -23,9 +23,15 @@ impl Drop for Served {
 }
 
 fn serve(env: &Env, listen: &str) -> Served {
+    serve_args(env, &["--listen", listen])
+}
+
+/// `redline serve ARGS…`, once it says where it listens.
+fn serve_args(env: &Env, args: &[&str]) -> Served {
     let mut child = env
         .command()
-        .args(["serve", "--listen", listen])
+        .arg("serve")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -74,6 +80,32 @@ fn request(s: &Served, method: &str, path: &str) -> Answer {
         s.addr
     )
     .unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// Reads a whole answer off the connection.
+fn answer(mut tcp: TcpStream) -> Answer {
     let mut raw = Vec::new();
     tcp.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -171,34 +203,9 @@ fn token(page: &str) -> String {
 }
 
 fn serve_with(env: &Env, args: &[&str]) -> Served {
-    let mut all = vec!["127.0.0.1:0"];
+    let mut all = vec!["--listen", "127.0.0.1:0"];
     all.extend_from_slice(args);
-    let mut child = env
-        .command()
-        .args(["serve", "--listen"])
-        .args(&all)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start redline serve");
-    let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let mut said = String::new();
-    let mut line = String::new();
-    let addr = loop {
-        line.clear();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            panic!("redline serve stopped: {said}");
-        }
-        said.push_str(&line);
-        if let Some(at) = line.find("http://") {
-            break line[at + 7..].split('/').next().unwrap().to_owned();
-        }
-    };
-    Served {
-        child,
-        addr,
-        stderr_first: said,
-    }
+    serve_args(env, &all)
 }
 
 /// Two revisions of an article whose headline, byline and text hold markup
