@@ -173,7 +173,7 @@ fn gone<P: Prior>(
                 format!(
                     "{}: redirected to {}, a page above it (a section front or the home page), not an article",
                     rules.url,
-                    without_secrets(final_url)
+                    crate::fetch::redact(final_url)
                 ),
                 "the article may have been taken down or moved; check the URL, or untrack it",
             ),
@@ -192,19 +192,6 @@ fn gone<P: Prior>(
         classes: vec![Class::Takedown],
         revert_of: None,
     })))
-}
-
-/// An address as shown in a line: without user name, password or query.
-fn without_secrets(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.set_query(None);
-            u.to_string()
-        }
-        Err(_) => url.to_owned(),
-    }
 }
 
 /// A page: unchanged, first, changed, revert, an alarm, or no text at all.

@@ -360,8 +360,8 @@ fn every_outcome_of_a_check() {
                 assert_eq!(
                     error.as_deref(),
                     Some(
-                        "https://news.example/a: redirected to https://news.example/world/, \
-                         a page above it (a section front or the home page), not an article"
+                        "https://news.example/a: redirected to \
+                         https://user:***@news.example/world/?from=a, a page above it (a section front or the home page), not an article"
                     )
                 );
             }),
