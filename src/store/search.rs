@@ -172,21 +172,6 @@ pub(super) fn reindex_article(conn: &Connection, path: &Path, article_id: i64) -
     Ok(())
 }
 
-/// The triggers that keep the words' index in step with `spans`, as
-/// migration 6 creates them.
-const TRIGGERS: &str = "
-CREATE TRIGGER spans_ai AFTER INSERT ON spans BEGIN
-    INSERT INTO spans_fts (rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER spans_ad AFTER DELETE ON spans BEGIN
-    INSERT INTO spans_fts (spans_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER spans_au AFTER UPDATE OF text ON spans BEGIN
-    INSERT INTO spans_fts (spans_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO spans_fts (rowid, text) VALUES (new.id, new.text);
-END;
-";
-
 /// What a search found in one article: the runs of revisions the match
 /// stood in, and the words around it where it last stood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,13 +231,14 @@ pub fn runs(mut spans: Vec<(i64, i64)>, latest: i64) -> Vec<Run> {
 impl Store {
     /// Builds the whole search index again from the stored texts, the
     /// words' index (FTS5) from scratch: the way out whatever state it is
-    /// in, even one FTS5 calls malformed (its triggers would refuse to
-    /// delete what it does not hold, so they are set aside meanwhile).
+    /// in, even one FTS5 calls malformed: FTS5 first builds its words
+    /// again from the spans as they are, so that the triggers can delete
+    /// them.
     pub fn rebuild_search_index(&mut self) -> Result<()> {
         let (tx, path) = self.immediate()?;
         let map = |e| sql_err(&path, e);
         tx.execute_batch(
-            "DROP TRIGGER spans_ai; DROP TRIGGER spans_ad; DROP TRIGGER spans_au;
+            "INSERT INTO spans_fts (spans_fts) VALUES ('rebuild');
              DELETE FROM spans;",
         )
         .map_err(map)?;
@@ -263,12 +249,8 @@ impl Store {
         for id in ids {
             reindex_article(&tx, &path, id)?;
         }
-        tx.execute_batch(TRIGGERS).map_err(map)?;
-        tx.execute_batch(
-            "INSERT INTO spans_fts (spans_fts) VALUES ('rebuild');
-             UPDATE search_index SET built = 1;",
-        )
-        .map_err(map)?;
+        tx.execute("UPDATE search_index SET built = 1", [])
+            .map_err(map)?;
         tx.commit().map_err(map)
     }
 
@@ -520,35 +502,44 @@ impl Store {
         .map_err(|e| self.err(e))
     }
 
-    /// Checks the search index: every article's spans are those its texts
-    /// give, and the FTS5 index agrees with the spans.
+    /// Says where an article's stored spans are not the ones its texts
+    /// (revision number and article, oldest first) give.
+    pub(super) fn verify_spans<'a>(
+        &self,
+        id: i64,
+        texts: impl IntoIterator<Item = (i64, &'a Article)>,
+        v: &mut Verified,
+    ) -> Result<()> {
+        let mut want = spans_of(texts);
+        let mut have = self.spans(id)?;
+        want.sort();
+        have.sort();
+        if want != have {
+            let missing = want.iter().filter(|s| !have.contains(s)).count();
+            let extra = have.iter().filter(|s| !want.contains(s)).count();
+            v.problems.push(format!(
+                "#{id}: the search index is not the texts' ({missing} pieces missing, \
+                 {extra} not in the texts); `redline reextract --all` builds it again"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks what [`Store::verify_spans`] cannot: spans of no article's
+    /// revisions, and the FTS5 index against the spans.
     pub(super) fn verify_search(&self, v: &mut Verified) -> Result<()> {
-        let map = |e| self.err(e);
-        let ids: Vec<i64> = self
+        // Each article's spans are checked with its texts, read once
+        // (`verify_derived`); here, only spans of no article's revisions.
+        let orphans: Vec<i64> = self
             .conn
             .prepare(
-                "SELECT DISTINCT article_id FROM revisions
-                 UNION SELECT DISTINCT article_id FROM spans ORDER BY 1",
+                "SELECT DISTINCT article_id FROM spans
+                 WHERE article_id NOT IN (SELECT article_id FROM revisions) ORDER BY 1",
             )
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .map_err(map)?;
-        for id in ids {
-            let Ok(texts) = texts(&self.conn, &self.path, id) else {
-                // Damaged texts are reported already.
-                continue;
-            };
-            let mut want = spans_of(texts.iter().map(|(rev, a)| (*rev, a)));
-            let mut have = self.spans(id)?;
-            want.sort();
-            have.sort();
-            if want != have {
-                let missing = want.iter().filter(|s| !have.contains(s)).count();
-                let extra = have.iter().filter(|s| !want.contains(s)).count();
-                v.problems.push(format!(
-                    "#{id}: the search index is not the texts' ({missing} pieces missing, \
-                     {extra} not in the texts); `redline reextract --all` builds it again"
-                ));
-            }
+            .map_err(|e| self.err(e))?;
+        for id in orphans {
+            self.verify_spans(id, [], v)?;
         }
         // FTS5 checks its index against the spans only through a write
         // statement (which writes nothing): run it on a second connection,

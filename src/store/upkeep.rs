@@ -132,10 +132,11 @@ impl Store {
     }
 
     /// Reads every stored diff, and derives every revision's fingerprint,
-    /// diff, counts, classes and revert link again from the stored texts
-    /// ([`audit`]), reporting each stored value that disagrees. An article
-    /// with a text or diff that cannot be read is not audited (the damage is
-    /// reported already).
+    /// diff, counts, classes and revert link ([`audit`]) and the article's
+    /// search spans again from the stored texts, each text read once,
+    /// reporting each stored value that disagrees. An article with a text
+    /// or diff that cannot be read is not audited (the damage is reported
+    /// already).
     pub(super) fn verify_derived(&self, v: &mut Verified) -> Result<()> {
         let ids: Vec<i64> = {
             let mut stmt = self
@@ -159,13 +160,18 @@ impl Store {
                     )),
                 }
             }
-            let articles = rows
+            // Damaged texts are reported already.
+            let Ok(articles) = rows
                 .iter()
                 .map(|r| self.revision_article(r))
-                .collect::<Result<Vec<_>>>();
-            let (Ok(articles), true) = (articles, diffs.len() == rows.len()) else {
+                .collect::<Result<Vec<_>>>()
+            else {
                 continue;
             };
+            self.verify_spans(id, rows.iter().map(|r| r.rev).zip(&articles), v)?;
+            if diffs.len() != rows.len() {
+                continue;
+            }
             let history: Vec<Stored<'_>> = rows
                 .iter()
                 .zip(&articles)
