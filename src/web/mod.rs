@@ -131,13 +131,7 @@ impl Web {
         &self,
         f: impl FnOnce(&Store, Clock) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, WebError> {
-        let (store, clock) = (self.store.clone(), self.clock);
-        tokio::task::spawn_blocking(move || {
-            let store = store.lock().unwrap_or_else(|e| e.into_inner());
-            f(&store, clock)
-        })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        self.with_mut(move |store, clock| f(store, clock)).await
     }
 }
 

@@ -111,19 +111,9 @@ fn page_with_feed(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                     }
                 }
                 main { (body) }
-                footer { "redline · times " (zone_note()) " · keys: j/k move, o opens, / searches" }
+                footer { "redline · every time with its zone · keys: j/k move, o opens, / searches" }
             }
         }
-    }
-}
-
-/// Which zone the times on the page are in.
-fn zone_note() -> String {
-    let sample = short_time("2026-01-01T00:00:00Z");
-    if sample.ends_with("UTC") {
-        "in UTC".to_owned()
-    } else {
-        "in the server's local time, with their offset".to_owned()
     }
 }
 

@@ -18,7 +18,8 @@ use crate::tracker::{TrackResult, Tracker, TrackerOptions};
 /// What writing needs: the token forms carry, and the tracker's parts.
 pub struct Writes {
     pub csrf: String,
-    /// Reaches only public addresses unless `allow_private`.
+    /// The operator's fetcher (a URL given on the page is fetched from
+    /// public addresses only, unless `allow_private`).
     pub fetcher: Fetcher,
     pub opts: TrackerOptions,
     /// `[serve] allow_private_addresses`: URLs given here may name hosts
@@ -62,27 +63,13 @@ fn check(web: &Web, headers: &HeaderMap, token: &str) -> Result<(), WebError> {
     Ok(())
 }
 
-/// Runs a tracker operation on the store, on the blocking pool with a
-/// runtime of its own (the store is not shared across an await).
-async fn tracking<T: Send + 'static>(
-    web: &Web,
-    f: impl for<'s> FnOnce(
-        Tracker<'s>,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<T, crate::store::StoreError>> + 's>,
-    > + Send
-    + 'static,
-) -> Result<T, WebError> {
-    let writes = web.writes.clone().ok_or(WebError::NotAllowed)?;
-    web.with_mut(move |store, _| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| WebError::BadRequest(format!("cannot start a check: {e}")))?;
-        let tracker = Tracker::new(store, writes.fetcher.clone(), writes.opts.clone());
-        Ok(runtime.block_on(f(tracker))?)
-    })
-    .await
+/// A runtime of its own for a tracker run on the blocking pool (the store
+/// is not shared across an await).
+fn runtime() -> Result<tokio::runtime::Runtime, WebError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| WebError::BadRequest(format!("cannot start a check: {e}")))
 }
 
 /// Refuses a URL whose host is, or resolves to, an address inside the
@@ -163,18 +150,20 @@ pub async fn track(
         until: None,
     };
     let writes = web.writes.clone().ok_or(WebError::NotAllowed)?;
+    // The first fetch, before the article is marked, reaches only public
+    // addresses too.
+    let fetcher = if writes.allow_private {
+        writes.fetcher.clone()
+    } else {
+        writes
+            .fetcher
+            .public_only()
+            .map_err(|e| WebError::BadRequest(crate::errors::one_line(&e)))?
+    };
     let id = web
         .with_mut(move |store, _| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| WebError::BadRequest(format!("cannot start a check: {e}")))?;
-            let results = runtime.block_on(
-                Tracker::new(store, writes.fetcher.clone(), writes.opts.clone()).track(
-                    &[url],
-                    None,
-                    &pace,
-                ),
+            let results = runtime()?.block_on(
+                Tracker::new(store, fetcher, writes.opts.clone()).track(&[url], None, &pace),
             )?;
             match results.into_iter().next() {
                 Some(TrackResult::Added(c)) if c.failed() => {
@@ -296,14 +285,15 @@ pub async fn check_now(
     Form(f): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     check(&web, &headers, &f.csrf)?;
-    let article = web
-        .with(move |store, _| super::pages::find_article(store, id))
-        .await?;
-    let url = url::Url::parse(&article.url)
-        .map_err(|e| WebError::BadRequest(format!("{}: {e}", article.url)))?;
-    public_url(&web, &url).await?;
-    tracking(&web, move |mut t| {
-        Box::pin(async move { t.check(&[article]).await.map(drop) })
+    let writes = web.writes.clone().ok_or(WebError::NotAllowed)?;
+    // The tracker fetches an article given on the page from public
+    // addresses only, as at every check.
+    web.with_mut(move |store, _| {
+        let article = super::pages::find_article(store, id)?;
+        runtime()?.block_on(
+            Tracker::new(store, writes.fetcher.clone(), writes.opts.clone()).check(&[article]),
+        )?;
+        Ok(())
     })
     .await?;
     Ok(to_article(id))

@@ -661,6 +661,17 @@ fn writes_need_the_forms_token_and_never_reach_inside_the_network() {
         assert_eq!(a.status, 400, "{inside}: {}", a.body);
     }
     assert_eq!(env.run(&["list", "--json"]).expect(0).json_lines().len(), 1);
+    // An article the operator tracked is checked as the operator's checks
+    // do, wherever it is: "check now" on this machine's server works.
+    let checks = || env.run(&["status", "--json"]).expect(0).json_lines()[0]["checks"].clone();
+    let before = checks().as_i64().unwrap();
+    assert_eq!(
+        post(&s, "/articles/1/check", &[("csrf", &t)], None).status,
+        303
+    );
+    assert_eq!(checks().as_i64().unwrap(), before + 1);
+    let timeline = get(&s, "/articles/1").body;
+    assert!(!timeline.contains("inside this network"), "{timeline}");
 }
 
 #[test]

@@ -35,18 +35,11 @@ pub async fn serve(
     }
     let mut web = crate::web::Web::new(store, ctx.clock);
     if allow_writes {
-        let allow_private = ctx.config.serve_private.value;
-        let policy = crate::fetch::FetchPolicy {
-            public_only: !allow_private,
-            ..ctx.policy.clone()
-        };
-        let fetcher =
-            crate::fetch::Fetcher::new(policy)?.with_sites(ctx.config.requests.clone())?;
         web = web.with_writes(crate::web::Writes {
             csrf: crate::web::token(),
-            fetcher,
+            fetcher: ctx.fetcher()?,
             opts: tracker_options(ctx),
-            allow_private,
+            allow_private: ctx.config.serve_private.value,
         });
     }
     ctx.status(&format!(
