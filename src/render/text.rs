@@ -38,11 +38,8 @@ pub fn list(w: &mut dyn Write, p: &Painter, items: &[ArticleSummary]) -> io::Res
         };
         let mut meta = format!("    {revisions}, last checked {checked}, {next}");
         if let Some((since, status, served)) = &s.taken_down {
-            meta.push_str(&format!(
-                ", taken down ({}) since {}",
-                takedown_reason(*status, Some(served)),
-                short_time(since)
-            ));
+            meta.push_str(", ");
+            meta.push_str(&taken_down(&takedown_reason(*status, Some(served)), since));
         }
         if let Some(e) = &a.last_error {
             meta.push_str(&format!(", last error: {e}"));
@@ -59,6 +56,12 @@ pub fn takedown_reason(http_status: u16, final_url: Option<&str>) -> String {
         (404 | 410, _) | (_, None) => format!("HTTP {http_status}"),
         (_, Some(url)) => format!("redirected to {url}"),
     }
+}
+
+/// `taken down (HTTP 404) since 2026-03-01 12:00:00 UTC`: why
+/// ([`takedown_reason`]) and since when, as every view says it.
+pub fn taken_down(reason: &str, since: &str) -> String {
+    format!("taken down ({reason}) since {}", short_time(since))
 }
 
 /// "+12 -3", or "+0 -0, moved 47 words".

@@ -110,9 +110,11 @@ pub fn diff(ctx: &Context, out: Out<'_>, args: &[String], v: DiffView) -> Result
         // A takedown or a return reads as such, not as a rewrite.
         let note = if new_rev.classes.contains(&crate::diff::Class::Takedown) {
             Some(format!(
-                "rev {to}: taken down ({}) since {}; every paragraph of rev {from} is gone",
-                text::takedown_reason(new_rev.http_status, Some(&new_rev.final_url)),
-                text::short_time(&new_rev.captured_at)
+                "rev {to}: {}; every paragraph of rev {from} is gone",
+                text::taken_down(
+                    &text::takedown_reason(new_rev.http_status, Some(&new_rev.final_url)),
+                    &new_rev.captured_at
+                )
             ))
         } else if new_rev.classes.contains(&crate::diff::Class::Restored) {
             // Rev to - 1 is the takedown; to - 2 the version before it.

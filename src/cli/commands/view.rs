@@ -85,10 +85,9 @@ pub fn show(
                 .into_iter()
                 .rev()
                 .find(|p| p.rev < r.rev && !p.classes.contains(&crate::diff::Class::Takedown));
-            let mut line = format!(
-                "taken down ({}) since {}",
-                text::takedown_reason(r.http_status, Some(&r.final_url)),
-                text::short_time(&r.captured_at)
+            let mut line = text::taken_down(
+                &text::takedown_reason(r.http_status, Some(&r.final_url)),
+                &r.captured_at,
             );
             if let Some(p) = last {
                 line.push_str(&format!(
@@ -295,10 +294,9 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         for t in &report.taken_down {
             writeln!(
                 out,
-                "  #{} taken down ({}) since {}: {}",
+                "  #{} {}: {}",
                 t.id,
-                t.by,
-                text::short_time(&t.since),
+                text::taken_down(&t.by, &t.since),
                 t.title.as_deref().unwrap_or("(no headline)")
             )?;
         }
