@@ -39,7 +39,7 @@ pub use feeds::{FeedCheck, FeedRow};
 pub use record::{NewCheck, NewRevision, ScheduleUpdate};
 use record::{RevisionColumns, insert_revision, pack_diff, pack_json};
 pub use revisions::{CheckRow, Rederived, RevisionRow, StoredDiff};
-pub use search::{Found, Run, SearchContext, Span, SpanHit, runs, spans_of};
+pub use search::{Found, Run, SearchContext, Span, runs, spans_of};
 pub use status::{FailedDelivery, PassRow, Problem, Totals};
 pub use upkeep::{GcReport, GcRules, Verified};
 

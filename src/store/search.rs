@@ -20,14 +20,13 @@ pub struct Span {
     pub to_rev: i64,
 }
 
-/// A span that matches a search.
+/// A span that matches a search (of the article it is grouped under).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpanHit {
-    pub article_id: i64,
-    pub field: String,
-    pub from_rev: i64,
-    pub to_rev: i64,
-    pub span_id: i64,
+struct SpanHit {
+    field: String,
+    from_rev: i64,
+    to_rev: i64,
+    span_id: i64,
 }
 
 /// The pieces of an article, by field, each once.
@@ -289,7 +288,6 @@ impl Store {
                     order.push(id);
                 }
                 hits.entry(id).or_default().push(SpanHit {
-                    article_id: id,
                     field: r.get(1).map_err(|e| self.err(e))?,
                     from_rev: r.get(2).map_err(|e| self.err(e))?,
                     to_rev: r.get(3).map_err(|e| self.err(e))?,
@@ -315,7 +313,6 @@ impl Store {
                 let all: Vec<SpanHit> = spans
                     .query_map([id], |r| {
                         Ok(SpanHit {
-                            article_id: id,
                             field: r.get(1)?,
                             from_rev: r.get(2)?,
                             to_rev: r.get(3)?,
@@ -398,32 +395,6 @@ impl Store {
             return Ok(());
         }
         self.rebuild_search_index()
-    }
-
-    /// The spans whose text matches an FTS5 query (words, `"phrases"`,
-    /// `AND`, `OR`, `NOT`, `prefix*`), of one article or all, by article and
-    /// revision.
-    pub fn search_spans(&self, query: &str, article: Option<i64>) -> Result<Vec<SpanHit>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT s.article_id, s.field, s.from_rev, s.to_rev, s.id
-                 FROM spans_fts JOIN spans s ON s.id = spans_fts.rowid
-                 WHERE spans_fts MATCH ?1 AND (?2 IS NULL OR s.article_id = ?2)
-                 ORDER BY s.article_id, s.from_rev, s.id",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map(params![query, article], |r| {
-            Ok(SpanHit {
-                article_id: r.get(0)?,
-                field: r.get(1)?,
-                from_rev: r.get(2)?,
-                to_rev: r.get(3)?,
-                span_id: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.query_err(query, e))
     }
 
     /// What a search line shows of an article: its URL, its latest
@@ -645,14 +616,14 @@ mod tests {
         have.sort();
         want.sort();
         assert_eq!(have, want);
-        let hits = store.search_spans("three", None).unwrap();
-        assert_eq!(
-            hits.iter()
-                .map(|h| (h.from_rev, h.to_rev))
-                .collect::<Vec<_>>(),
-            [(2, 2)]
-        );
-        let bad = store.search_spans("\"unclosed", None);
+        let found = store.search("three", None, None).unwrap();
+        assert_eq!(found.len(), 1);
+        // Only the spans were written here (no revisions): the run is the
+        // span's.
+        let run = found[0].runs.iter().map(|r| (r.from_rev, r.to_rev));
+        assert_eq!(run.collect::<Vec<_>>(), [(2, 2)]);
+        assert_eq!(found[0].snippet, "[three]");
+        let bad = store.search("\"unclosed", None, None);
         assert!(matches!(bad, Err(StoreError::Query { .. })), "{bad:?}");
     }
 }
