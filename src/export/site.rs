@@ -70,7 +70,7 @@ pub fn export(store: &Store, selected: &[Selected], dir: &Path) -> Result<Report
 
 /// A link to a web page, escaped; any other URL (`javascript:`, `data:`, …,
 /// possible in an imported file) is shown as text and never made a link.
-fn link(url: &str) -> String {
+pub(crate) fn link(url: &str) -> String {
     let text = escape(url);
     match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => {

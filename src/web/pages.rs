@@ -125,15 +125,10 @@ pub fn error_page(message: &str) -> Markup {
     )
 }
 
-/// A link to a web page; any other URL (`javascript:`, `data:`, …) is
-/// shown as text and never made a link.
+/// A link to a web page, escaped; any other URL (`javascript:`, `data:`,
+/// …) is shown as text and never made a link (the site export's rule).
 fn external(url: &str) -> Markup {
-    match url::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {
-            html! { a href=(url) rel="noreferrer nofollow" { (url) } }
-        }
-        _ => html! { (url) },
-    }
+    PreEscaped(crate::export::site::link(url))
 }
 
 fn host(url: &str) -> String {
