@@ -109,7 +109,7 @@ impl Store {
     /// How many columns [`Self::ARTICLE_COLUMNS`] names.
     pub(super) const N: usize = 18;
 
-    pub(super) fn article_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+    pub(super) fn article_from(r: &sql::Row<'_>) -> sql::Result<ArticleRow> {
         let fetch_url: String = r.get(1)?;
         let final_url: Option<String> = r.get(3)?;
         Ok(ArticleRow {
@@ -165,9 +165,8 @@ impl Store {
              ORDER BY next_check_at IS NOT NULL, next_check_at, id",
             Self::ARTICLE_COLUMNS
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map([now], Self::article_from)
-            .and_then(|rows| rows.collect())
+        self.conn
+            .query_map(&sql, [now], Self::article_from)
             .map_err(|e| self.err(e))
     }
 
@@ -204,13 +203,15 @@ impl Store {
             match existing {
                 Some(id) => ids.push((id, false)),
                 None => {
-                    tx.execute(
-                        "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
-                         VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
-                        params![url, selector, now, pace.every_secs, pace.until],
-                    )
-                    .map_err(|e| Self::err_at(&path, e))?;
-                    ids.push((tx.last_insert_rowid(), true));
+                    let id = tx
+                        .query_row(
+                            "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
+                             VALUES (?1, ?2, ?3, ?3, ?4, ?5) RETURNING id",
+                            params![url, selector, now, pace.every_secs, pace.until],
+                            |r| r.get(0),
+                        )
+                        .map_err(|e| Self::err_at(&path, e))?;
+                    ids.push((id, true));
                 }
             }
         }
@@ -328,7 +329,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT min(next_check_at) FROM articles WHERE retired_at IS NULL",
-                [],
+                params![],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
@@ -350,9 +351,8 @@ impl Store {
     /// Every tracked article, by id.
     pub fn articles(&self) -> Result<Vec<ArticleRow>> {
         let sql = format!("SELECT {} FROM articles ORDER BY id", Self::ARTICLE_COLUMNS);
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map([], Self::article_from)
-            .and_then(|rows| rows.collect())
+        self.conn
+            .query_map(&sql, params![], Self::article_from)
             .map_err(|e| self.err(e))
     }
 
@@ -399,31 +399,31 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let limit = limit.map_or(-1, |n| n as i64);
-        stmt.query_map(params![after.unwrap_or(i64::MIN), limit, taken_down], |r| {
-            let classes: Option<String> = r.get(Self::N + 4)?;
-            let gone = classes
-                .as_deref()
-                .is_some_and(|c| c.split(',').any(|c| c.trim() == "takedown"));
-            Ok(ArticleSummary {
-                article: Self::article_from(r)?,
-                revisions: r.get(Self::N)?,
-                title: r.get(Self::N + 1)?,
-                taken_down: if gone {
-                    let served: String = r.get(Self::N + 5)?;
-                    Some((
-                        r.get(Self::N + 2)?,
-                        r.get(Self::N + 3)?,
-                        crate::fetch::redact(&served).into_owned(),
-                    ))
-                } else {
-                    None
-                },
+        let limit = limit.map_or(i64::MAX, |n| n as i64);
+        let args = params![after.unwrap_or(i64::MIN), limit, taken_down];
+        self.conn
+            .query_map(&sql, args, |r| {
+                let classes: Option<String> = r.get(Self::N + 4)?;
+                let gone = classes
+                    .as_deref()
+                    .is_some_and(|c| c.split(',').any(|c| c.trim() == "takedown"));
+                Ok(ArticleSummary {
+                    article: Self::article_from(r)?,
+                    revisions: r.get(Self::N)?,
+                    title: r.get(Self::N + 1)?,
+                    taken_down: if gone {
+                        let served: String = r.get(Self::N + 5)?;
+                        Some((
+                            r.get(Self::N + 2)?,
+                            r.get(Self::N + 3)?,
+                            crate::fetch::redact(&served).into_owned(),
+                        ))
+                    } else {
+                        None
+                    },
+                })
             })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 
     /// An article added before `id` that is the same page: its URL, final

@@ -6,7 +6,7 @@
 //! reading any blob decompresses at most that many others. A pruned blob
 //! (`redline gc`) keeps its hash and size and loses its content.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{self, Conn, Optional, params};
 
 use crate::fingerprint::sha256_hex;
 
@@ -17,14 +17,14 @@ const LEVEL: i32 = 3;
 /// Why a blob could not be read.
 #[derive(Debug)]
 pub enum BlobError {
-    Sql(rusqlite::Error),
+    Sql(sql::DbError),
     Missing(String),
     Pruned(String),
     Corrupt(String),
 }
 
-impl From<rusqlite::Error> for BlobError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<sql::DbError> for BlobError {
+    fn from(e: sql::DbError) -> Self {
         BlobError::Sql(e)
     }
 }
@@ -36,7 +36,7 @@ struct Row {
     data: Vec<u8>,
 }
 
-fn row(conn: &Connection, sha: &str) -> rusqlite::Result<Option<Row>> {
+fn row(conn: &Conn, sha: &str) -> sql::Result<Option<Row>> {
     conn.query_row(
         "SELECT size, codec, base, data FROM blobs WHERE sha256 = ?1",
         [sha],
@@ -55,7 +55,7 @@ fn row(conn: &Connection, sha: &str) -> rusqlite::Result<Option<Row>> {
 /// Stores `bytes` (if not already stored) and returns their hash. With
 /// `prev`, the blob this one most likely resembles, the content is stored as
 /// a delta against it when that is smaller.
-pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Result<String> {
+pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String> {
     let sha = sha256_hex(bytes);
     let codec: Option<String> = conn
         .query_row("SELECT codec FROM blobs WHERE sha256 = ?1", [&sha], |r| {
@@ -104,10 +104,11 @@ pub fn put(conn: &Connection, bytes: &[u8], prev: Option<&str>) -> rusqlite::Res
 
 /// Records a blob known only by its hash and size (imported without its
 /// content), unless it is already stored.
-pub fn put_absent(conn: &Connection, sha: &str, size: u64) -> rusqlite::Result<()> {
+pub fn put_absent(conn: &Conn, sha: &str, size: u64) -> sql::Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'pruned', x'')",
-        params![sha, size as i64],
+        "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'pruned', ?3)
+         ON CONFLICT DO NOTHING",
+        params![sha, size as i64, [0u8; 0].as_slice()],
     )?;
     Ok(())
 }
@@ -116,15 +117,15 @@ pub fn put_absent(conn: &Connection, sha: &str, size: u64) -> rusqlite::Result<(
 /// depth the new blob would have; `None` when the base is unreadable or its
 /// chain is already as long as allowed.
 fn delta_against(
-    conn: &Connection,
+    conn: &Conn,
     base: &str,
     bytes: &[u8],
-) -> rusqlite::Result<Option<(String, i64, Vec<u8>)>> {
+) -> sql::Result<Option<(String, i64, Vec<u8>)>> {
     let Some(depth) = conn
         .query_row(
             "SELECT depth FROM blobs WHERE sha256 = ?1 AND codec != 'pruned'",
             [base],
-            |r| r.get::<_, i64>(0),
+            |r| r.get::<i64>(0),
         )
         .optional()?
     else {
@@ -145,7 +146,7 @@ fn delta_against(
 
 /// A blob's content, decompressed (following its chain of bases) and checked
 /// against its hash.
-pub fn get(conn: &Connection, sha: &str) -> Result<Vec<u8>, BlobError> {
+pub fn get(conn: &Conn, sha: &str) -> Result<Vec<u8>, BlobError> {
     // Walk down to a whole blob, then decode back up.
     let mut chain = Vec::new();
     let mut next = Some(sha.to_owned());
@@ -216,7 +217,7 @@ fn decompress_against(base: &[u8], data: &[u8], size: usize) -> Result<Vec<u8>, 
 }
 
 /// Stores a blob whole again (no base), so that its base can go.
-pub fn make_whole(conn: &Connection, sha: &str) -> Result<(), BlobError> {
+pub fn make_whole(conn: &Conn, sha: &str) -> Result<(), BlobError> {
     let bytes = get(conn, sha)?;
     let whole = compress(&bytes);
     conn.execute(
@@ -228,31 +229,31 @@ pub fn make_whole(conn: &Connection, sha: &str) -> Result<(), BlobError> {
 
 /// Removes a blob's content, keeping its hash and size. Blobs that use it as
 /// their base are first stored whole.
-pub fn prune(conn: &Connection, sha: &str) -> Result<(), BlobError> {
-    let dependents: Vec<String> = conn
-        .prepare("SELECT sha256 FROM blobs WHERE base = ?1")?
-        .query_map([sha], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub fn prune(conn: &Conn, sha: &str) -> Result<(), BlobError> {
+    let dependents: Vec<String> =
+        conn.query_map("SELECT sha256 FROM blobs WHERE base = ?1", [sha], |r| {
+            r.get(0)
+        })?;
     for d in dependents {
         make_whole(conn, &d)?;
     }
     conn.execute(
-        "UPDATE blobs SET codec = 'pruned', data = x'', base = NULL, depth = 0 WHERE sha256 = ?1",
-        [sha],
+        "UPDATE blobs SET codec = 'pruned', data = ?2, base = NULL, depth = 0 WHERE sha256 = ?1",
+        params![sha, [0u8; 0].as_slice()],
     )?;
     Ok(())
 }
 
 /// Deletes blobs no revision uses and no other blob builds on; returns how
 /// many went.
-pub fn remove_orphans(conn: &Connection) -> rusqlite::Result<usize> {
+pub fn remove_orphans(conn: &Conn) -> sql::Result<usize> {
     let mut total = 0;
     loop {
         let n = conn.execute(
             "DELETE FROM blobs WHERE sha256 NOT IN (SELECT raw_sha256 FROM revisions)
                  AND sha256 NOT IN (SELECT text_sha256 FROM revisions)
                  AND sha256 NOT IN (SELECT base FROM blobs WHERE base IS NOT NULL)",
-            [],
+            params![],
         )?;
         if n == 0 {
             return Ok(total);
@@ -275,19 +276,19 @@ pub struct BlobCheck {
 
 /// Decodes and re-hashes every blob, each once: whole blobs first, then the
 /// deltas built on each, depth first, so only one chain is held in memory.
-pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
+pub fn verify(conn: &Conn) -> sql::Result<BlobCheck> {
     let mut report = BlobCheck::default();
-    let total: i64 = conn.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0))?;
+    let total: i64 = conn.query_row("SELECT count(*) FROM blobs", params![], |r| r.get(0))?;
     report.pruned = conn.query_row(
         "SELECT count(*) FROM blobs WHERE codec = 'pruned'",
-        [],
-        |r| r.get::<_, i64>(0),
+        params![],
+        |r| r.get::<i64>(0),
     )? as usize;
-    let mut children = conn.prepare("SELECT sha256 FROM blobs WHERE base = ?1")?;
-    let roots: Vec<String> = conn
-        .prepare("SELECT sha256 FROM blobs WHERE base IS NULL AND codec != 'pruned'")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let roots: Vec<String> = conn.query_map(
+        "SELECT sha256 FROM blobs WHERE base IS NULL AND codec != 'pruned'",
+        params![],
+        |r| r.get(0),
+    )?;
     let mut visited = report.pruned;
     let mut stack: Vec<(String, Option<std::rc::Rc<Vec<u8>>>)> =
         roots.into_iter().map(|s| (s, None)).collect();
@@ -303,17 +304,17 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<BlobCheck> {
         };
         report.checked += 1;
         let content = std::rc::Rc::new(bytes);
-        for child in children.query_map([&sha], |r| r.get::<_, String>(0))? {
-            stack.push((child?, Some(content.clone())));
-        }
+        conn.each("SELECT sha256 FROM blobs WHERE base = ?1", [&sha], |r| {
+            stack.push((r.get(0)?, Some(content.clone())));
+            Ok(())
+        })?;
     }
-    let dangling: Vec<String> = conn
-        .prepare(
-            "SELECT sha256 FROM blobs WHERE base IS NOT NULL
-                 AND base NOT IN (SELECT sha256 FROM blobs WHERE codec != 'pruned')",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let dangling: Vec<String> = conn.query_map(
+        "SELECT sha256 FROM blobs WHERE base IS NOT NULL
+             AND base NOT IN (SELECT sha256 FROM blobs WHERE codec != 'pruned')",
+        params![],
+        |r| r.get(0),
+    )?;
     let unreached = (total as usize).saturating_sub(visited + dangling.len());
     for sha in dangling {
         report

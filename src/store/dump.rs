@@ -154,28 +154,47 @@ impl Store {
                             |r| r.get(0),
                         )
                         .map_err(map)?;
-                    tx.execute(
-                        "INSERT INTO articles (id, url, added_at, selector, final_url, every_secs,
-                             until, retired_at, untracked)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            (!taken).then_some(a.id),
-                            a.url,
-                            a.added_at,
-                            a.selector,
-                            a.final_url,
-                            a.every_secs,
-                            a.until,
-                            a.retired_at,
-                            a.untracked
-                        ],
-                    )
-                    .map_err(map)?;
+                    // A free id is kept; otherwise the next one is taken.
+                    let id = if tx.is_postgres() {
+                        "coalesce(?1, nextval(pg_get_serial_sequence('articles', 'id')))"
+                    } else {
+                        "?1"
+                    };
+                    let id = tx
+                        .query_row(
+                            &format!(
+                                "INSERT INTO articles (id, url, added_at, selector, final_url,
+                                 every_secs, until, retired_at, untracked)
+                             VALUES ({id}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"
+                            ),
+                            params![
+                                (!taken).then_some(a.id),
+                                a.url,
+                                a.added_at,
+                                a.selector,
+                                a.final_url,
+                                a.every_secs,
+                                a.until,
+                                a.retired_at,
+                                a.untracked
+                            ],
+                            |r| r.get(0),
+                        )
+                        .map_err(map)?;
                     counts.articles += 1;
-                    tx.last_insert_rowid()
+                    id
                 }
             };
             ids.insert(a.url, id);
+        }
+        if tx.is_postgres() {
+            // Ids given explicitly do not move PostgreSQL's sequence.
+            tx.execute(
+                "SELECT setval(pg_get_serial_sequence('articles', 'id'),
+                     greatest((SELECT max(id) FROM articles), 1))",
+                params![],
+            )
+            .map_err(map)?;
         }
         for r in revisions {
             let Some(&article_id) = ids.get(r.url) else {

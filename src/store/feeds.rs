@@ -47,8 +47,8 @@ impl Store {
         let created = self
             .conn
             .execute(
-                "INSERT OR IGNORE INTO feeds (url, match_regex, added_at, every_secs, until)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO feeds (url, match_regex, added_at, every_secs, until)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                 params![url, match_regex, now, pace.every_secs, pace.until],
             )
             .map_err(|e| self.err(e))?
@@ -63,38 +63,33 @@ impl Store {
 
     /// Every feed, by id, with how many articles it listed.
     pub fn feeds(&self) -> Result<Vec<FeedRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, url, added_at, match_regex, etag, last_modified, last_checked_at,
-                     last_error, last_new_at, next_check_at,
-                     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id), every_secs, until
-                 FROM feeds f ORDER BY id",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
-            let fetch_url: String = r.get(1)?;
-            Ok(FeedRow {
-                id: r.get(0)?,
-                url: redact(&fetch_url).into_owned(),
-                fetch_url,
-                added_at: r.get(2)?,
-                match_regex: r.get(3)?,
-                etag: r.get(4)?,
-                last_modified: r.get(5)?,
-                last_checked_at: r.get(6)?,
-                last_error: r.get(7)?,
-                last_new_at: r.get(8)?,
-                next_check_at: r.get(9)?,
-                articles: r.get(10)?,
-                pace: Pace {
-                    every_secs: r.get(11)?,
-                    until: r.get(12)?,
-                },
+        let sql = "SELECT id, url, added_at, match_regex, etag, last_modified, last_checked_at,
+                last_error, last_new_at, next_check_at,
+                (SELECT count(*) FROM articles a WHERE a.feed_id = f.id), every_secs, until
+            FROM feeds f ORDER BY id";
+        self.conn
+            .query_map(sql, params![], |r| {
+                let fetch_url: String = r.get(1)?;
+                Ok(FeedRow {
+                    id: r.get(0)?,
+                    url: redact(&fetch_url).into_owned(),
+                    fetch_url,
+                    added_at: r.get(2)?,
+                    match_regex: r.get(3)?,
+                    etag: r.get(4)?,
+                    last_modified: r.get(5)?,
+                    last_checked_at: r.get(6)?,
+                    last_error: r.get(7)?,
+                    last_new_at: r.get(8)?,
+                    next_check_at: r.get(9)?,
+                    articles: r.get(10)?,
+                    pace: Pace {
+                        every_secs: r.get(11)?,
+                        until: r.get(12)?,
+                    },
+                })
             })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 
     /// Records a feed check.

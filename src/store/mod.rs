@@ -16,8 +16,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::Connection;
 use thiserror::Error;
+
+use sql::{Begin, Conn, DbError, Optional, Tx, params};
 
 use crate::diff::{ArticleDiff, Class};
 use crate::extract::Article;
@@ -30,6 +32,7 @@ mod feeds;
 mod record;
 mod revisions;
 mod search;
+pub(crate) mod sql;
 mod status;
 mod upkeep;
 
@@ -52,6 +55,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_search.sql"),
     include_str!("migrations/007_public_only.sql"),
 ];
+
+/// PostgreSQL's schema, numbered on its own: its first step is SQLite's
+/// seven, spelt in PostgreSQL's types.
+#[cfg(feature = "postgres")]
+const PG_MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/001_initial.sql")];
 
 /// Why the store failed. Every variant names the database file.
 #[derive(Debug, Error)]
@@ -90,8 +98,17 @@ pub enum StoreError {
     Sqlite {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: DbError,
     },
+    #[cfg(feature = "postgres")]
+    #[error("cannot connect to the PostgreSQL database {}", path.display())]
+    Connect {
+        path: PathBuf,
+        #[source]
+        source: DbError,
+    },
+    #[error("{} names PostgreSQL, which this build of redline leaves out", path.display())]
+    NoPostgres { path: PathBuf },
     #[error("the disk holding {} is full: nothing of this write was kept", path.display())]
     DiskFull { path: PathBuf },
     #[error("stored data in {} is damaged: {what}", path.display())]
@@ -130,6 +147,13 @@ impl StoreError {
                 "gc keeps the raw pages its retention rules name; the text and diffs are all kept",
             ),
             StoreError::TooNew { .. } => Some("upgrade redline to read this database"),
+            #[cfg(feature = "postgres")]
+            StoreError::Connect { .. } => Some(
+                "check that PostgreSQL runs there and that the URL's user, password and database are right (postgres://USER:PASSWORD@HOST:PORT/DB)",
+            ),
+            StoreError::NoPostgres { .. } => {
+                Some("build redline with its default features (the `postgres` feature)")
+            }
             StoreError::DiskFull { .. } => {
                 Some("free some space (or run `redline gc`) and run the command again")
             }
@@ -147,7 +171,8 @@ pub use crate::model::check::Outcome;
 
 /// An open redline database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
+    /// The database file, or the PostgreSQL URL without its password.
     path: PathBuf,
 }
 
@@ -157,12 +182,22 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The one mapping of SQLite's errors to the store's: the kinds a user can
-/// act on get their own variant (and hint).
-fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
+/// The one mapping of the engines' errors to the store's: the kinds a user
+/// can act on get their own variant (and hint).
+fn sql_err(path: &Path, source: DbError) -> StoreError {
     use rusqlite::ErrorCode;
     let path = path.to_owned();
-    match source.sqlite_error_code() {
+    let code = match &source {
+        DbError::Sqlite(e) => e.sqlite_error_code(),
+        DbError::Decode { .. } => {
+            return StoreError::Damaged {
+                path,
+                what: source.to_string(),
+            };
+        }
+        _ => None,
+    };
+    match code {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
             path,
@@ -208,11 +243,8 @@ fn disk_full(path: &Path) -> bool {
 }
 
 /// A text column whose value cannot be read as what it should hold.
-fn bad_text(
-    column: usize,
-    why: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, why.into())
+fn bad_text(column: usize, why: impl std::fmt::Display) -> DbError {
+    DbError::decode(column, why)
 }
 
 /// Creates a folder and its missing parents, readable by their owner only.
@@ -232,9 +264,29 @@ fn wal_holds_data(path: &Path) -> bool {
     std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
 }
 
+/// The PostgreSQL URL a `--db` value is, if it is one.
+pub fn postgres_url(db: &Path) -> Option<&str> {
+    db.to_str()
+        .filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// A database URL as it may be shown: without its password.
+fn shown_url(url: &str) -> PathBuf {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            PathBuf::from(parsed.to_string())
+        }
+        _ => PathBuf::from(url),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed, with its folder) and migrates the database.
     pub fn open(path: &Path) -> Result<Self> {
+        if let Some(url) = postgres_url(path) {
+            return Self::open_postgres(url);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
         {
@@ -266,7 +318,7 @@ impl Store {
             source,
         })?;
         let mut store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: path.to_owned(),
         };
         store.configure()?;
@@ -282,6 +334,11 @@ impl Store {
     /// miss).
     pub fn open_read_only(path: &Path) -> Result<Self> {
         use rusqlite::OpenFlags;
+        if let Some(url) = postgres_url(path) {
+            // Reading takes no write lock there; the schema is brought up to
+            // date as by `open`.
+            return Self::open_postgres(url);
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -291,16 +348,13 @@ impl Store {
                     path: path.to_owned(),
                     source,
                 })?;
-            let store = Store {
-                conn,
+            conn.busy_timeout(Duration::from_secs(30))
+                .and_then(|()| conn.execute_batch("PRAGMA foreign_keys = ON;"))
+                .map_err(|e| sql_err(path, e.into()))?;
+            Ok(Store {
+                conn: Conn::Sqlite(conn),
                 path: path.to_owned(),
-            };
-            store
-                .conn
-                .busy_timeout(Duration::from_secs(30))
-                .and_then(|()| store.conn.execute_batch("PRAGMA foreign_keys = ON;"))
-                .map_err(|e| store.err(e))?;
-            Ok(store)
+            })
         };
         let uri = |query: &str| {
             let mut url = url::Url::from_file_path(
@@ -345,11 +399,42 @@ impl Store {
         }
     }
 
+    /// Connects to PostgreSQL and brings its schema up to date.
+    #[cfg(feature = "postgres")]
+    fn open_postgres(url: &str) -> Result<Self> {
+        let path = shown_url(url);
+        let client = sql::pg::connect(url).map_err(|source| StoreError::Connect {
+            path: path.clone(),
+            source,
+        })?;
+        let mut store = Store {
+            conn: Conn::Postgres(client),
+            path,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn open_postgres(url: &str) -> Result<Self> {
+        Err(StoreError::NoPostgres {
+            path: shown_url(url),
+        })
+    }
+
+    /// Whether the store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.conn.is_postgres()
+    }
+
     fn schema_version(&self) -> Result<i64> {
         // Reading the schema makes SQLite open the file and its log for real.
         self.conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-            .and_then(|()| self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .query_row("SELECT count(*) FROM sqlite_master", params![], |_| Ok(()))
+            .and_then(|()| {
+                self.conn
+                    .query_row("PRAGMA user_version", params![], |r| r.get(0))
+            })
             .map_err(|e| self.err(e))
     }
 
@@ -361,39 +446,66 @@ impl Store {
     /// Begins an `IMMEDIATE` transaction (the write lock taken at once, so
     /// two writers queue rather than fail half-way), with the database's
     /// path for the error mapping of its statements.
-    fn immediate(&mut self) -> Result<(Transaction<'_>, PathBuf)> {
+    fn immediate(&mut self) -> Result<(Tx<'_>, PathBuf)> {
         let path = self.path.clone();
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .transaction(Begin::Immediate)
             .map_err(|e| sql_err(&path, e))?;
         Ok((tx, path))
     }
 
-    fn err(&self, source: rusqlite::Error) -> StoreError {
+    fn err(&self, source: DbError) -> StoreError {
         sql_err(&self.path, source)
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn
-            .busy_timeout(Duration::from_secs(30))
-            .map_err(|e| self.err(e))?;
+        let Some(conn) = self.conn.sqlite() else {
+            return Ok(());
+        };
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(|e| sql_err(&self.path, e.into()))?;
         // journal_mode answers with a row; read it so the pragma runs.
-        let _: String = self
-            .conn
+        let _: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .map_err(|e| sql_err(&self.path, e.into()))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| sql_err(&self.path, e.into()))
+    }
+
+    /// The schema version: SQLite keeps it in `user_version`, PostgreSQL in
+    /// a one-row table.
+    fn version(&self) -> Result<i64> {
+        let sql = if self.conn.is_postgres() {
+            "SELECT coalesce(max(version), 0) FROM schema_version"
+        } else {
+            "PRAGMA user_version"
+        };
         self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .query_row(sql, params![], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
+    /// Each engine's numbered migrations.
+    fn migrations(&self) -> &'static [&'static str] {
+        #[cfg(feature = "postgres")]
+        if self.conn.is_postgres() {
+            return PG_MIGRATIONS;
+        }
+        MIGRATIONS
+    }
+
     fn migrate(&mut self) -> Result<()> {
-        let known = MIGRATIONS.len() as i64;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+        let migrations = self.migrations();
+        let known = migrations.len() as i64;
+        if self.conn.is_postgres() {
+            self.conn
+                .execute_batch(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)",
+                )
+                .map_err(|e| self.err(e))?;
+        }
+        let version = self.version()?;
         if version > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
@@ -401,20 +513,46 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
             let tx = self
                 .conn
-                .transaction_with_behavior(TransactionBehavior::Exclusive)
+                .transaction(Begin::Exclusive)
                 .map_err(|e| Self::err_at(&self.path, e))?;
+            // Another process may have taken this step while we queued.
+            let done = if tx.is_postgres() {
+                tx.query_row(
+                    "SELECT coalesce(max(version), 0) FROM schema_version",
+                    params![],
+                    |r| r.get::<i64>(0),
+                )
+                .map_err(|e| Self::err_at(&self.path, e))?
+                    > i as i64
+            } else {
+                false
+            };
+            if done {
+                continue;
+            }
+            let step = i as i64 + 1;
             tx.execute_batch(sql)
-                .and_then(|()| tx.pragma_update(None, "user_version", i as i64 + 1))
+                .and_then(|()| {
+                    if tx.is_postgres() {
+                        tx.execute("DELETE FROM schema_version", params![])
+                            .and_then(|_| {
+                                tx.execute("INSERT INTO schema_version VALUES (?1)", params![step])
+                            })
+                            .map(drop)
+                    } else {
+                        tx.execute_batch(&format!("PRAGMA user_version = {step}"))
+                    }
+                })
                 .and_then(|()| tx.commit())
                 .map_err(|e| Self::err_at(&self.path, e))?;
         }
         Ok(())
     }
 
-    fn err_at(path: &Path, source: rusqlite::Error) -> StoreError {
+    fn err_at(path: &Path, source: DbError) -> StoreError {
         sql_err(path, source)
     }
 
@@ -508,7 +646,7 @@ mod tests {
         );
         let blobs: i64 = store
             .conn
-            .query_row("SELECT count(*) FROM blobs", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM blobs", params![], |r| r.get(0))
             .unwrap();
         assert_eq!(blobs, 2, "same raw page and article stored once");
         let latest = store.latest_revision(a.id).unwrap().unwrap();
@@ -551,7 +689,7 @@ mod tests {
             for bytes in [&b"<p>raw</p>"[..], &text[..], &text2[..]] {
                 conn.execute(
                     "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
-                    params![
+                    rusqlite::params![
                         sha256_hex(bytes),
                         bytes.len() as i64,
                         zstd::encode_all(bytes, 3).unwrap()
@@ -569,7 +707,7 @@ mod tests {
                          text_sha256, final_url, http_status, headers, encoding, words_added,
                          words_removed, diff, classes)
                      VALUES (1, ?1, ?2, ?3, ?4, ?5, 'http://x/a', 200, '[]', 'UTF-8', ?6, ?7, ?8, ?9)",
-                    params![
+                    rusqlite::params![
                         rev,
                         at,
                         crate::fingerprint::fingerprint(a),
@@ -610,8 +748,8 @@ mod tests {
     #[test]
     fn successive_pages_are_stored_as_small_deltas_and_read_back_exactly() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
-        let tx = store.conn.transaction().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).unwrap();
+        let tx = store.conn.transaction(sql::Begin::Deferred).unwrap();
         let n = blobs::MAX_DEPTH as usize + 6;
         let pages: Vec<Vec<u8>> = (0..n)
             .map(|i| page(400, i * 3 % 400, &format!("word{i}")))
@@ -631,7 +769,7 @@ mod tests {
                 "SELECT sum(codec = 'zstd'), sum(codec = 'zstd-delta'), max(depth),
                         sum(CASE WHEN codec = 'zstd-delta' THEN length(data) END)
                  FROM blobs",
-                [],
+                params![],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
@@ -672,9 +810,9 @@ mod tests {
     #[test]
     fn corrupt_blob_is_detected() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let store = Store::open(&dir.path().join("r.db")).unwrap();
         let sha = {
-            let tx = store.conn.transaction().unwrap();
+            let tx = store.conn.transaction(sql::Begin::Deferred).unwrap();
             let sha = blobs::put(&tx, b"evidence", None).unwrap();
             tx.commit().unwrap();
             sha

@@ -89,18 +89,16 @@ pub(super) struct RevisionColumns<'a> {
 }
 
 /// Inserts a revision row; returns its id.
-pub(super) fn insert_revision(
-    tx: &Transaction<'_>,
-    c: &RevisionColumns<'_>,
-) -> rusqlite::Result<i64> {
+pub(super) fn insert_revision(tx: &Conn, c: &RevisionColumns<'_>) -> sql::Result<i64> {
     let json = |h: &[(String, String)]| serde_json::to_string(h).expect("headers always serialise");
-    tx.execute(
+    tx.query_row(
         "INSERT INTO revisions (article_id, rev, captured_at, fingerprint, raw_sha256,
              text_sha256, final_url, http_status, headers, encoding, title, revert_of,
              words_added, words_removed, diff, classes, request_headers, technical,
              reextracted_at, rules)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             ?17, ?18, ?19, ?20)",
+             ?17, ?18, ?19, ?20)
+         RETURNING id",
         params![
             c.article_id,
             c.rev,
@@ -123,15 +121,15 @@ pub(super) fn insert_revision(
             c.reextracted_at,
             c.rules,
         ],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 pub(super) fn insert_check(
-    tx: &Transaction<'_>,
+    tx: &Conn,
     check: &NewCheck,
     revision_id: Option<i64>,
-) -> rusqlite::Result<()> {
+) -> sql::Result<()> {
     tx.execute(
         "INSERT INTO checks (article_id, checked_at, http_status, outcome, duration_ms, error,
              fingerprint, revision_id)

@@ -58,11 +58,10 @@ pub enum StoredDiff {
 }
 
 impl StoredDiff {
-    pub(super) fn read(v: rusqlite::types::ValueRef<'_>) -> Option<StoredDiff> {
-        use rusqlite::types::ValueRef;
+    pub(super) fn read(v: sql::Value<'_>) -> Option<StoredDiff> {
         match v {
-            ValueRef::Blob(b) => Some(StoredDiff::Packed(b.to_vec())),
-            ValueRef::Text(t) => Some(StoredDiff::Json(t.to_vec())),
+            sql::Value::Blob(b) => Some(StoredDiff::Packed(b.to_vec())),
+            sql::Value::Text(t) => Some(StoredDiff::Json(t.as_bytes().to_vec())),
             _ => None,
         }
     }
@@ -96,7 +95,7 @@ pub struct CheckRow {
 }
 
 impl Store {
-    pub(super) fn revision_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionRow> {
+    pub(super) fn revision_from(r: &sql::Row<'_>) -> sql::Result<RevisionRow> {
         let json_err = |i, e: serde_json::Error| bad_text(i, e);
         let headers: String = r.get(9)?;
         Ok(RevisionRow {
@@ -107,11 +106,11 @@ impl Store {
             fingerprint: r.get(4)?,
             raw_sha256: r.get(5)?,
             text_sha256: r.get(6)?,
-            final_url: redact(&r.get::<_, String>(7)?).into_owned(),
+            final_url: redact(&r.get::<String>(7)?).into_owned(),
             http_status: r.get(8)?,
             headers: serde_json::from_str(&headers).map_err(|e| json_err(9, e))?,
             request_headers: r
-                .get::<_, Option<String>>(19)?
+                .get::<Option<String>>(19)?
                 .map(|h| serde_json::from_str(&h))
                 .transpose()
                 .map_err(|e| json_err(19, e))?,
@@ -120,18 +119,18 @@ impl Store {
             revert_of: r.get(12)?,
             words_added: r.get(13)?,
             words_removed: r.get(14)?,
-            diff: StoredDiff::read(r.get_ref(15)?),
+            diff: r.with(15, |v| Ok(StoredDiff::read(v)))?,
             technical: r.get(16)?,
             reextracted_at: r.get(17)?,
             classes: r
-                .get::<_, String>(18)?
+                .get::<String>(18)?
                 .split(',')
                 .filter(|c| !c.is_empty())
                 .map(|c| {
                     Class::parse(c)
                         .ok_or_else(|| bad_text(18, format!("unknown change class {c:?}")))
                 })
-                .collect::<rusqlite::Result<_>>()?,
+                .collect::<sql::Result<_>>()?,
         })
     }
 
@@ -141,9 +140,8 @@ impl Store {
             "SELECT {} FROM revisions WHERE article_id = ?1 ORDER BY rev",
             Self::REVISION_COLUMNS
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map([article_id], Self::revision_from)
-            .and_then(|rows| rows.collect())
+        self.conn
+            .query_map(&sql, [article_id], Self::revision_from)
             .map_err(|e| self.err(e))
     }
 
@@ -171,35 +169,30 @@ impl Store {
              ORDER BY id DESC LIMIT ?4",
             Self::REVISION_COLUMNS
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map(
-            params![class, host, before, limit as i64, dates.0, dates.1],
-            Self::revision_from,
-        )
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+        self.conn
+            .query_map(
+                &sql,
+                params![class, host, before, limit as i64, dates.0, dates.1],
+                Self::revision_from,
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// An article's latest checks, newest first, at most `limit`.
     pub fn recent_checks(&self, article_id: i64, limit: usize) -> Result<Vec<CheckRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT checked_at, http_status, outcome, duration_ms, error FROM checks
-                 WHERE article_id = ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map(params![article_id, limit as i64], |r| {
-            Ok(CheckRow {
-                checked_at: r.get(0)?,
-                http_status: r.get(1)?,
-                outcome: r.get(2)?,
-                duration_ms: r.get(3)?,
-                error: r.get(4)?,
+        let sql = "SELECT checked_at, http_status, outcome, duration_ms, error FROM checks
+            WHERE article_id = ?1 ORDER BY id DESC LIMIT ?2";
+        self.conn
+            .query_map(sql, params![article_id, limit as i64], |r| {
+                Ok(CheckRow {
+                    checked_at: r.get(0)?,
+                    http_status: r.get(1)?,
+                    outcome: r.get(2)?,
+                    duration_ms: r.get(3)?,
+                    error: r.get(4)?,
+                })
             })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 
     /// One revision by number.
@@ -243,7 +236,7 @@ impl Store {
     pub fn blob_size(&self, sha256: &str) -> Result<u64> {
         self.conn
             .query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
-                r.get::<_, i64>(0)
+                r.get::<i64>(0)
             })
             .map(|n| n as u64)
             .map_err(|e| self.err(e))

@@ -70,21 +70,20 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
-            let name: String = r.get(Self::N)?;
-            let outcome = Outcome::parse(&name)
-                .ok_or_else(|| bad_text(Self::N, format!("unknown check outcome {name:?}")))?;
-            Ok(Problem {
-                article: Self::article_from(r)?,
-                outcome,
-                since: r.get(Self::N + 1)?,
-                checks: r.get(Self::N + 2)?,
-                http_status: r.get(Self::N + 3)?,
+        self.conn
+            .query_map(&sql, params![], |r| {
+                let name: String = r.get(Self::N)?;
+                let outcome = Outcome::parse(&name)
+                    .ok_or_else(|| bad_text(Self::N, format!("unknown check outcome {name:?}")))?;
+                Ok(Problem {
+                    article: Self::article_from(r)?,
+                    outcome,
+                    since: r.get(Self::N + 1)?,
+                    checks: r.get(Self::N + 2)?,
+                    http_status: r.get(Self::N + 3)?,
+                })
             })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 
     /// Counts of articles, revisions and checks, and the last check's time.
@@ -147,7 +146,7 @@ impl Store {
             .query_row(
                 "SELECT started_at, duration_ms, articles, changed, failed FROM passes
                  ORDER BY id DESC LIMIT 1",
-                [],
+                params![],
                 |r| {
                     Ok(PassRow {
                         started_at: r.get(0)?,
@@ -183,26 +182,24 @@ impl Store {
 
     /// Notifications that failed since `since`, newest first.
     pub fn failed_deliveries(&self, since: &str) -> Result<Vec<FailedDelivery>> {
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.conn
+            .query_map(
                 "SELECT d.hook, d.attempted_at, d.attempts, d.error, r.article_id, r.rev
                  FROM deliveries d JOIN revisions r ON r.id = d.revision_id
                  WHERE d.ok = 0 AND d.attempted_at >= ?1
                  ORDER BY d.attempted_at DESC, d.id DESC LIMIT 50",
+                [since],
+                |r| {
+                    Ok(FailedDelivery {
+                        hook: r.get(0)?,
+                        attempted_at: r.get(1)?,
+                        attempts: r.get(2)?,
+                        error: r.get(3)?,
+                        article_id: r.get(4)?,
+                        rev: r.get(5)?,
+                    })
+                },
             )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([since], |r| {
-            Ok(FailedDelivery {
-                hook: r.get(0)?,
-                attempted_at: r.get(1)?,
-                attempts: r.get(2)?,
-                error: r.get(3)?,
-                article_id: r.get(4)?,
-                rev: r.get(5)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 }

@@ -66,26 +66,28 @@ impl Store {
     pub fn verify(&self) -> Result<Verified> {
         let map = |e| self.err(e);
         let mut v = Verified::default();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(map)?;
-        for line in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map)? {
-            let line = line.map_err(map)?;
-            if line != "ok" {
-                v.problems.push(format!("integrity: {line}"));
-            }
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(map)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(format!(
-                    "foreign key: a row of {} (rowid {}) points at a missing {}",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                    r.get::<_, String>(2)?
-                ))
-            })
-            .map_err(map)?;
-        for row in rows {
-            v.problems.push(row.map_err(map)?);
+        // PostgreSQL keeps its pages and foreign keys whole itself.
+        if !self.conn.is_postgres() {
+            self.conn
+                .each("PRAGMA integrity_check", params![], |r| {
+                    let line: String = r.get(0)?;
+                    if line != "ok" {
+                        v.problems.push(format!("integrity: {line}"));
+                    }
+                    Ok(())
+                })
+                .map_err(map)?;
+            self.conn
+                .each("PRAGMA foreign_key_check", params![], |r| {
+                    v.problems.push(format!(
+                        "foreign key: a row of {} (rowid {}) points at a missing {}",
+                        r.get::<String>(0)?,
+                        r.get::<Option<i64>>(1)?.unwrap_or(0),
+                        r.get::<String>(2)?
+                    ));
+                    Ok(())
+                })
+                .map_err(map)?;
         }
         let blob_check = blobs::verify(&self.conn).map_err(map)?;
         v.blobs = blob_check.checked;
@@ -100,32 +102,23 @@ impl Store {
                 format!("blob {sha} ({}): {what}", users.join(", "))
             });
         }
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.conn
+            .each(
                 "SELECT r.article_id, r.rev, b.codec FROM revisions r
                  LEFT JOIN blobs b ON b.sha256 = r.text_sha256 ORDER BY r.article_id, r.rev",
+                params![],
+                |r| {
+                    let (article, rev) = (r.get::<i64>(0)?, r.get::<i64>(1)?);
+                    v.revisions += 1;
+                    if r.get::<Option<String>>(2)?.as_deref() == Some("pruned") {
+                        v.problems.push(format!(
+                            "#{article} rev {rev}: the extracted text is missing"
+                        ));
+                    }
+                    Ok(())
+                },
             )
             .map_err(map)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            })
-            .map_err(map)?;
-        for row in rows {
-            let (article, rev, codec) = row.map_err(map)?;
-            v.revisions += 1;
-            if codec.as_deref() == Some("pruned") {
-                v.problems.push(format!(
-                    "#{article} rev {rev}: the extracted text is missing"
-                ));
-            }
-        }
-        drop(stmt);
         self.verify_derived(&mut v)?;
         self.verify_search(&mut v)?;
         Ok(v)
@@ -139,12 +132,12 @@ impl Store {
     /// already).
     pub(super) fn verify_derived(&self, v: &mut Verified) -> Result<()> {
         let ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT DISTINCT article_id FROM revisions ORDER BY article_id")
-                .map_err(|e| self.err(e))?;
-            stmt.query_map([], |r| r.get(0))
-                .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+            self.conn
+                .query_map(
+                    "SELECT DISTINCT article_id FROM revisions ORDER BY article_id",
+                    params![],
+                    |r| r.get(0),
+                )
                 .map_err(|e| self.err(e))?
         };
         let opts = crate::diff::DiffOptions::default();
@@ -203,23 +196,21 @@ impl Store {
 
     /// Which revisions use a blob, as `#3 rev 2 page` / `#3 rev 2 text`.
     pub(super) fn blob_users(&self, sha: &str) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.conn
+            .query_map(
                 "SELECT article_id, rev, raw_sha256 = ?1 FROM revisions
                  WHERE raw_sha256 = ?1 OR text_sha256 = ?1 ORDER BY article_id, rev LIMIT 5",
+                [sha],
+                |r| {
+                    let what = if r.get::<bool>(2)? { "page" } else { "text" };
+                    Ok(format!(
+                        "#{} rev {} {what}",
+                        r.get::<i64>(0)?,
+                        r.get::<i64>(1)?
+                    ))
+                },
             )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([sha], |r| {
-            let what = if r.get::<_, bool>(2)? { "page" } else { "text" };
-            Ok(format!(
-                "#{} rev {} {what}",
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?
-            ))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))
     }
 
     /// Removes the raw pages of revisions the rules do not keep (their hash
@@ -228,25 +219,30 @@ impl Store {
     pub fn gc(&mut self, rules: &GcRules, dry_run: bool) -> Result<GcReport> {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        let stored = |tx: &Transaction<'_>| -> rusqlite::Result<i64> {
+        let stored = |tx: &Conn| -> sql::Result<i64> {
             tx.query_row(
                 "SELECT coalesce(sum(length(data)), 0) FROM blobs",
-                [],
+                params![],
                 |r| r.get(0),
             )
         };
         let before = stored(&tx).map_err(map)?;
+        let size = if tx.is_postgres() {
+            "SELECT pg_database_size(current_database())"
+        } else {
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+        };
         let file_bytes: i64 = tx
             .query_row(
-                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-                [],
+                size,
+                params![],
                 |r| r.get(0),
             )
             .map_err(map)?;
         let keep_last = rules.keep_last.map_or(0, |n| n as i64);
         let since = rules.keep_since.as_deref().unwrap_or("9999");
         let doomed: Vec<String> = tx
-            .prepare(
+            .query_map(
                 "WITH ranked AS (
                      SELECT raw_sha256, captured_at,
                             row_number() OVER (PARTITION BY article_id ORDER BY rev DESC) AS age
@@ -256,11 +252,9 @@ impl Store {
                    AND r.raw_sha256 NOT IN (
                        SELECT raw_sha256 FROM ranked WHERE age <= ?1 OR captured_at >= ?2)
                    AND r.raw_sha256 NOT IN (SELECT text_sha256 FROM revisions)",
+                params![keep_last, since],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![keep_last, since], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()
-            })
             .map_err(map)?;
         for sha in &doomed {
             blobs::prune(&tx, sha).map_err(|e| match e {
