@@ -475,7 +475,9 @@ impl Store {
         };
         let snippets: HashMap<i64, String> = self
             .conn
-            .query_map(snippets, params![query, ids], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(snippets, params![query, ids], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(|e| self.query_err(query, e))?
             .into_iter()
             .collect();
@@ -506,9 +508,11 @@ impl Store {
         let map = |e| self.err(e);
         let url: String = self
             .conn
-            .query_row("SELECT url FROM articles WHERE id = ?1", [article_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT url FROM articles WHERE id = ?1",
+                [article_id],
+                |r| r.get(0),
+            )
             .map_err(map)?;
         let mut context = SearchContext {
             url,
@@ -550,7 +554,9 @@ impl Store {
             {
                 StoreError::Query {
                     query: query.to_owned(),
-                    why: p.as_db_error().map_or_else(String::new, |d| d.message().to_owned()),
+                    why: p
+                        .as_db_error()
+                        .map_or_else(String::new, |d| d.message().to_owned()),
                 }
             }
             _ => self.err(e),
@@ -663,7 +669,10 @@ mod tests {
 
     #[test]
     fn fts5_queries_read_the_same_as_tsqueries() {
-        assert_eq!(tsquery("\"no further faults\""), "(no <-> further <-> faults)");
+        assert_eq!(
+            tsquery("\"no further faults\""),
+            "(no <-> further <-> faults)"
+        );
         assert_eq!(tsquery("bridge AND closed"), "bridge & closed");
         assert_eq!(tsquery("Bridge closed"), "bridge & closed");
         assert_eq!(tsquery("ferr* NOT bridge"), "ferr:* & ! bridge");

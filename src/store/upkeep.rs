@@ -232,13 +232,7 @@ impl Store {
         } else {
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
         };
-        let file_bytes: i64 = tx
-            .query_row(
-                size,
-                params![],
-                |r| r.get(0),
-            )
-            .map_err(map)?;
+        let file_bytes: i64 = tx.query_row(size, params![], |r| r.get(0)).map_err(map)?;
         let keep_last = rules.keep_last.map_or(0, |n| n as i64);
         let since = rules.keep_since.as_deref().unwrap_or("9999");
         let doomed: Vec<String> = tx

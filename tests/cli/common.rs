@@ -14,6 +14,77 @@ pub struct Env {
     pub timeout_secs: u64,
     /// Environment variables every run gets (secrets named by the config).
     pub vars: std::cell::RefCell<Vec<(String, String)>>,
+    /// The PostgreSQL databases made for this test (dropped with it).
+    pub databases: std::cell::RefCell<Vec<String>>,
+}
+
+/// Whether the suite runs on PostgreSQL: `REDLINE_TEST_POSTGRES=1`, inside
+/// `pg_virtualenv` (whose `PG*` variables name the server), as `.ci/run`
+/// runs it a second time. Each test then gets databases of its own.
+pub fn on_postgres() -> bool {
+    std::env::var_os("REDLINE_TEST_POSTGRES").is_some_and(|v| v == "1")
+}
+
+/// Runs one statement with `psql` on the test server's database `db`.
+pub fn psql(db: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            db,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql (from postgresql-client) runs");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A new, empty PostgreSQL database on the test server; its URL.
+fn new_database(made: &std::cell::RefCell<Vec<String>>) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "redline_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    psql("postgres", &format!("CREATE DATABASE {name}"));
+    made.borrow_mut().push(name.clone());
+    let var = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.to_owned());
+    let password = var("PGPASSWORD", "");
+    PathBuf::from(format!(
+        "postgres://{}{}@{}:{}/{name}",
+        var("PGUSER", "postgres"),
+        if password.is_empty() {
+            String::new()
+        } else {
+            format!(":{password}")
+        },
+        var("PGHOST", "localhost"),
+        var("PGPORT", "5432"),
+    ))
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        for name in self.databases.borrow().iter() {
+            let _ = Command::new("psql")
+                .args(["-X", "-q", "-d", "postgres", "-c"])
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .output();
+        }
+    }
 }
 
 /// What one run of the binary did.
@@ -57,13 +128,42 @@ impl Run {
 impl Env {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let db = dir.path().join("data").join("redline.db");
+        let databases = Default::default();
+        let db = if on_postgres() {
+            new_database(&databases)
+        } else {
+            dir.path().join("data").join("redline.db")
+        };
         Env {
             db,
             dir,
             server: Server::start().expect("local server"),
             timeout_secs: 10,
             vars: Default::default(),
+            databases,
+        }
+    }
+
+    /// Another database on the same engine as the test's own: a file named
+    /// `name` in the test's folder, or a new PostgreSQL database.
+    pub fn other_db(&self, name: &str) -> PathBuf {
+        if on_postgres() {
+            new_database(&self.databases)
+        } else {
+            self.path(name)
+        }
+    }
+
+    /// Runs SQL statements on the test's database, whichever engine holds
+    /// it (to tamper with what was stored, as a damaged file would).
+    pub fn sql(&self, sql: &str) {
+        if on_postgres() {
+            let url = self.db.to_str().expect("a URL");
+            psql(url, sql);
+        } else {
+            rusqlite::Connection::open(&self.db)
+                .and_then(|c| c.execute_batch(sql))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }
     }
 

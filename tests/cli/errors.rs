@@ -454,12 +454,7 @@ fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
     env.run(&["check"]).expect(0);
     // As schema 4 stored it: the classes of its diff from the empty text.
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap();
-        conn.execute(
-            "UPDATE revisions SET classes = 'headline,substantive,added,revert' WHERE rev = 3",
-            [],
-        )
-        .unwrap();
+        env.sql("UPDATE revisions SET classes = 'headline,substantive,added,revert' WHERE rev = 3");
         conn.execute_batch(
             "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
              ALTER TABLE articles DROP COLUMN public_only; PRAGMA user_version = 4;",

@@ -282,16 +282,12 @@ fn verify_derives_every_diff_and_class_again_and_names_what_was_edited() {
     env.serve("/a", &page("Second", &edited, "x"));
     env.run(&["check"]).expect(0);
     env.run(&["verify"]).expect(0);
-    {
-        let db = rusqlite::Connection::open(&env.db).unwrap();
-        // Rev 2's stored diff swapped for rev 3's, rev 3's classes and counts
-        // rewritten, rev 3 made a revert of rev 1.
-        db.execute_batch(
-            "UPDATE revisions SET diff = (SELECT diff FROM revisions WHERE rev = 3) WHERE rev = 2;
-             UPDATE revisions SET classes = 'typo', words_added = 40, revert_of = 1 WHERE rev = 3;",
-        )
-        .unwrap();
-    }
+    // Rev 2's stored diff swapped for rev 3's, rev 3's classes and counts
+    // rewritten, rev 3 made a revert of rev 1.
+    env.sql(
+        "UPDATE revisions SET diff = (SELECT diff FROM revisions WHERE rev = 3) WHERE rev = 2;
+         UPDATE revisions SET classes = 'typo', words_added = 40, revert_of = 1 WHERE rev = 3;",
+    );
     let out = env.run(&["verify"]).expect(1);
     for expected in [
         "#1 rev 2: diff: the stored diff is not the diff of the texts",
@@ -335,7 +331,7 @@ fn exported_history(env: &Env) -> Vec<String> {
 fn import_lines(env: &Env, name: &str, lines: &[String]) -> (crate::common::Run, bool) {
     let file = env.path(&format!("{name}.jsonl"));
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let db = env.path(&format!("{name}.db"));
+    let db = env.other_db(&format!("{name}.db"));
     let run = env.run_db(&db, &["import", file.to_str().unwrap()]);
     let listed = env.run_db(&db, &["list", "--json"]).expect(0);
     (run, !listed.stdout.trim().is_empty())
@@ -496,7 +492,7 @@ fn an_export_rewritten_by_json_tools_imports_as_the_original() {
         text.contains("\\u00e9") && text.contains("\": "),
         "python rewrote the file"
     );
-    let db = env.path("python.db");
+    let db = env.other_db("python.db");
     env.run_db(&db, &["import", rewritten.to_str().unwrap()])
         .expect(0);
     env.run_db(&db, &["verify"]).expect(0);

@@ -156,7 +156,7 @@ fn jsonl_export_import_export_is_identical_and_raw_pages_come_back() {
     assert!(record["diff"]["body"].is_array());
 
     // Into an empty database and out again: the same bytes.
-    let other = env.path("other.db");
+    let other = env.other_db("other.db");
     env.run_db(&other, &["import", first.to_str().unwrap()])
         .expect(0);
     let second = env.path("second.jsonl");
@@ -195,7 +195,7 @@ fn jsonl_export_import_export_is_identical_and_raw_pages_come_back() {
         full.to_str().unwrap(),
     ])
     .expect(0);
-    let restored = env.path("restored.db");
+    let restored = env.other_db("restored.db");
     env.run_db(&restored, &["import", full.to_str().unwrap()])
         .expect(0);
     let original = env.run(&["show", "1", "2", "--raw"]).expect(0).raw_stdout;
@@ -216,7 +216,7 @@ fn import_refuses_a_tampered_or_foreign_file_and_imports_nothing() {
     assert_ne!(tampered, text);
     let bad = env.path("bad.jsonl");
     std::fs::write(&bad, tampered).unwrap();
-    let fresh = env.path("fresh.db");
+    let fresh = env.other_db("fresh.db");
     let out = env
         .run_db(&fresh, &["import", bad.to_str().unwrap()])
         .expect(1);

@@ -256,10 +256,7 @@ fn status_counts_revisions_older_rules_read_until_reextract() {
     };
     assert_eq!(older(&env), 0, "recorded by today's rules");
     // As a database from before schema 3 holds them (the migration's default).
-    rusqlite::Connection::open(&env.db)
-        .unwrap()
-        .execute("UPDATE revisions SET rules = 1", [])
-        .unwrap();
+    env.sql("UPDATE revisions SET rules = 1");
     assert_eq!(older(&env), 1);
     let text = env.run(&["status"]).expect(0).stdout;
     assert!(

@@ -112,7 +112,7 @@ fn the_index_follows_every_write_and_verify_checks_it() {
     // Moved to another database by export and import: searchable there.
     let file = env.path("all.jsonl");
     env.export_all("jsonl", &file, &["--with-raw"]).expect(0);
-    let other = env.path("other.db");
+    let other = env.other_db("other.db");
     env.run_db(&other, &["import", file.to_str().unwrap()])
         .expect(0);
     let there = env
@@ -123,12 +123,7 @@ fn the_index_follows_every_write_and_verify_checks_it() {
     env.run_db(&other, &["verify"]).expect(0);
     // Tampered with: verify says so.
     {
-        let db = rusqlite::Connection::open(&env.db).unwrap();
-        db.execute(
-            "UPDATE spans SET to_rev = 4 WHERE text LIKE '%dry dock%'",
-            [],
-        )
-        .unwrap();
+        env.sql("UPDATE spans SET to_rev = 4 WHERE text LIKE '%dry dock%'");
     }
     let bad = env.run(&["verify"]).expect(1);
     assert!(

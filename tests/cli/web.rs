@@ -772,9 +772,7 @@ fn an_article_given_on_the_page_reaches_only_public_addresses_at_every_later_che
     hostile_history(&env);
     // As `serve --allow-writes` marks a URL someone gave on the page.
     {
-        let db = rusqlite::Connection::open(&env.db).unwrap();
-        db.execute("UPDATE articles SET public_only = 1 WHERE id = 1", [])
-            .unwrap();
+        env.sql("UPDATE articles SET public_only = 1 WHERE id = 1");
     }
     let out = env.run(&["check", "1"]).expect(1);
     assert!(
