@@ -97,7 +97,7 @@ impl Store {
         self.conn
             .execute(
                 "UPDATE feeds SET last_checked_at = ?2, last_error = ?3,
-                     last_new_at = CASE WHEN ?4 THEN ?2 ELSE last_new_at END,
+                     last_new_at = CASE WHEN ?4 <> 0 THEN ?2 ELSE last_new_at END,
                      etag = CASE WHEN ?3 IS NULL THEN coalesce(?5, etag) ELSE etag END,
                      last_modified = CASE WHEN ?3 IS NULL THEN coalesce(?6, last_modified) ELSE last_modified END,
                      next_check_at = ?7

@@ -147,9 +147,9 @@ pub(super) fn insert_check(
     )?;
     if let Some(s) = &check.schedule {
         tx.execute(
-            "UPDATE articles SET next_check_at = CASE WHEN untracked THEN NULL ELSE ?2 END,
+            "UPDATE articles SET next_check_at = CASE WHEN untracked <> 0 THEN NULL ELSE ?2 END,
                  interval_secs = ?3,
-                 retired_at = CASE WHEN untracked THEN retired_at
+                 retired_at = CASE WHEN untracked <> 0 THEN retired_at
                                    WHEN ?2 IS NULL THEN ?4 ELSE NULL END,
                  last_change_at = coalesce(?5, last_change_at)
              WHERE id = ?1",

@@ -30,14 +30,21 @@ pub enum DbError {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
     #[cfg(feature = "postgres")]
-    #[error(transparent)]
-    Postgres(#[from] tokio_postgres::Error),
+    #[error("{}", pg::message(.0))]
+    Postgres(tokio_postgres::Error),
     #[error("the query returned no rows")]
     NoRows,
     #[error("cannot start the PostgreSQL connection's thread")]
     Thread(#[source] std::io::Error),
     #[error("column {column}: {why}")]
     Decode { column: usize, why: String },
+}
+
+#[cfg(feature = "postgres")]
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DbError::Postgres(e)
+    }
 }
 
 impl DbError {
@@ -623,6 +630,26 @@ pub mod pg {
                 }
                 Ok(())
             })
+        }
+    }
+
+    /// What PostgreSQL said, in one line: the server's own message (with
+    /// its detail) for a statement it refused, else the client's.
+    pub fn message(e: &tokio_postgres::Error) -> String {
+        match e.as_db_error() {
+            Some(db) => match db.detail() {
+                Some(detail) => format!("PostgreSQL: {} ({detail})", db.message()),
+                None => format!("PostgreSQL: {}", db.message()),
+            },
+            None => {
+                let mut line = e.to_string();
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    line.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                line
+            }
         }
     }
 

@@ -25,6 +25,17 @@ pub fn on_postgres() -> bool {
     std::env::var_os("REDLINE_TEST_POSTGRES").is_some_and(|v| v == "1")
 }
 
+/// For a test of what only a SQLite file has (its modes, its pragmas, an
+/// older SQLite schema): true, after saying so, when the suite runs on
+/// PostgreSQL, where the test has nothing to check.
+pub fn sqlite_only(what: &str) -> bool {
+    let pg = on_postgres();
+    if pg {
+        eprintln!("not on PostgreSQL: {what}");
+    }
+    pg
+}
+
 /// Runs one statement with `psql` on the test server's database `db`.
 pub fn psql(db: &str, sql: &str) -> String {
     let out = Command::new("psql")
