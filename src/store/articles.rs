@@ -192,6 +192,7 @@ impl Store {
         now: &str,
     ) -> Result<Vec<(ArticleRow, bool)>> {
         let (tx, path) = self.immediate()?;
+        let next_id = next_article_id(&tx).map_err(|e| Self::err_at(&path, e))?;
         let mut ids = Vec::with_capacity(urls.len());
         for url in urls {
             let existing: Option<i64> = tx
@@ -205,8 +206,11 @@ impl Store {
                 None => {
                     let id = tx
                         .query_row(
-                            "INSERT INTO articles (url, selector, added_at, last_change_at, every_secs, until)
-                             VALUES (?1, ?2, ?3, ?3, ?4, ?5) RETURNING id",
+                            &format!(
+                                "INSERT INTO articles (id, url, selector, added_at, last_change_at,
+                                     every_secs, until)
+                                 VALUES ({next_id}, ?1, ?2, ?3, ?3, ?4, ?5) RETURNING id"
+                            ),
                             params![url, selector, now, pace.every_secs, pace.until],
                             |r| r.get(0),
                         )
@@ -249,7 +253,7 @@ impl Store {
         let map = |e| Self::err_at(&path, e);
         if let Some(every) = set.every_secs {
             tx.execute(
-                "UPDATE articles SET every_secs = ?2, interval_secs = coalesce(?2, 0) WHERE id = ?1",
+                "UPDATE articles SET every_secs = ?2, interval_secs = coalesce(CAST(?2 AS BIGINT), 0) WHERE id = ?1",
                 params![id, every],
             )
             .map_err(map)?;

@@ -91,11 +91,13 @@ pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String>
     match delta {
         Ok((base, depth, data)) => conn.execute(
             "INSERT INTO blobs (sha256, size, codec, data, base, depth)
-             VALUES (?1, ?2, 'zstd-delta', ?3, ?4, ?5)",
+             VALUES (?1, ?2, 'zstd-delta', ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
             params![sha, bytes.len() as i64, data, base, depth],
         )?,
         Err(whole) => conn.execute(
-            "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)",
+            "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)
+             ON CONFLICT DO NOTHING",
             params![sha, bytes.len() as i64, whole],
         )?,
     };

@@ -134,6 +134,7 @@ impl Store {
     ) -> Result<ImportCounts> {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
+        let next_id = next_article_id(&tx).map_err(map)?;
         let mut counts = ImportCounts::default();
         let mut touched = std::collections::BTreeSet::new();
         let mut ids = std::collections::HashMap::new();
@@ -155,17 +156,13 @@ impl Store {
                         )
                         .map_err(map)?;
                     // A free id is kept; otherwise the next one is taken.
-                    let id = if tx.is_postgres() {
-                        "coalesce(?1, nextval(pg_get_serial_sequence('articles', 'id')))"
-                    } else {
-                        "?1"
-                    };
                     let id = tx
                         .query_row(
                             &format!(
                                 "INSERT INTO articles (id, url, added_at, selector, final_url,
-                                 every_secs, until, retired_at, untracked)
-                             VALUES ({id}, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"
+                                     every_secs, until, retired_at, untracked)
+                                 VALUES (coalesce(?1, {next_id}), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                 RETURNING id"
                             ),
                             params![
                                 (!taken).then_some(a.id),
@@ -186,15 +183,6 @@ impl Store {
                 }
             };
             ids.insert(a.url, id);
-        }
-        if tx.is_postgres() {
-            // Ids given explicitly do not move PostgreSQL's sequence.
-            tx.execute(
-                "SELECT setval(pg_get_serial_sequence('articles', 'id'),
-                     greatest((SELECT max(id) FROM articles), 1))",
-                params![],
-            )
-            .map_err(map)?;
         }
         for r in revisions {
             let Some(&article_id) = ids.get(r.url) else {

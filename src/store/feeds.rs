@@ -98,8 +98,8 @@ impl Store {
             .execute(
                 "UPDATE feeds SET last_checked_at = ?2, last_error = ?3,
                      last_new_at = CASE WHEN ?4 <> 0 THEN ?2 ELSE last_new_at END,
-                     etag = CASE WHEN ?3 IS NULL THEN coalesce(?5, etag) ELSE etag END,
-                     last_modified = CASE WHEN ?3 IS NULL THEN coalesce(?6, last_modified) ELSE last_modified END,
+                     etag = CASE WHEN CAST(?3 AS TEXT) IS NULL THEN coalesce(?5, etag) ELSE etag END,
+                     last_modified = CASE WHEN CAST(?3 AS TEXT) IS NULL THEN coalesce(?6, last_modified) ELSE last_modified END,
                      next_check_at = ?7
                  WHERE id = ?1",
                 params![

@@ -247,6 +247,34 @@ fn bad_text(column: usize, why: impl std::fmt::Display) -> DbError {
     DbError::decode(column, why)
 }
 
+/// Holds an article's row until the transaction ends, so that two
+/// processes writing its history take turns. SQLite's `IMMEDIATE`
+/// transactions already take turns over the whole file; PostgreSQL locks
+/// the one row.
+fn lock_article(tx: &Conn, id: i64) -> sql::Result<()> {
+    if tx.is_postgres() {
+        tx.query_row(
+            "SELECT id FROM articles WHERE id = ?1 FOR UPDATE",
+            [id],
+            |_| Ok(()),
+        )
+        .optional()?;
+    }
+    Ok(())
+}
+
+/// The expression for a new article's id: one past the highest, as SQLite
+/// numbers rows, so that both engines give the same history the same
+/// numbers. On PostgreSQL the table is locked against other additions until
+/// the transaction ends (adding articles is rare; checking them is not
+/// held up).
+fn next_article_id(tx: &Conn) -> sql::Result<&'static str> {
+    if tx.is_postgres() {
+        tx.execute_batch("LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE")?;
+    }
+    Ok("(SELECT coalesce(max(id), 0) + 1 FROM articles)")
+}
+
 /// Creates a folder and its missing parents, readable by their owner only.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();

@@ -150,7 +150,7 @@ pub(super) fn insert_check(
             "UPDATE articles SET next_check_at = CASE WHEN untracked <> 0 THEN NULL ELSE ?2 END,
                  interval_secs = ?3,
                  retired_at = CASE WHEN untracked <> 0 THEN retired_at
-                                   WHEN ?2 IS NULL THEN ?4 ELSE NULL END,
+                                   WHEN CAST(?2 AS TEXT) IS NULL THEN ?4 ELSE NULL END,
                  last_change_at = coalesce(?5, last_change_at)
              WHERE id = ?1",
             params![
@@ -224,6 +224,7 @@ impl Store {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
         });
         let (tx, _) = self.immediate()?;
+        lock_article(&tx, check.article_id).map_err(map)?;
         let latest: Option<(String, String, String)> = tx
             .query_row(
                 "SELECT fingerprint, raw_sha256, text_sha256 FROM revisions

@@ -159,13 +159,13 @@ impl Store {
     ) -> Result<Vec<RevisionRow>> {
         let sql = format!(
             "SELECT {} FROM revisions
-             WHERE (?1 IS NULL OR (',' || classes || ',') LIKE '%,' || ?1 || ',%')
-               AND (?2 IS NULL OR article_id IN (
+             WHERE (CAST(?1 AS TEXT) IS NULL OR (',' || classes || ',') LIKE '%,' || ?1 || ',%')
+               AND (CAST(?2 AS TEXT) IS NULL OR article_id IN (
                     SELECT id FROM articles
                     WHERE instr(url, '://' || ?2 || '/') > 0 OR instr(url, '://' || ?2 || ':') > 0))
-               AND (?3 IS NULL OR id < ?3)
-               AND (?5 IS NULL OR captured_at >= ?5)
-               AND (?6 IS NULL OR captured_at < ?6)
+               AND (CAST(?3 AS BIGINT) IS NULL OR id < ?3)
+               AND (CAST(?5 AS TEXT) IS NULL OR captured_at >= ?5)
+               AND (CAST(?6 AS TEXT) IS NULL OR captured_at < ?6)
              ORDER BY id DESC LIMIT ?4",
             Self::REVISION_COLUMNS
         );
@@ -301,6 +301,16 @@ impl Store {
     pub fn rederive(&mut self, items: &[Rederived<'_>], now: &str) -> Result<()> {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
+        if let Some(first) = items.first() {
+            let article_id: i64 = tx
+                .query_row(
+                    "SELECT article_id FROM revisions WHERE id = ?1",
+                    [first.revision_id],
+                    |r| r.get(0),
+                )
+                .map_err(map)?;
+            lock_article(&tx, article_id).map_err(map)?;
+        }
         let mut prev_text: Option<String> = None;
         for item in items {
             let json = serde_json::to_vec(item.article).expect("an Article always serialises");

@@ -227,8 +227,8 @@ pub fn runs(mut spans: Vec<(i64, i64)>, latest: i64) -> Vec<Run> {
 /// An FTS5 query (words, `"phrases"`, `prefix*`, AND, OR, NOT and
 /// parentheses) in PostgreSQL's `tsquery` spelling, words cut as FTS5 cuts
 /// them (at anything not a letter or digit): `"a b" OR c* NOT d` is
-/// `(a <-> b) | c:* & !d`.
-pub fn tsquery(fts: &str) -> String {
+/// `(a <-> b) | c:* & !d`. A quote left open is an error, as in FTS5.
+pub fn tsquery(fts: &str) -> Result<String, String> {
     let term = |raw: &str| -> Option<String> {
         let words: Vec<String> = raw
             .split(|c: char| !c.is_alphanumeric())
@@ -258,7 +258,9 @@ pub fn tsquery(fts: &str) -> String {
         let (token, tail) = match c {
             '"' => {
                 let body = &rest[1..];
-                let end = body.find('"').unwrap_or(body.len());
+                let end = body
+                    .find('"')
+                    .ok_or_else(|| "a quoted phrase is not closed".to_owned())?;
                 let tail = body.get(end + 1..).unwrap_or("");
                 if let Some(t) = term(&body[..end]) {
                     operand(&mut out, &mut after_operand, t);
@@ -306,7 +308,7 @@ pub fn tsquery(fts: &str) -> String {
         }
         rest = tail.trim_start();
     }
-    out.join(" ")
+    Ok(out.join(" "))
 }
 
 impl Store {
@@ -370,7 +372,10 @@ impl Store {
             )
         };
         let query = if self.conn.is_postgres() {
-            std::borrow::Cow::Owned(tsquery(query))
+            std::borrow::Cow::Owned(tsquery(query).map_err(|why| StoreError::Query {
+                query: query.to_owned(),
+                why,
+            })?)
         } else {
             std::borrow::Cow::Borrowed(query)
         };
@@ -465,8 +470,13 @@ impl Store {
         let ids = serde_json::to_string(&found.iter().map(|f| f.last_span).collect::<Vec<_>>())
             .expect("numbers serialise");
         let snippets = if self.conn.is_postgres() {
+            // Sixteen words around the match, as FTS5's snippet; a piece
+            // no longer than that whole.
             "SELECT id, ts_headline('simple', text, to_tsquery('simple', ?1),
-                        'StartSel=[, StopSel=], MaxWords=16, MinWords=8, FragmentDelimiter=…')
+                        CASE WHEN array_length(regexp_split_to_array(trim(text), '\\s+'), 1) <= 16
+                             THEN 'StartSel=[, StopSel=], HighlightAll=true'
+                             ELSE 'StartSel=[, StopSel=], MaxWords=16, MinWords=15, ShortWord=0'
+                        END)
              FROM spans WHERE id IN (SELECT CAST(value AS BIGINT)
                                      FROM json_array_elements_text(CAST(?2 AS JSON)))"
         } else {
@@ -483,7 +493,12 @@ impl Store {
             .collect();
         for f in &mut found {
             if let Some(s) = snippets.get(&f.last_span) {
-                f.snippet.clone_from(s);
+                // PostgreSQL marks each word of a phrase; FTS5 marks the run.
+                f.snippet = if self.conn.is_postgres() {
+                    s.replace("] [", " ")
+                } else {
+                    s.clone()
+                };
             }
         }
         Ok(found)
@@ -669,16 +684,18 @@ mod tests {
 
     #[test]
     fn fts5_queries_read_the_same_as_tsqueries() {
+        let t = |q: &str| tsquery(q).unwrap();
+        assert!(tsquery("\"unclosed").is_err());
         assert_eq!(
             tsquery("\"no further faults\""),
             "(no <-> further <-> faults)"
         );
-        assert_eq!(tsquery("bridge AND closed"), "bridge & closed");
-        assert_eq!(tsquery("Bridge closed"), "bridge & closed");
-        assert_eq!(tsquery("ferr* NOT bridge"), "ferr:* & ! bridge");
-        assert_eq!(tsquery("\"£4.6\" million"), "(4 <-> 6) & million");
-        assert_eq!(tsquery("(a OR b) c"), "( a | b ) & c");
-        assert_eq!(tsquery("café"), "café");
+        assert_eq!(t("bridge AND closed"), "bridge & closed");
+        assert_eq!(t("Bridge closed"), "bridge & closed");
+        assert_eq!(t("ferr* NOT bridge"), "ferr:* & ! bridge");
+        assert_eq!(t("\"£4.6\" million"), "(4 <-> 6) & million");
+        assert_eq!(t("(a OR b) c"), "( a | b ) & c");
+        assert_eq!(t("café"), "café");
     }
 
     #[test]

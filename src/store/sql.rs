@@ -532,6 +532,12 @@ pub mod pg {
 
     use super::{DbError, Result, Value, dollar_params};
 
+    /// A statement in PostgreSQL's spelling: `$1` parameters, and the one
+    /// function the engines name differently (`instr` is `strpos`).
+    fn postgres_sql(sql: &str) -> String {
+        dollar_params(sql).replace("instr(", "strpos(")
+    }
+
     pub struct Client {
         client: tokio_postgres::Client,
         statements: RefCell<HashMap<String, Statement>>,
@@ -590,7 +596,7 @@ pub mod pg {
             if let Some(s) = self.statements.borrow().get(sql) {
                 return Ok(s.clone());
             }
-            let stmt = wait(self.client.prepare(&dollar_params(sql)))?;
+            let stmt = wait(self.client.prepare(&postgres_sql(sql)))?;
             self.statements
                 .borrow_mut()
                 .insert(sql.to_owned(), stmt.clone());

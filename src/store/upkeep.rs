@@ -228,7 +228,9 @@ impl Store {
         };
         let before = stored(&tx).map_err(map)?;
         let size = if tx.is_postgres() {
-            "SELECT pg_database_size(current_database())"
+            // The store's own tables, not the catalogues every database has.
+            "SELECT CAST(sum(pg_total_relation_size(oid)) AS BIGINT) FROM pg_class
+             WHERE relkind = 'r' AND relnamespace = CAST(current_schema() AS regnamespace)"
         } else {
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
         };

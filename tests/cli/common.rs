@@ -165,10 +165,32 @@ impl Env {
         }
     }
 
+    /// Whether this test's database is on PostgreSQL (a test may point it
+    /// at a file of its own).
+    pub fn on_postgres(&self) -> bool {
+        self.db
+            .to_str()
+            .is_some_and(|d| d.starts_with("postgres://"))
+    }
+
+    /// The number one query gives, read from the test's database on
+    /// either engine.
+    pub fn count(&self, sql: &str) -> i64 {
+        if self.on_postgres() {
+            let out = psql(self.db.to_str().expect("a URL"), sql);
+            out.parse()
+                .unwrap_or_else(|e| panic!("{sql}: {out:?}: {e}"))
+        } else {
+            rusqlite::Connection::open(&self.db)
+                .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
+    }
+
     /// Runs SQL statements on the test's database, whichever engine holds
     /// it (to tamper with what was stored, as a damaged file would).
     pub fn sql(&self, sql: &str) {
-        if on_postgres() {
+        if self.on_postgres() {
             let url = self.db.to_str().expect("a URL");
             psql(url, sql);
         } else {

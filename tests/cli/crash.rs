@@ -41,12 +41,8 @@ fn spawn(env: &Env, args: &[&str]) -> Child {
         .expect("start redline")
 }
 
-fn db(env: &Env) -> rusqlite::Connection {
-    rusqlite::Connection::open(&env.db).unwrap()
-}
-
 fn count(env: &Env, sql: &str) -> i64 {
-    db(env).query_row(sql, [], |r| r.get(0)).unwrap()
+    env.count(sql)
 }
 
 /// What must hold after any crash: `verify` passes, every revision has the

@@ -75,6 +75,9 @@ fn tracked_twice(env: &Env) {
 
 #[test]
 fn a_write_protected_database_is_read_by_every_read_command() {
+    if crate::common::sqlite_only("a write-protected SQLite file and folder") {
+        return;
+    }
     let env = Env::new();
     tracked_twice(&env);
     let folder = env.db.parent().unwrap().to_owned();
@@ -133,6 +136,9 @@ fn a_write_protected_database_is_read_by_every_read_command() {
 
 #[test]
 fn the_database_is_private_to_its_owner() {
+    if crate::common::sqlite_only("the modes of a SQLite file and its folder") {
+        return;
+    }
     let env = Env::new();
     tracked_twice(&env);
     assert_eq!(mode(&env.db), 0o600);

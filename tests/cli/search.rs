@@ -139,6 +139,9 @@ fn the_index_follows_every_write_and_verify_checks_it() {
     // reextract builds it again.
     env.run(&["reextract", "1"]).expect(0);
     env.run(&["verify"]).expect(0);
+    if crate::common::sqlite_only("FTS5's own index, and SQLite's schema 5") {
+        return;
+    }
     // The words' index out of step with the spans: verify says so too.
     {
         let db = rusqlite::Connection::open(&env.db).unwrap();
