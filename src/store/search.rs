@@ -686,10 +686,7 @@ mod tests {
     fn fts5_queries_read_the_same_as_tsqueries() {
         let t = |q: &str| tsquery(q).unwrap();
         assert!(tsquery("\"unclosed").is_err());
-        assert_eq!(
-            tsquery("\"no further faults\""),
-            "(no <-> further <-> faults)"
-        );
+        assert_eq!(t("\"no further faults\""), "(no <-> further <-> faults)");
         assert_eq!(t("bridge AND closed"), "bridge & closed");
         assert_eq!(t("Bridge closed"), "bridge & closed");
         assert_eq!(t("ferr* NOT bridge"), "ferr:* & ! bridge");
