@@ -100,6 +100,8 @@ pub struct Served1 {
     pub path: String,
     pub status: u16,
     pub at: std::time::Instant,
+    /// When the response was sent.
+    pub done: std::time::Instant,
     /// The request method and (for POST and PUT, up to 1 MiB) its body.
     pub method: String,
     pub body: Vec<u8>,
@@ -131,7 +133,13 @@ pub struct Server {
 impl Server {
     /// Starts a server on 127.0.0.1 with an ephemeral port.
     pub fn start() -> std::io::Result<Self> {
-        let inner = tiny_http::Server::http("127.0.0.1:0").map_err(std::io::Error::other)?;
+        Self::start_at("127.0.0.1")
+    }
+
+    /// Starts a server on a loopback address (`127.0.0.7`: another host to
+    /// a client) with an ephemeral port.
+    pub fn start_at(ip: &str) -> std::io::Result<Self> {
+        let inner = tiny_http::Server::http(format!("{ip}:0")).map_err(std::io::Error::other)?;
         let addr = inner
             .server_addr()
             .to_ip()
@@ -191,6 +199,7 @@ impl Server {
                             let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
                         }
                         let status = respond(request, route);
+                        let done = std::time::Instant::now();
                         served
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
@@ -198,6 +207,7 @@ impl Server {
                                 path,
                                 status,
                                 at,
+                                done,
                                 method,
                                 body,
                                 headers,

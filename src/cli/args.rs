@@ -189,6 +189,7 @@ impl Command {
             Command::Track { .. }
                 | Command::Check { .. }
                 | Command::Watch { .. }
+                | Command::Worker { .. }
                 | Command::Demo { .. }
         )
     }
@@ -202,6 +203,7 @@ impl Command {
             | Command::Untrack { global, .. }
             | Command::Set { global, .. }
             | Command::Watch { global, .. }
+            | Command::Worker { global, .. }
             | Command::Resume { global, .. }
             | Command::List { global, .. }
             | Command::Log { global, .. }
@@ -413,6 +415,35 @@ pub enum Command {
         /// With --delete: do not ask (for scripts)
         #[arg(long, short = 'y', requires = "delete")]
         yes: bool,
+        #[command(flatten)]
+        global: GlobalArgs,
+    },
+    /// Check due hosts leased from a shared database, beside any number of other workers
+    #[command(
+        long_about = "Check what is due, as one of any number of workers sharing one \
+        database (PostgreSQL with --db postgres://…, on any number of machines; or a SQLite file \
+        on one machine). Each round takes due feeds and due hosts (not single articles) for a \
+        lease, checks their due articles with the usual politeness, and gives each host back \
+        with the time its next request may start, so spacing holds across workers. A lease is \
+        renewed while its work lasts; a dead worker's hosts are taken over once it runs out. \
+        SIGINT or SIGTERM finish the hosts in hand, then stop."
+    )]
+    Worker {
+        /// One pass over what is due now, then exit (for cron, timers and tests)
+        #[arg(long)]
+        once: bool,
+        /// Seconds to wait at most between looks for due work
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        poll: u64,
+        /// Hosts taken at a time
+        #[arg(long, value_name = "N", default_value_t = 16)]
+        hosts: usize,
+        /// Seconds a lease lasts unless renewed (a dead worker's hosts wait this long)
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        lease: u64,
+        /// The name leases are held under [default: HOSTNAME:PID]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -353,6 +353,24 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
             commands::set(&ctx, out, &targets, &set)
         }
         Command::Watch { poll, .. } => block_on(commands::watch(&ctx, out, poll)),
+        Command::Worker {
+            once,
+            poll,
+            hosts,
+            lease,
+            name,
+            ..
+        } => block_on(commands::worker(
+            &ctx,
+            out,
+            &commands::WorkerArgs {
+                once,
+                poll,
+                hosts: hosts.max(1),
+                lease: std::time::Duration::from_secs(lease.max(3)),
+                name,
+            },
+        )),
         Command::Feeds { json, .. } => commands::feeds(&ctx, out, json),
         Command::Check { targets, due, .. } => block_on(commands::check(&ctx, out, &targets, due)),
         Command::Resume { targets, .. } => commands::resume(&ctx, out, &targets),

@@ -563,6 +563,18 @@ impl Fetcher {
         (site, client)
     }
 
+    /// Holds the next request to a host (`host:port`) back by `wait`: the
+    /// turn another process gave it when it last asked.
+    pub async fn not_before(&self, key: &str, wait: Duration) {
+        self.gate.hold_off(key, wait).await;
+    }
+
+    /// How long until the next request to a host may start, as this
+    /// fetcher's politeness has it (`None`: not asked of yet).
+    pub fn next_turn(&self, key: &str) -> Option<Duration> {
+        self.gate.next_turn(key)
+    }
+
     /// The robots.txt rules for a URL's host, fetched once per run. A file that
     /// is missing or cannot be fetched allows everything.
     async fn robots_for(&self, url: &Url) -> robots::Robots {

@@ -86,6 +86,19 @@ impl Gate {
         }
     }
 
+    /// How long until the host's next request may start (zero: now);
+    /// `None` for a host not asked of yet (or busy this instant).
+    pub fn next_turn(&self, key: &str) -> Option<Duration> {
+        let host = self
+            .hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()?;
+        let next = host.next.try_lock().ok()?;
+        Some(next.saturating_duration_since(Instant::now()))
+    }
+
     /// Pushes a host's next turn back (a `Retry-After` it asked for).
     pub async fn hold_off(&self, key: &str, wait: Duration) {
         let host = self.host(key);

@@ -219,6 +219,7 @@ impl Store {
                 }
             }
         }
+        hosts::name_hosts_in(&tx).map_err(|e| Self::err_at(&path, e))?;
         tx.commit().map_err(|e| Self::err_at(&path, e))?;
         ids.into_iter()
             .map(|(id, new)| {

@@ -266,6 +266,7 @@ impl Store {
         for id in touched {
             search::reindex_article(&tx, &path, id)?;
         }
+        hosts::name_hosts_in(&tx).map_err(map)?;
         tx.commit().map_err(map)?;
         Ok(counts)
     }

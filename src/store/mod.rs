@@ -29,6 +29,7 @@ mod articles;
 pub mod blobs;
 mod dump;
 mod feeds;
+mod hosts;
 mod record;
 mod revisions;
 mod search;
@@ -39,6 +40,7 @@ mod upkeep;
 pub use articles::{ArticleRow, ArticleSummary, Pace, Settings, Stopped};
 pub use dump::{ImportArticle, ImportCounts, ImportRevision};
 pub use feeds::{FeedCheck, FeedRow};
+pub use hosts::HostLease;
 pub use record::{NewCheck, NewRevision, ScheduleUpdate};
 use record::{RevisionColumns, insert_revision, pack_diff, pack_json};
 pub use revisions::{CheckRow, Rederived, RevisionRow, StoredDiff};
@@ -54,12 +56,16 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_restored.sql"),
     include_str!("migrations/006_search.sql"),
     include_str!("migrations/007_public_only.sql"),
+    include_str!("migrations/008_hosts.sql"),
 ];
 
 /// PostgreSQL's schema, numbered on its own: its first step is SQLite's
 /// seven, spelt in PostgreSQL's types.
 #[cfg(feature = "postgres")]
-const PG_MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/001_initial.sql")];
+const PG_MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/001_initial.sql"),
+    include_str!("migrations/postgres/002_hosts.sql"),
+];
 
 /// Why the store failed. Every variant names the database file.
 #[derive(Debug, Error)]
@@ -352,6 +358,7 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         store.build_search_index()?;
+        store.name_hosts()?;
         Ok(store)
     }
 
@@ -440,6 +447,7 @@ impl Store {
             path,
         };
         store.migrate()?;
+        store.name_hosts()?;
         Ok(store)
     }
 

@@ -27,3 +27,4 @@ mod sites;
 mod snapshots;
 mod track;
 mod web;
+mod workers;

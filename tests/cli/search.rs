@@ -166,7 +166,11 @@ fn the_index_follows_every_write_and_verify_checks_it() {
         let db = rusqlite::Connection::open(&env.db).unwrap();
         db.execute_batch(
             "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
-             ALTER TABLE articles DROP COLUMN public_only; PRAGMA user_version = 5;",
+             ALTER TABLE articles DROP COLUMN public_only;
+             DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
+             ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
+             ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
+             PRAGMA user_version = 5;",
         )
         .unwrap();
     }

@@ -30,6 +30,7 @@ mod serve;
 mod track;
 mod upkeep;
 mod view;
+mod worker;
 
 pub use diff::{DiffView, View, diff};
 pub use extract::{ExtractHow, extract, reextract};
@@ -44,6 +45,7 @@ pub use track::{
 pub use upkeep::{ExportArgs, export, gc, import, verify};
 pub(crate) use view::moved_words;
 pub use view::{blame, config_show, feeds, list, log, show, status};
+pub use worker::{WorkerArgs, worker};
 
 type Out<'a> = &'a mut dyn Write;
 

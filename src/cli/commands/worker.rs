@@ -1,0 +1,148 @@
+//! `redline worker`: one of any number of processes, on any number of
+//! machines, sharing one database (PostgreSQL, or a SQLite file on one
+//! machine). Each round it takes due feeds and due *hosts* for a lease,
+//! checks what is due on them with the tracker and its politeness, and
+//! gives each host back with the time its next request may start; the
+//! lease is renewed while the work lasts, so only a dead worker's hosts
+//! are taken over. SIGINT/SIGTERM finish the hosts in hand, then stop.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::*;
+use crate::clock::{parse_rfc3339, rfc3339};
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerArgs {
+    /// One pass over what is due, then exit.
+    pub once: bool,
+    /// Seconds to wait at most between looks for due work.
+    pub poll: u64,
+    /// Hosts taken at a time.
+    pub hosts: usize,
+    /// How long a lease lasts unless renewed.
+    pub lease: Duration,
+    /// The name leases are held under (host name and process id by default).
+    pub name: Option<String>,
+}
+
+/// The wall clock, for leases: they must run out in real time whatever
+/// clock the checks are dated by.
+fn wall(after: Duration) -> String {
+    let now = jiff::Timestamp::now();
+    rfc3339(
+        now.checked_add(jiff::SignedDuration::try_from(after).unwrap_or_default())
+            .unwrap_or(now),
+    )
+}
+
+pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<Status, CliError> {
+    let name = args.name.clone().unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "worker".into());
+        format!("{host}:{}", std::process::id())
+    });
+    let stop = Arc::new(AtomicBool::new(false));
+    let woken = Arc::new(tokio::sync::Notify::new());
+    {
+        let (stop, woken) = (stop.clone(), woken.clone());
+        tokio::spawn(async move {
+            super::pass::wait_for_signal().await;
+            stop.store(true, Ordering::SeqCst);
+            woken.notify_waiters();
+        });
+    }
+    let mut store = ctx.store()?;
+    // Leases are renewed on a connection of their own, beside the checks.
+    let mut leases = ctx.store()?;
+    let fetcher = ctx.fetcher()?;
+    ctx.status(&format!(
+        "worker {name} on {}; stop with Ctrl-C or SIGTERM",
+        store.path().display()
+    ));
+    let (mut checked, mut changed, mut failed) = (0usize, 0usize, 0usize);
+    while !stop.load(Ordering::SeqCst) {
+        let due_at = rfc3339(ctx.clock.now());
+        let feeds = store.claim_feeds(&name, &wall(Duration::ZERO), &wall(args.lease), &due_at)?;
+        if !feeds.is_empty() {
+            let read = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+                .check_feeds(&feeds)
+                .await;
+            for f in &feeds {
+                store.release_feed(&name, f.id)?;
+            }
+            report_feeds(ctx, out, &read?)?;
+        }
+        let hosts = store.claim_hosts(
+            &name,
+            &wall(Duration::ZERO),
+            &wall(args.lease),
+            &due_at,
+            args.hosts,
+        )?;
+        if hosts.is_empty() {
+            if args.once {
+                break;
+            }
+            let wait = store
+                .next_due_at()?
+                .and_then(|n| parse_rfc3339(&n))
+                .map(|n| n.duration_since(ctx.clock.now()).as_secs().max(1) as u64)
+                .unwrap_or(args.poll)
+                .min(args.poll.max(1));
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(wait)) => {}
+                _ = woken.notified() => {}
+            }
+            continue;
+        }
+        let mut articles = Vec::new();
+        for h in &hosts {
+            // The turn the last worker gave the host holds here too.
+            if let Some(wait) = h
+                .next_allowed_at
+                .as_deref()
+                .and_then(parse_rfc3339)
+                .map(|t| t.duration_since(jiff::Timestamp::now()))
+                .filter(|d| d.is_positive())
+            {
+                fetcher.not_before(&h.host, wait.unsigned_abs()).await;
+            }
+            articles.extend(store.due_on_host(&h.host, &due_at)?);
+        }
+        let renew_every = args.lease / 3;
+        let mut renewed = std::time::Instant::now();
+        let mut renewal: Result<(), CliError> = Ok(());
+        let results = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+            .on_result(|_| {
+                if renewed.elapsed() >= renew_every && renewal.is_ok() {
+                    renewed = std::time::Instant::now();
+                    renewal = leases
+                        .renew_leases(&name, &wall(args.lease))
+                        .map(drop)
+                        .map_err(CliError::from);
+                }
+            })
+            .check(&articles)
+            .await?;
+        renewal?;
+        for h in &hosts {
+            let next = fetcher.next_turn(&h.host).map(wall);
+            store.release_host(&name, &h.host, next.as_deref())?;
+        }
+        for c in &results {
+            report(ctx, out, c, false)?;
+            checked += 1;
+            changed += usize::from(c.outcome.is_change());
+            failed += usize::from(c.failed());
+        }
+        out.flush()?;
+    }
+    ctx.status(&format!(
+        "worker {name}: checked {checked}, changed {changed}, failed {failed}"
+    ));
+    Ok(Status::failed_if(failed > 0))
+}

@@ -1,0 +1,217 @@
+//! Hosts and leases, for `redline worker`: a worker takes due *hosts* (not
+//! single articles) for a while, checks their due articles with the usual
+//! politeness, and gives each host back with the time the next request to
+//! it may start, so that the spacing holds from one worker to the next. A
+//! lease that runs out (its worker died) is free to take. Feeds are leased
+//! the same way. On PostgreSQL, workers on many machines skip the rows
+//! another is taking (`FOR UPDATE SKIP LOCKED`); on SQLite the write lock
+//! already lets one take at a time.
+
+use super::*;
+
+/// A host taken by a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostLease {
+    /// `host:port`, the unit of politeness ([`crate::fetch::host_key`]).
+    pub host: String,
+    /// When the next request to it may start (RFC 3339, wall clock).
+    pub next_allowed_at: Option<String>,
+}
+
+/// The host (`host:port`) an article URL is fetched from.
+pub fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| crate::fetch::host_key(&u))
+        .unwrap_or_default()
+}
+
+/// Gives each article without one its host, and each host its row.
+pub(super) fn name_hosts_in(tx: &Conn) -> sql::Result<()> {
+    let unnamed: Vec<(i64, String)> = tx.query_map(
+        "SELECT id, url FROM articles WHERE host IS NULL",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    for (id, url) in unnamed {
+        let host = host_of(&url);
+        tx.execute(
+            "UPDATE articles SET host = ?2 WHERE id = ?1",
+            params![id, host],
+        )?;
+        tx.execute(
+            "INSERT INTO hosts (host) VALUES (?1) ON CONFLICT DO NOTHING",
+            [&host],
+        )?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Names the hosts of articles added before hosts were recorded (once,
+    /// on a writable open).
+    pub(super) fn name_hosts(&mut self) -> Result<()> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        name_hosts_in(&tx).map_err(map)?;
+        tx.commit().map_err(map)
+    }
+
+    /// Takes up to `max` hosts that have articles due at `due_at` (the
+    /// tracker's clock) and no lease running at `now` (the wall clock), for
+    /// `worker` until `until`. Hosts whose next turn comes first are taken
+    /// first.
+    pub fn claim_hosts(
+        &mut self,
+        worker: &str,
+        now: &str,
+        until: &str,
+        due_at: &str,
+        max: usize,
+    ) -> Result<Vec<HostLease>> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        let skip = if tx.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let hosts: Vec<HostLease> = tx
+            .query_map(
+                &format!(
+                    "SELECT h.host, h.next_allowed_at FROM hosts h
+                     WHERE (h.lease_until IS NULL OR h.lease_until < ?1)
+                       AND EXISTS (SELECT 1 FROM articles a
+                                   WHERE a.host = h.host AND a.retired_at IS NULL
+                                     AND (a.next_check_at IS NULL OR a.next_check_at <= ?2))
+                     ORDER BY h.next_allowed_at IS NOT NULL, h.next_allowed_at, h.host
+                     LIMIT ?3 {skip}"
+                ),
+                params![now, due_at, max as i64],
+                |r| {
+                    Ok(HostLease {
+                        host: r.get(0)?,
+                        next_allowed_at: r.get(1)?,
+                    })
+                },
+            )
+            .map_err(map)?;
+        for h in &hosts {
+            tx.execute(
+                "UPDATE hosts SET leased_by = ?2, lease_until = ?3 WHERE host = ?1",
+                params![h.host, worker, until],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)?;
+        Ok(hosts)
+    }
+
+    /// A host's articles due at `now`, most overdue first.
+    pub fn due_on_host(&self, host: &str, now: &str) -> Result<Vec<ArticleRow>> {
+        let sql = format!(
+            "SELECT {} FROM articles
+             WHERE host = ?1 AND retired_at IS NULL
+               AND (next_check_at IS NULL OR next_check_at <= ?2)
+             ORDER BY next_check_at IS NOT NULL, next_check_at, id",
+            Self::ARTICLE_COLUMNS
+        );
+        self.conn
+            .query_map(&sql, params![host, now], Self::article_from)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Lengthens every lease `worker` holds (hosts and feeds) to `until`;
+    /// returns how many hosts it still holds.
+    pub fn renew_leases(&mut self, worker: &str, until: &str) -> Result<usize> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        let n = tx
+            .execute(
+                "UPDATE hosts SET lease_until = ?2 WHERE leased_by = ?1",
+                params![worker, until],
+            )
+            .map_err(map)?;
+        tx.execute(
+            "UPDATE feeds SET lease_until = ?2 WHERE leased_by = ?1",
+            params![worker, until],
+        )
+        .map_err(map)?;
+        tx.commit().map_err(map)?;
+        Ok(n)
+    }
+
+    /// Gives a host back: free to take, its next request not before
+    /// `next_allowed_at`. A lease another worker took over meanwhile (this
+    /// one ran out) is left alone.
+    pub fn release_host(
+        &mut self,
+        worker: &str,
+        host: &str,
+        next_allowed_at: Option<&str>,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE hosts SET leased_by = NULL, lease_until = NULL,
+                     next_allowed_at = coalesce(CAST(?3 AS TEXT), next_allowed_at)
+                 WHERE host = ?1 AND leased_by = ?2",
+                params![host, worker, next_allowed_at],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Takes the feeds due at `due_at` that no lease holds at `now`, for
+    /// `worker` until `until`.
+    pub fn claim_feeds(
+        &mut self,
+        worker: &str,
+        now: &str,
+        until: &str,
+        due_at: &str,
+    ) -> Result<Vec<FeedRow>> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        let skip = if tx.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let ids: Vec<i64> = tx
+            .query_map(
+                &format!(
+                    "SELECT id FROM feeds
+                     WHERE (lease_until IS NULL OR lease_until < ?1)
+                       AND (next_check_at IS NULL OR next_check_at <= ?2)
+                     ORDER BY id {skip}"
+                ),
+                params![now, due_at],
+                |r| r.get(0),
+            )
+            .map_err(map)?;
+        for id in &ids {
+            tx.execute(
+                "UPDATE feeds SET leased_by = ?2, lease_until = ?3 WHERE id = ?1",
+                params![id, worker, until],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)?;
+        Ok(self
+            .feeds()?
+            .into_iter()
+            .filter(|f| ids.contains(&f.id))
+            .collect())
+    }
+
+    /// Gives a feed back.
+    pub fn release_feed(&mut self, worker: &str, id: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE feeds SET leased_by = NULL, lease_until = NULL
+                 WHERE id = ?1 AND leased_by = ?2",
+                params![id, worker],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+}

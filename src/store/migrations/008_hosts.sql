@@ -1,0 +1,18 @@
+-- Hosts, leased by `redline worker`: one worker at a time checks a host's
+-- due articles, and the spacing its politeness asks for holds from one
+-- worker to the next (`next_allowed_at`). Leases are wall-clock RFC 3339
+-- times; an expired one is free to take.
+ALTER TABLE articles ADD COLUMN host TEXT;
+CREATE INDEX articles_host_due ON articles (host, next_check_at) WHERE retired_at IS NULL;
+-- Articles whose host is still to be written (added before hosts were).
+CREATE INDEX articles_unnamed ON articles (id) WHERE host IS NULL;
+
+CREATE TABLE hosts (
+    host            TEXT PRIMARY KEY,   -- host:port, the unit of politeness
+    leased_by       TEXT,
+    lease_until     TEXT,
+    next_allowed_at TEXT
+);
+
+ALTER TABLE feeds ADD COLUMN leased_by TEXT;
+ALTER TABLE feeds ADD COLUMN lease_until TEXT;
