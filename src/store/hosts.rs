@@ -214,4 +214,77 @@ impl Store {
             .map(drop)
             .map_err(|e| self.err(e))
     }
+
+    /// Puts each revision recorded from now on in the outbox too, in the
+    /// same transaction: a worker delivers notifications from there.
+    pub fn use_outbox(&mut self) {
+        self.outbox = true;
+    }
+
+    /// Takes up to `limit` notifications waiting in the outbox that no
+    /// running claim holds at `now`, for `worker` until `until`: their
+    /// outbox ids and revision ids, oldest first.
+    pub fn claim_outbox(
+        &mut self,
+        worker: &str,
+        now: &str,
+        until: &str,
+        limit: usize,
+    ) -> Result<Vec<(i64, i64)>> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        let skip = if tx.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let rows: Vec<(i64, i64)> = tx
+            .query_map(
+                &format!(
+                    "SELECT id, revision_id FROM outbox
+                     WHERE done_at IS NULL AND (claim_until IS NULL OR claim_until < ?1)
+                     ORDER BY id LIMIT ?2 {skip}"
+                ),
+                params![now, limit as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(map)?;
+        for (id, _) in &rows {
+            tx.execute(
+                "UPDATE outbox SET claimed_by = ?2, claim_until = ?3 WHERE id = ?1",
+                params![id, worker, until],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)?;
+        Ok(rows)
+    }
+
+    /// Marks notifications delivered (however each hook went: that is in
+    /// the deliveries).
+    pub fn outbox_done(&mut self, ids: &[i64], now: &str) -> Result<()> {
+        let (tx, path) = self.immediate()?;
+        let map = |e| sql_err(&path, e);
+        for id in ids {
+            tx.execute(
+                "UPDATE outbox SET done_at = ?2, claimed_by = NULL, claim_until = NULL
+                 WHERE id = ?1",
+                params![id, now],
+            )
+            .map_err(map)?;
+        }
+        tx.commit().map_err(map)
+    }
+
+    /// The article and number of a revision, by its row id.
+    pub fn revision_key(&self, revision_id: i64) -> Result<Option<(i64, i64)>> {
+        self.conn
+            .query_row(
+                "SELECT article_id, rev FROM revisions WHERE id = ?1",
+                [revision_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
 }

@@ -180,6 +180,9 @@ pub struct Store {
     conn: Conn,
     /// The database file, or the PostgreSQL URL without its password.
     path: PathBuf,
+    /// Each revision recorded is also put in the outbox, for a worker to
+    /// deliver its notifications ([`Store::use_outbox`]).
+    outbox: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -354,6 +357,7 @@ impl Store {
         let mut store = Store {
             conn: Conn::Sqlite(conn),
             path: path.to_owned(),
+            outbox: false,
         };
         store.configure()?;
         store.migrate()?;
@@ -389,6 +393,7 @@ impl Store {
             Ok(Store {
                 conn: Conn::Sqlite(conn),
                 path: path.to_owned(),
+                outbox: false,
             })
         };
         let uri = |query: &str| {
@@ -445,6 +450,7 @@ impl Store {
         let mut store = Store {
             conn: Conn::Postgres(client),
             path,
+            outbox: false,
         };
         store.migrate()?;
         store.name_hosts()?;

@@ -223,6 +223,7 @@ impl Store {
         let (added, removed) = rev.diff.map_or((0, 0), |d| {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
         });
+        let outbox = self.outbox;
         let (tx, _) = self.immediate()?;
         lock_article(&tx, check.article_id).map_err(map)?;
         let latest: Option<(String, String, String)> = tx
@@ -289,6 +290,13 @@ impl Store {
         )
         .map_err(map)?;
         insert_check(&tx, check, Some(revision_id)).map_err(map)?;
+        if outbox {
+            tx.execute(
+                "INSERT INTO outbox (revision_id, created_at) VALUES (?1, ?2)",
+                params![revision_id, check.checked_at],
+            )
+            .map_err(map)?;
+        }
         tx.commit().map_err(map)?;
         Ok(Some(number))
     }

@@ -158,6 +158,15 @@ pub enum TrackResult {
     },
 }
 
+/// What a hook is given for a revision: its export record, as JSON.
+pub fn notification(store: &Store, url: &str, row: &RevisionRow) -> Result<Vec<u8>, StoreError> {
+    let record = store.revision_record(url, row)?;
+    Ok(
+        serde_json::to_vec(&crate::model::record::Record::Revision(Box::new(record)))
+            .expect("a revision record always serialises"),
+    )
+}
+
 /// Runs the pipeline against a store.
 pub struct Tracker<'s> {
     store: &'s mut Store,
@@ -397,9 +406,7 @@ impl<'s> Tracker<'s> {
         if !notifier.wanted(rev, &row.classes) {
             return Ok(());
         }
-        let record = self.store.revision_record(&article.url, &row)?;
-        let payload = serde_json::to_vec(&crate::model::record::Record::Revision(Box::new(record)))
-            .expect("a revision record always serialises");
+        let payload = notification(self.store, &article.url, &row)?;
         notifier.notify(row.id, rev, &row.classes, payload);
         Ok(())
     }

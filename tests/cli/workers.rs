@@ -206,3 +206,131 @@ fn a_killed_workers_hosts_are_taken_over_when_its_lease_runs_out() {
     );
     env.run(&["verify"]).expect(0);
 }
+
+#[test]
+fn three_workers_send_each_revisions_notification_once() {
+    let env = Env::new();
+    let servers = hosts(10);
+    let per = 5;
+    tracked(&env, &servers, per);
+    // A receiver of another make than the test server: Python's own.
+    let got = env.path("posted.jsonl");
+    let mut receiver = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/servers/webhook_server.py"
+        ))
+        .arg(&got)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the webhook receiver");
+    let mut port = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(receiver.stdout.take().unwrap()),
+        &mut port,
+    )
+    .unwrap();
+    let hook = format!("http://127.0.0.1:{}/hook", port.trim());
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, format!("[[hooks]]\nwebhook = {hook:?}\n")).unwrap();
+    for s in &servers {
+        s.set("/a/*", Route::html(page("Changed", PARAS, "x")));
+    }
+    let later = "2026-03-02T12:00:00Z";
+    let workers: Vec<Child> = (0..3)
+        .map(|i| {
+            spawn(
+                &env,
+                later,
+                &["worker", "--once", "--name", &format!("n{i}")],
+            )
+        })
+        .collect();
+    for w in workers {
+        let r = finish(w);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let _ = receiver.kill();
+    let _ = receiver.wait();
+    let mut posted: HashMap<(String, i64), usize> = HashMap::new();
+    for line in std::fs::read_to_string(&got).unwrap_or_default().lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        *posted
+            .entry((
+                record["url"].as_str().unwrap().to_owned(),
+                record["rev"].as_i64().unwrap(),
+            ))
+            .or_default() += 1;
+    }
+    assert_eq!(posted.len(), 10 * per, "one per revision: {posted:?}");
+    assert!(posted.values().all(|&n| n == 1), "{posted:?}");
+    assert!(posted.keys().all(|(_, rev)| *rev == 2));
+    // Each delivery is recorded, and nothing waits in the outbox.
+    assert_eq!(
+        env.count("SELECT count(*) FROM deliveries WHERE ok = 1"),
+        (10 * per) as i64
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM outbox WHERE done_at IS NULL"),
+        0
+    );
+}
+
+#[test]
+fn a_notification_a_killed_worker_left_is_sent_by_the_next_one() {
+    let env = Env::new();
+    let servers = hosts(1);
+    tracked(&env, &servers, 2);
+    // The hook takes its time while HOLD exists (and then sends nothing);
+    // otherwise it appends the revision to the file.
+    let hold = env.path("HOLD");
+    std::fs::write(&hold, "").unwrap();
+    let got = env.path("got.jsonl");
+    let config = env.path("config/redline/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[[hooks]]\nname = \"desk\"\ntimeout = 60\ncommand = [\"sh\", \"-c\", \
+             \"in=$(cat); if [ -e \\\"$1\\\" ]; then sleep 30; exit 1; fi; \
+             printf '%s\\\\n' \\\"$in\\\" >> \\\"$2\\\"\", \"sh\", {:?}, {:?}]\n",
+            hold.display().to_string(),
+            got.display().to_string()
+        ),
+    )
+    .unwrap();
+    servers[0].set("/a/*", Route::html(page("Changed", PARAS, "x")));
+    let later = "2026-03-02T12:00:00Z";
+    let args = |name: &'static str| vec!["worker", "--once", "--lease", "3", "--name", name];
+    let mut first = spawn(&env, later, &args("first"));
+    // Both revisions recorded, their notifications claimed: kill it.
+    let started = Instant::now();
+    while env.count("SELECT count(*) FROM outbox WHERE claimed_by = 'first'") < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nothing claimed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(!got.exists(), "nothing was sent yet");
+    std::fs::remove_file(&hold).unwrap();
+    // Its claims run out; the next worker sends both, once each.
+    std::thread::sleep(Duration::from_secs(3));
+    let next = finish(spawn(&env, later, &args("next")));
+    assert_eq!(next.code, 0, "{}", next.stderr);
+    let sent: Vec<serde_json::Value> = std::fs::read_to_string(&got)
+        .expect("the hook ran")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_ne!(sent[0]["url"], sent[1]["url"]);
+    assert!(sent.iter().all(|r| r["rev"] == 2));
+    assert_eq!(
+        env.count("SELECT count(*) FROM outbox WHERE done_at IS NULL"),
+        0
+    );
+}

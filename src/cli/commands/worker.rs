@@ -56,6 +56,14 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
         });
     }
     let mut store = ctx.store()?;
+    // Notifications go out from the outbox, whichever worker records the
+    // revision: the tracker starts none itself.
+    store.use_outbox();
+    let hooks = Arc::new(ctx.config.hooks.clone());
+    let options = || TrackerOptions {
+        hooks: Arc::new(Vec::new()),
+        ..tracker_options(ctx)
+    };
     // Leases are renewed on a connection of their own, beside the checks.
     let mut leases = ctx.store()?;
     let fetcher = ctx.fetcher()?;
@@ -68,7 +76,7 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
         let due_at = rfc3339(ctx.clock.now());
         let feeds = store.claim_feeds(&name, &wall(Duration::ZERO), &wall(args.lease), &due_at)?;
         if !feeds.is_empty() {
-            let read = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+            let read = Tracker::new(&mut store, fetcher.clone(), options())
                 .check_feeds(&feeds)
                 .await;
             for f in &feeds {
@@ -83,6 +91,7 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
             &due_at,
             args.hosts,
         )?;
+        deliver(&mut store, ctx, &name, &hooks, args.lease).await?;
         if hosts.is_empty() {
             if args.once {
                 break;
@@ -116,7 +125,7 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
         let renew_every = args.lease / 3;
         let mut renewed = std::time::Instant::now();
         let mut renewal: Result<(), CliError> = Ok(());
-        let results = Tracker::new(&mut store, fetcher.clone(), tracker_options(ctx))
+        let results = Tracker::new(&mut store, fetcher.clone(), options())
             .on_result(|_| {
                 if renewed.elapsed() >= renew_every && renewal.is_ok() {
                     renewed = std::time::Instant::now();
@@ -141,8 +150,46 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
         }
         out.flush()?;
     }
+    deliver(&mut store, ctx, &name, &hooks, args.lease).await?;
     ctx.status(&format!(
         "worker {name}: checked {checked}, changed {changed}, failed {failed}"
     ));
     Ok(Status::failed_if(failed > 0))
+}
+
+/// Delivers the notifications waiting in the outbox that no other worker
+/// has claimed, and records how each hook went.
+async fn deliver(
+    store: &mut Store,
+    ctx: &Context,
+    name: &str,
+    hooks: &Arc<Vec<crate::notify::Hook>>,
+    lease: Duration,
+) -> Result<(), CliError> {
+    loop {
+        let claimed = store.claim_outbox(name, &wall(Duration::ZERO), &wall(lease), 64)?;
+        if claimed.is_empty() {
+            return Ok(());
+        }
+        let mut notifier = crate::notify::Notifier::new(hooks.clone(), ctx.clock);
+        for &(_, revision_id) in &claimed {
+            let Some((article_id, rev)) = store.revision_key(revision_id)? else {
+                continue;
+            };
+            let (Some(article), Some(row)) =
+                (store.article(article_id)?, store.revision(article_id, rev)?)
+            else {
+                continue;
+            };
+            if notifier.wanted(rev, &row.classes) {
+                let payload = crate::tracker::notification(store, &article.url, &row)?;
+                notifier.notify(row.id, rev, &row.classes, payload);
+            }
+        }
+        for d in notifier.settle().await {
+            store.record_delivery(&d)?;
+        }
+        let ids: Vec<i64> = claimed.iter().map(|&(id, _)| id).collect();
+        store.outbox_done(&ids, &rfc3339(ctx.clock.now()))?;
+    }
 }

@@ -16,3 +16,16 @@ CREATE TABLE hosts (
 
 ALTER TABLE feeds ADD COLUMN leased_by TEXT;
 ALTER TABLE feeds ADD COLUMN lease_until TEXT;
+
+-- Notifications of the revisions workers record, written in the same
+-- transaction as the revision and delivered by whichever worker claims
+-- them: each goes out once, however many workers there are.
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY,
+    revision_id INTEGER NOT NULL UNIQUE REFERENCES revisions(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    claimed_by  TEXT,
+    claim_until TEXT,
+    done_at     TEXT
+);
+CREATE INDEX outbox_waiting ON outbox (id) WHERE done_at IS NULL;
