@@ -24,15 +24,28 @@ pub struct Cli {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The database file
+    /// The database: a SQLite file, or postgres://USER@HOST/DB
     #[arg(
         long,
-        value_name = "PATH",
-        long_help = "The SQLite database file. Created, with its folder, on first use.\n\
-                     Default: redline/redline.db in the user's data directory\n\
+        value_name = "PATH|URL",
+        long_help = "The database. A SQLite file, created with its folder on first use, or\n\
+                     PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DB (its schema is made on\n\
+                     first use). Default: redline/redline.db in the user's data directory\n\
                      (e.g. ~/.local/share/redline/redline.db). Environment: REDLINE_DB."
     )]
     pub db: Option<PathBuf>,
+
+    /// Keep whole raw pages in object storage: file:///PATH or s3://BUCKET/PREFIX
+    #[arg(
+        long,
+        value_name = "URL",
+        long_help = "Keep whole raw pages in object storage instead of the database:\n\
+                     file:///PATH or s3://BUCKET/PREFIX (any S3-compatible store; AWS_ENDPOINT_URL,\n\
+                     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION as usual). Deltas\n\
+                     and extracted texts stay in the database. The database remembers the\n\
+                     store, so later commands need not name it. Environment: REDLINE_BLOBS."
+    )]
+    pub blobs: Option<String>,
 
     /// When to use colour: auto, always or never
     #[arg(
@@ -133,6 +146,7 @@ impl GlobalArgs {
         let later = later.clone();
         GlobalArgs {
             db: later.db.or(self.db),
+            blobs: later.blobs.or(self.blobs),
             color: later.color.or(self.color),
             quiet: self.quiet || later.quiet,
             verbose: self.verbose.saturating_add(later.verbose),
@@ -163,6 +177,11 @@ impl Cli {
             g.db = std::env::var_os("REDLINE_DB")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from);
+        }
+        if g.blobs.is_none() {
+            g.blobs = std::env::var("REDLINE_BLOBS")
+                .ok()
+                .filter(|v| !v.is_empty());
         }
         g
     }

@@ -55,6 +55,8 @@ pub(crate) fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
 /// Resolved settings every command may use.
 pub struct Context {
     db: Option<PathBuf>,
+    /// `--blobs`: the object store for raw pages.
+    blobs: Option<String>,
     pub painter: Painter,
     pub quiet: bool,
     pub clock: Clock,
@@ -82,7 +84,24 @@ impl Context {
 
     /// Opens the database for a command that writes (creating it if needed).
     pub fn store(&self) -> Result<Store, CliError> {
-        Ok(Store::open(&self.db_path()?)?)
+        let mut store = Store::open(&self.db_path()?)?;
+        self.objects(&mut store)?;
+        Ok(store)
+    }
+
+    /// Gives the store its object store (`--blobs`, or the one it keeps).
+    fn objects(&self, store: &mut Store) -> Result<(), CliError> {
+        #[cfg(feature = "objects")]
+        store.use_objects(self.blobs.as_deref())?;
+        #[cfg(not(feature = "objects"))]
+        if self.blobs.is_some() {
+            let _ = store;
+            return Err(CliError::usage(
+                "--blobs needs object storage, which this build of redline leaves out",
+            )
+            .hint("build redline with its default features (the `objects` feature)"));
+        }
+        Ok(())
     }
 
     /// Opens the database for a command that only reads: nothing is written,
@@ -96,14 +115,20 @@ impl Context {
         match Store::open_read_only(&path) {
             // An older schema is upgraded where the file can be written.
             Err(old @ crate::store::StoreError::TooOld { .. }) => {
-                Store::open(&path).map_err(|e| match e {
+                let mut store = Store::open(&path).map_err(|e| match e {
                     // Not writable after all: say what the read needed.
                     crate::store::StoreError::ReadOnly { .. }
-                    | crate::store::StoreError::Open { .. } => old.into(),
+                    | crate::store::StoreError::Open { .. } => CliError::from(old),
                     other => other.into(),
-                })
+                })?;
+                self.objects(&mut store)?;
+                Ok(store)
             }
-            other => Ok(other?),
+            other => {
+                let mut store = other?;
+                self.objects(&mut store)?;
+                Ok(store)
+            }
         }
     }
 
@@ -258,6 +283,7 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
     });
     let ctx = Context {
         db: g.db.clone(),
+        blobs: g.blobs.clone(),
         painter: Painter::new(use_color(g.color.unwrap_or(ColorChoice::Auto))),
         quiet: g.quiet,
         clock: clock()?,

@@ -5,8 +5,11 @@
 //! A delta names its base; a chain of bases is at most [`MAX_DEPTH`] long, so
 //! reading any blob decompresses at most that many others. A pruned blob
 //! (`redline gc`) keeps its hash and size and loses its content.
+//!
+//! With an object store ([`super::objects`]), a whole raw page is written
+//! there first and its row says `object`; deltas against it stay here.
 
-use super::sql::{self, Conn, Optional, params};
+use super::sql::{self, Conn, Optional, Tx, params};
 
 use crate::fingerprint::sha256_hex;
 
@@ -21,6 +24,67 @@ pub enum BlobError {
     Missing(String),
     Pruned(String),
     Corrupt(String),
+    /// In object storage, which this command cannot reach.
+    Elsewhere(String),
+}
+
+/// Where blobs are read and written: the database, and the object store
+/// when there is one.
+pub trait Db {
+    fn conn(&self) -> &Conn;
+    fn objects(&self) -> Option<&Objects> {
+        None
+    }
+}
+
+#[cfg(feature = "objects")]
+pub use super::objects::Objects;
+
+/// Without the `objects` feature there is never an object store.
+#[cfg(not(feature = "objects"))]
+pub enum Objects {}
+
+#[cfg(not(feature = "objects"))]
+impl Objects {
+    fn put(&self, _: &str, _: Vec<u8>) -> Result<(), String> {
+        match *self {}
+    }
+    fn get(&self, _: &str) -> Result<Option<Vec<u8>>, String> {
+        match *self {}
+    }
+    pub fn list(&self, _: jiff::Timestamp) -> Result<Vec<String>, String> {
+        match *self {}
+    }
+    pub fn delete(&self, _: &str) -> Result<(), String> {
+        match *self {}
+    }
+}
+
+impl Db for Conn {
+    fn conn(&self) -> &Conn {
+        self
+    }
+}
+
+impl Db for Tx<'_> {
+    fn conn(&self) -> &Conn {
+        self
+    }
+}
+
+/// A connection with the object store beside it.
+pub struct With<'a> {
+    pub conn: &'a Conn,
+    pub objects: Option<&'a Objects>,
+}
+
+impl Db for With<'_> {
+    fn conn(&self) -> &Conn {
+        self.conn
+    }
+    fn objects(&self) -> Option<&Objects> {
+        self.objects
+    }
 }
 
 impl From<sql::DbError> for BlobError {
@@ -55,7 +119,8 @@ fn row(conn: &Conn, sha: &str) -> sql::Result<Option<Row>> {
 /// Stores `bytes` (if not already stored) and returns their hash. With
 /// `prev`, the blob this one most likely resembles, the content is stored as
 /// a delta against it when that is smaller.
-pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String> {
+pub fn put(db: &dyn Db, bytes: &[u8], prev: Option<&str>) -> Result<String, BlobError> {
+    let conn = db.conn();
     let sha = sha256_hex(bytes);
     let codec: Option<String> = conn
         .query_row("SELECT codec FROM blobs WHERE sha256 = ?1", [&sha], |r| {
@@ -71,7 +136,7 @@ pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String>
         Some(_) => return Ok(sha),
     }
     let delta = match prev {
-        Some(prev) => delta_against(conn, prev, bytes)?,
+        Some(prev) => delta_against(db, prev, bytes)?,
         None => None,
     };
     // A delta under an eighth of the content beats any whole compression of
@@ -95,6 +160,15 @@ pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String>
              ON CONFLICT DO NOTHING",
             params![sha, bytes.len() as i64, data, base, depth],
         )?,
+        // Written to the object store before the row that names it.
+        Err(whole) if let Some(objects) = db.objects() => {
+            objects.put(&sha, whole).map_err(BlobError::Elsewhere)?;
+            conn.execute(
+                "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'object', ?3)
+                 ON CONFLICT DO NOTHING",
+                params![sha, bytes.len() as i64, [0u8; 0].as_slice()],
+            )?
+        }
         Err(whole) => conn.execute(
             "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'zstd', ?3)
              ON CONFLICT DO NOTHING",
@@ -106,7 +180,8 @@ pub fn put(conn: &Conn, bytes: &[u8], prev: Option<&str>) -> sql::Result<String>
 
 /// Records a blob known only by its hash and size (imported without its
 /// content), unless it is already stored.
-pub fn put_absent(conn: &Conn, sha: &str, size: u64) -> sql::Result<()> {
+pub fn put_absent(db: &dyn Db, sha: &str, size: u64) -> sql::Result<()> {
+    let conn = db.conn();
     conn.execute(
         "INSERT INTO blobs (sha256, size, codec, data) VALUES (?1, ?2, 'pruned', ?3)
          ON CONFLICT DO NOTHING",
@@ -119,11 +194,12 @@ pub fn put_absent(conn: &Conn, sha: &str, size: u64) -> sql::Result<()> {
 /// depth the new blob would have; `None` when the base is unreadable or its
 /// chain is already as long as allowed.
 fn delta_against(
-    conn: &Conn,
+    db: &dyn Db,
     base: &str,
     bytes: &[u8],
 ) -> sql::Result<Option<(String, i64, Vec<u8>)>> {
-    let Some(depth) = conn
+    let Some(depth) = db
+        .conn()
         .query_row(
             "SELECT depth FROM blobs WHERE sha256 = ?1 AND codec != 'pruned'",
             [base],
@@ -136,7 +212,7 @@ fn delta_against(
     if depth + 1 > MAX_DEPTH {
         return Ok(None);
     }
-    let Ok(dictionary) = get(conn, base) else {
+    let Ok(dictionary) = get(db, base) else {
         return Ok(None);
     };
     Ok(Some((
@@ -148,12 +224,14 @@ fn delta_against(
 
 /// A blob's content, decompressed (following its chain of bases) and checked
 /// against its hash.
-pub fn get(conn: &Conn, sha: &str) -> Result<Vec<u8>, BlobError> {
+pub fn get(db: &dyn Db, sha: &str) -> Result<Vec<u8>, BlobError> {
+    let conn = db.conn();
     // Walk down to a whole blob, then decode back up.
     let mut chain = Vec::new();
     let mut next = Some(sha.to_owned());
     while let Some(s) = next {
-        let r = row(conn, &s)?.ok_or_else(|| BlobError::Missing(s.clone()))?;
+        let mut r = row(conn, &s)?.ok_or_else(|| BlobError::Missing(s.clone()))?;
+        load(db, &s, &mut r)?;
         if chain.len() as i64 > MAX_DEPTH * 4 {
             return Err(BlobError::Corrupt(format!(
                 "blob {sha} has a cycle of bases"
@@ -172,6 +250,35 @@ pub fn get(conn: &Conn, sha: &str) -> Result<Vec<u8>, BlobError> {
         content = Some(bytes);
     }
     content.ok_or_else(|| BlobError::Missing(sha.to_owned()))
+}
+
+/// Brings an `object` row's content in from the object store (it is then
+/// read as a whole blob).
+fn load(db: &dyn Db, sha: &str, r: &mut Row) -> Result<(), BlobError> {
+    if r.codec != "object" {
+        return Ok(());
+    }
+    let Some(objects) = db.objects() else {
+        return Err(BlobError::Elsewhere(format!(
+            "the raw page {sha} is in object storage, which was not given"
+        )));
+    };
+    r.data = objects
+        .get(sha)
+        .map_err(BlobError::Elsewhere)?
+        .ok_or_else(|| BlobError::Missing(format!("{sha} (in {})", objects_url(objects))))?;
+    r.codec = "zstd".into();
+    Ok(())
+}
+
+#[cfg(feature = "objects")]
+fn objects_url(o: &Objects) -> &str {
+    &o.url
+}
+
+#[cfg(not(feature = "objects"))]
+fn objects_url(o: &Objects) -> &str {
+    match *o {}
 }
 
 /// One blob's content from its row and (for a delta) its base's content,
@@ -219,8 +326,9 @@ fn decompress_against(base: &[u8], data: &[u8], size: usize) -> Result<Vec<u8>, 
 }
 
 /// Stores a blob whole again (no base), so that its base can go.
-pub fn make_whole(conn: &Conn, sha: &str) -> Result<(), BlobError> {
-    let bytes = get(conn, sha)?;
+pub fn make_whole(db: &dyn Db, sha: &str) -> Result<(), BlobError> {
+    let conn = db.conn();
+    let bytes = get(db, sha)?;
     let whole = compress(&bytes);
     conn.execute(
         "UPDATE blobs SET codec = 'zstd', data = ?2, base = NULL, depth = 0 WHERE sha256 = ?1",
@@ -231,13 +339,14 @@ pub fn make_whole(conn: &Conn, sha: &str) -> Result<(), BlobError> {
 
 /// Removes a blob's content, keeping its hash and size. Blobs that use it as
 /// their base are first stored whole.
-pub fn prune(conn: &Conn, sha: &str) -> Result<(), BlobError> {
+pub fn prune(db: &dyn Db, sha: &str) -> Result<(), BlobError> {
+    let conn = db.conn();
     let dependents: Vec<String> =
         conn.query_map("SELECT sha256 FROM blobs WHERE base = ?1", [sha], |r| {
             r.get(0)
         })?;
     for d in dependents {
-        make_whole(conn, &d)?;
+        make_whole(db, &d)?;
     }
     conn.execute(
         "UPDATE blobs SET codec = 'pruned', data = ?2, base = NULL, depth = 0 WHERE sha256 = ?1",
@@ -248,7 +357,8 @@ pub fn prune(conn: &Conn, sha: &str) -> Result<(), BlobError> {
 
 /// Deletes blobs no revision uses and no other blob builds on; returns how
 /// many went.
-pub fn remove_orphans(conn: &Conn) -> sql::Result<usize> {
+pub fn remove_orphans(db: &dyn Db) -> sql::Result<usize> {
+    let conn = db.conn();
     let mut total = 0;
     loop {
         let n = conn.execute(
@@ -278,7 +388,8 @@ pub struct BlobCheck {
 
 /// Decodes and re-hashes every blob, each once: whole blobs first, then the
 /// deltas built on each, depth first, so only one chain is held in memory.
-pub fn verify(conn: &Conn) -> sql::Result<BlobCheck> {
+pub fn verify(db: &dyn Db) -> sql::Result<BlobCheck> {
+    let conn = db.conn();
     let mut report = BlobCheck::default();
     let total: i64 = conn.query_row("SELECT count(*) FROM blobs", params![], |r| r.get(0))?;
     report.pruned = conn.query_row(
@@ -296,7 +407,21 @@ pub fn verify(conn: &Conn) -> sql::Result<BlobCheck> {
         roots.into_iter().map(|s| (s, None)).collect();
     while let Some((sha, dict)) = stack.pop() {
         visited += 1;
-        let Some(r) = row(conn, &sha)? else { continue };
+        let Some(mut r) = row(conn, &sha)? else {
+            continue;
+        };
+        if let Err(e) = load(db, &sha, &mut r) {
+            report.problems.push((
+                sha.clone(),
+                match e {
+                    BlobError::Missing(_) => "its object is missing from the object store".into(),
+                    BlobError::Elsewhere(what) | BlobError::Corrupt(what) => what,
+                    BlobError::Pruned(_) => "it was pruned".into(),
+                    BlobError::Sql(e) => return Err(e),
+                },
+            ));
+            continue;
+        }
         let bytes = match decode(&sha, &r, dict.as_deref().map(Vec::as_slice)) {
             Ok(bytes) => bytes,
             Err(what) => {

@@ -132,6 +132,7 @@ impl Store {
         articles: &[ImportArticle<'_>],
         revisions: &[ImportRevision<'_>],
     ) -> Result<ImportCounts> {
+        let objects = self.objects.clone();
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
         let next_id = next_article_id(&tx).map_err(map)?;
@@ -227,11 +228,20 @@ impl Store {
             let (prev_raw, prev_text) = prev.unzip();
             match r.raw {
                 Some(raw) => {
-                    blobs::put(&tx, raw, prev_raw.as_deref()).map_err(map)?;
+                    blobs::put(
+                        &blobs::With {
+                            conn: &tx,
+                            objects: objects.as_deref(),
+                        },
+                        raw,
+                        prev_raw.as_deref(),
+                    )
+                    .map_err(|e| blob_err_at(&path, e))?;
                 }
                 None => blobs::put_absent(&tx, r.raw_sha256, r.raw_size).map_err(map)?,
             }
-            let text_sha = blobs::put(&tx, r.text, prev_text.as_deref()).map_err(map)?;
+            let text_sha = blobs::put(&*tx, r.text, prev_text.as_deref())
+                .map_err(|e| blob_err_at(&path, e))?;
             insert_revision(
                 &tx,
                 &RevisionColumns {

@@ -287,4 +287,38 @@ impl Store {
             .optional()
             .map_err(|e| self.err(e))
     }
+
+    /// Keeps whole raw pages in the object store `url` names, or in the
+    /// one this database was given before (`None`). A database remembers
+    /// its object store; another one is refused while it holds pages.
+    #[cfg(feature = "objects")]
+    pub fn use_objects(&mut self, url: Option<&str>) -> Result<()> {
+        let stored: Option<String> = self
+            .conn
+            .query_row("SELECT url FROM object_store", params![], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let objects_err = |what: String| StoreError::Objects {
+            path: self.path.clone(),
+            what,
+        };
+        let url = match (url, stored.as_deref()) {
+            (None, None) => return Ok(()),
+            (Some(given), Some(kept)) if given != kept => {
+                return Err(objects_err(format!(
+                    "this database keeps its raw pages in {kept}, not {given}"
+                )));
+            }
+            (Some(given), None) => {
+                self.conn
+                    .execute("INSERT INTO object_store (url) VALUES (?1)", [given])
+                    .map_err(|e| self.err(e))?;
+                given
+            }
+            (_, Some(kept)) => kept,
+        };
+        let objects = blobs::Objects::open(url).map_err(objects_err)?;
+        self.objects = Some(std::sync::Arc::new(objects));
+        Ok(())
+    }
 }

@@ -30,6 +30,8 @@ pub mod blobs;
 mod dump;
 mod feeds;
 mod hosts;
+#[cfg(feature = "objects")]
+pub mod objects;
 mod record;
 mod revisions;
 mod search;
@@ -123,6 +125,8 @@ pub enum StoreError {
     Pruned { path: PathBuf, sha256: String },
     #[error("{what} (in {})", path.display())]
     Conflict { path: PathBuf, what: String },
+    #[error("{what} (the object store of {})", path.display())]
+    Objects { path: PathBuf, what: String },
     #[error("the search {query:?} is not a query: {why}")]
     Query { query: String, why: String },
 }
@@ -163,6 +167,9 @@ impl StoreError {
             StoreError::DiskFull { .. } => {
                 Some("free some space (or run `redline gc`) and run the command again")
             }
+            StoreError::Objects { .. } => Some(
+                "name the object store with --blobs URL or REDLINE_BLOBS (file:///… or s3://…, AWS_* variables for S3)",
+            ),
             StoreError::Conflict { .. } => {
                 Some("nothing was imported; import into another database with --db")
             }
@@ -183,6 +190,8 @@ pub struct Store {
     /// Each revision recorded is also put in the outbox, for a worker to
     /// deliver its notifications ([`Store::use_outbox`]).
     outbox: bool,
+    /// Where whole raw pages go, when not in the database.
+    objects: Option<std::sync::Arc<blobs::Objects>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -254,6 +263,21 @@ fn disk_full(path: &Path) -> bool {
 /// A text column whose value cannot be read as what it should hold.
 fn bad_text(column: usize, why: impl std::fmt::Display) -> DbError {
     DbError::decode(column, why)
+}
+
+/// The one mapping of a blob's failure to the store's.
+fn blob_err_at(path: &Path, e: blobs::BlobError) -> StoreError {
+    let path = path.to_owned();
+    match e {
+        blobs::BlobError::Sql(e) => sql_err(&path, e),
+        blobs::BlobError::Missing(sha) => StoreError::Damaged {
+            path,
+            what: format!("blob {sha} is missing"),
+        },
+        blobs::BlobError::Corrupt(what) => StoreError::Damaged { path, what },
+        blobs::BlobError::Pruned(sha256) => StoreError::Pruned { path, sha256 },
+        blobs::BlobError::Elsewhere(what) => StoreError::Objects { path, what },
+    }
 }
 
 /// Holds an article's row until the transaction ends, so that two
@@ -358,6 +382,7 @@ impl Store {
             conn: Conn::Sqlite(conn),
             path: path.to_owned(),
             outbox: false,
+            objects: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -394,6 +419,7 @@ impl Store {
                 conn: Conn::Sqlite(conn),
                 path: path.to_owned(),
                 outbox: false,
+                objects: None,
             })
         };
         let uri = |query: &str| {
@@ -451,6 +477,7 @@ impl Store {
             conn: Conn::Postgres(client),
             path,
             outbox: false,
+            objects: None,
         };
         store.migrate()?;
         store.name_hosts()?;
@@ -462,6 +489,15 @@ impl Store {
         Err(StoreError::NoPostgres {
             path: shown_url(url),
         })
+    }
+
+    /// Blob storage through `conn` (the store's connection or one of its
+    /// transactions), with the object store when there is one.
+    fn blobs<'a>(&'a self, conn: &'a Conn) -> blobs::With<'a> {
+        blobs::With {
+            conn,
+            objects: self.objects.as_deref(),
+        }
     }
 
     /// Whether the store is on PostgreSQL.

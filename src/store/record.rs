@@ -224,6 +224,7 @@ impl Store {
             (d.stats.words_added as i64, d.stats.words_removed as i64)
         });
         let outbox = self.outbox;
+        let objects = self.objects.clone();
         let (tx, _) = self.immediate()?;
         lock_article(&tx, check.article_id).map_err(map)?;
         let latest: Option<(String, String, String)> = tx
@@ -246,8 +247,14 @@ impl Store {
         }
         // Stored as deltas against the previous revision's page and text.
         let (prev_raw, prev_text) = latest.map(|l| (l.1, l.2)).unzip();
-        let raw_sha = blobs::put(&tx, rev.raw, prev_raw.as_deref()).map_err(map)?;
-        let text_sha = blobs::put(&tx, &article_json, prev_text.as_deref()).map_err(map)?;
+        let with_objects = blobs::With {
+            conn: &tx,
+            objects: objects.as_deref(),
+        };
+        let raw_sha = blobs::put(&with_objects, rev.raw, prev_raw.as_deref())
+            .map_err(|e| blob_err_at(&path, e))?;
+        let text_sha = blobs::put(&*tx, &article_json, prev_text.as_deref())
+            .map_err(|e| blob_err_at(&path, e))?;
         let number: i64 = tx
             .query_row(
                 "SELECT coalesce(max(rev), 0) + 1 FROM revisions WHERE article_id = ?1",

@@ -244,19 +244,11 @@ impl Store {
 
     /// A blob's content, decompressed and checked against its hash.
     pub fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
-        blobs::get(&self.conn, sha256).map_err(|e| self.blob_err(e))
+        blobs::get(&self.blobs(&self.conn), sha256).map_err(|e| self.blob_err(e))
     }
 
     pub(super) fn blob_err(&self, e: blobs::BlobError) -> StoreError {
-        match e {
-            blobs::BlobError::Sql(e) => self.err(e),
-            blobs::BlobError::Missing(sha) => self.damaged(format!("blob {sha} is missing")),
-            blobs::BlobError::Corrupt(what) => self.damaged(what),
-            blobs::BlobError::Pruned(sha256) => StoreError::Pruned {
-                path: self.path.clone(),
-                sha256,
-            },
-        }
+        blob_err_at(&self.path, e)
     }
 
     /// The diff stored with a revision (against the one before it).
@@ -314,7 +306,8 @@ impl Store {
         let mut prev_text: Option<String> = None;
         for item in items {
             let json = serde_json::to_vec(item.article).expect("an Article always serialises");
-            let text_sha = blobs::put(&tx, &json, prev_text.as_deref()).map_err(map)?;
+            let text_sha =
+                blobs::put(&*tx, &json, prev_text.as_deref()).map_err(|e| blob_err_at(&path, e))?;
             prev_text = Some(text_sha.clone());
             let diff = item.diff.map(pack_diff);
             let (added, removed) = item.diff.map_or((0, 0), |d| {

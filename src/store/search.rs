@@ -141,7 +141,8 @@ fn texts(conn: &Conn, path: &Path, article_id: i64) -> Result<Vec<(i64, Article)
                     blobs::BlobError::Sql(e) => e.to_string(),
                     blobs::BlobError::Missing(w)
                     | blobs::BlobError::Pruned(w)
-                    | blobs::BlobError::Corrupt(w) => w,
+                    | blobs::BlobError::Corrupt(w)
+                    | blobs::BlobError::Elsewhere(w) => w,
                 })
             })?;
             let article = serde_json::from_slice(&bytes)

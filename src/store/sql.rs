@@ -502,6 +502,7 @@ impl rusqlite::ToSql for Value<'_> {
 
 /// A statement in PostgreSQL's spelling: `?1` becomes `$1` (outside quoted
 /// text).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub fn dollar_params(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut quoted = false;

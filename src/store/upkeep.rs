@@ -38,6 +38,9 @@ pub struct GcReport {
     pub bytes_after: i64,
     /// The database's size before (pages in use and free).
     pub file_bytes: i64,
+    /// Objects in the object store that no row names (left by a crash, or
+    /// by pages gc removed), deleted.
+    pub objects_swept: usize,
     /// The saving falls short of the rules' minimum, so nothing was removed
     /// (in a dry run: nothing would be).
     pub refused: bool,
@@ -89,7 +92,7 @@ impl Store {
                 })
                 .map_err(map)?;
         }
-        let blob_check = blobs::verify(&self.conn).map_err(map)?;
+        let blob_check = blobs::verify(&self.blobs(&self.conn)).map_err(map)?;
         v.blobs = blob_check.checked;
         v.pruned = blob_check.pruned;
         for (sha, what) in blob_check.problems {
@@ -217,6 +220,7 @@ impl Store {
     /// and size stay; text and diffs are never touched), and blobs nothing
     /// uses. With `dry_run`, reports what it would do and changes nothing.
     pub fn gc(&mut self, rules: &GcRules, dry_run: bool) -> Result<GcReport> {
+        let objects = self.objects.clone();
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
         let stored = |tx: &Conn| -> sql::Result<i64> {
@@ -253,13 +257,11 @@ impl Store {
             )
             .map_err(map)?;
         for sha in &doomed {
-            blobs::prune(&tx, sha).map_err(|e| match e {
-                blobs::BlobError::Sql(e) => Self::err_at(&path, e),
-                other => StoreError::Damaged {
-                    path: path.clone(),
-                    what: format!("{other:?}"),
-                },
-            })?;
+            let with_objects = blobs::With {
+                conn: &tx,
+                objects: objects.as_deref(),
+            };
+            blobs::prune(&with_objects, sha).map_err(|e| blob_err_at(&path, e))?;
         }
         let orphans = blobs::remove_orphans(&tx).map_err(map)?;
         let after = stored(&tx).map_err(map)?;
@@ -269,6 +271,7 @@ impl Store {
             bytes_before: before,
             bytes_after: after,
             file_bytes,
+            objects_swept: 0,
             refused: false,
         };
         // Everything was removed inside the transaction, delta chains rebased
@@ -279,8 +282,45 @@ impl Store {
             tx.rollback().map_err(map)?;
         } else {
             tx.commit().map_err(map)?;
+            report.objects_swept = self.sweep_objects()?;
         }
         Ok(report)
+    }
+
+    /// Deletes the objects no row names as its content: written before a
+    /// row that a crash never wrote, or of pages since removed. Only after
+    /// the rows are committed, so a rolled-back removal loses nothing.
+    fn sweep_objects(&mut self) -> Result<usize> {
+        let Some(objects) = self.objects.clone() else {
+            return Ok(0);
+        };
+        // An hour's grace for a page another process is writing now.
+        let before = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+        let stored = objects.list(before).map_err(|what| StoreError::Objects {
+            path: self.path.clone(),
+            what,
+        })?;
+        let mut swept = 0;
+        for sha in stored {
+            let named = self
+                .conn
+                .query_row(
+                    "SELECT 1 FROM blobs WHERE sha256 = ?1 AND codec = 'object'",
+                    [&sha],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?
+                .is_some();
+            if !named {
+                objects.delete(&sha).map_err(|what| StoreError::Objects {
+                    path: self.path.clone(),
+                    what,
+                })?;
+                swept += 1;
+            }
+        }
+        Ok(swept)
     }
 
     /// Rebuilds the database file to give freed space back to the system.

@@ -17,6 +17,7 @@ mod feeds;
 mod hooks;
 mod hostile;
 mod many;
+mod objects;
 mod polite;
 mod real_page;
 mod rules;

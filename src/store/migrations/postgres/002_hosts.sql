@@ -29,3 +29,7 @@ CREATE TABLE outbox (
     done_at     TEXT
 );
 CREATE INDEX outbox_waiting ON outbox (id) WHERE done_at IS NULL;
+
+-- Where whole raw pages go (`--blobs URL`), once one was named: later
+-- commands read them from there without being told again.
+CREATE TABLE object_store (url TEXT NOT NULL);
