@@ -487,6 +487,12 @@ pub enum Command {
         /// JSON Lines output, one object per article
         #[arg(long)]
         json: bool,
+        /// At most N articles (a page of a long list)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Only articles after this id (the next page: the last id shown)
+        #[arg(long, value_name = "ID")]
+        after: Option<i64>,
         #[command(flatten)]
         global: GlobalArgs,
     },

@@ -400,7 +400,9 @@ pub fn run(command: Command, g: &GlobalArgs) -> Result<Status, CliError> {
         Command::Feeds { json, .. } => commands::feeds(&ctx, out, json),
         Command::Check { targets, due, .. } => block_on(commands::check(&ctx, out, &targets, due)),
         Command::Resume { targets, .. } => commands::resume(&ctx, out, &targets),
-        Command::List { json, .. } => commands::list(&ctx, out, json),
+        Command::List {
+            json, limit, after, ..
+        } => commands::list(&ctx, out, json, after, limit),
         Command::Log { target, json, .. } => commands::log(&ctx, out, &target, json),
         Command::Search {
             query,

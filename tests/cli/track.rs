@@ -288,3 +288,34 @@ fn one_article_under_two_urls_is_tracked_once() {
         .collect();
     assert_eq!(urls, [story, other]);
 }
+
+#[test]
+fn list_reads_in_pages_with_limit_and_after() {
+    let env = Env::new();
+    let urls: Vec<String> = (0..5)
+        .map(|i| env.serve(&format!("/p{i}"), &page(&format!("Story {i}"), PARAS, "x")))
+        .collect();
+    let mut args = vec!["track"];
+    args.extend(urls.iter().map(String::as_str));
+    env.run(&args).expect(0);
+    let ids = |args: &[&str]| -> Vec<i64> {
+        env.run(args)
+            .expect(0)
+            .json_lines()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&["list", "--json", "--limit", "2"]), [1, 2]);
+    assert_eq!(
+        ids(&["list", "--json", "--limit", "2", "--after", "2"]),
+        [3, 4]
+    );
+    assert_eq!(ids(&["list", "--json", "--after", "4"]), [5]);
+    let past = env.run(&["list", "--after", "5"]).expect(0);
+    assert!(
+        past.stderr.contains("no articles after #5"),
+        "{}",
+        past.stderr
+    );
+}

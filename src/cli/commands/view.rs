@@ -3,15 +3,24 @@
 
 use super::*;
 
-pub fn list(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliError> {
+pub fn list(
+    ctx: &Context,
+    out: Out<'_>,
+    json: bool,
+    after: Option<i64>,
+    limit: Option<usize>,
+) -> Result<Status, CliError> {
     let store = ctx.store_read()?;
-    let items = store.summaries()?;
+    let items = store.summaries_after(after, limit)?;
     if json {
         for s in &items {
             json_line(out, &ArticleJson::new(s))?;
         }
     } else if items.is_empty() {
-        ctx.status("no articles tracked yet; start with `redline track URL`");
+        ctx.status(&match after {
+            Some(id) => format!("no articles after #{id}"),
+            None => "no articles tracked yet; start with `redline track URL`".to_owned(),
+        });
     } else {
         text::list(out, &ctx.painter, &items)?;
     }
