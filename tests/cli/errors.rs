@@ -469,6 +469,7 @@ fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
              DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
              ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
              ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
+             DROP TABLE outbox; DROP TABLE object_store;
              PRAGMA user_version = 4;",
         )
         .unwrap();

@@ -170,6 +170,7 @@ fn the_index_follows_every_write_and_verify_checks_it() {
              DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
              ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
              ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
+             DROP TABLE outbox; DROP TABLE object_store;
              PRAGMA user_version = 5;",
         )
         .unwrap();
