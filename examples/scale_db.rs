@@ -4,6 +4,9 @@
 //! the server will answer 304 to, `--due` of them due now and the rest due
 //! tomorrow.
 //!
+//! With `--hosts H` the articles are spread over 127.0.0.1 … 127.0.0.H
+//! (`article_server --hosts H`). `--db` takes a PostgreSQL URL too.
+//!
 //!     cargo run --release --example scale_db -- --db PATH --articles 100000 --due 1000 --port 8088
 
 use redline::extract::Article;
@@ -22,11 +25,12 @@ fn main() {
     let n: usize = arg("--articles").map_or(1000, |v| v.parse().expect("--articles N"));
     let due: usize = arg("--due").map_or(1000, |v| v.parse().expect("--due N"));
     let port: u16 = arg("--port").map_or(8088, |v| v.parse().expect("--port N"));
+    let hosts: usize = arg("--hosts").map_or(1, |v| v.parse().expect("--hosts N"));
     let now = "2026-03-01T12:00:00.000Z";
     let tomorrow = "2026-03-02T12:00:00.000Z";
     let mut store = Store::open(std::path::Path::new(&db)).expect("open the database");
     let urls: Vec<String> = (0..n)
-        .map(|i| format!("http://127.0.0.1:{port}/a/{i}"))
+        .map(|i| format!("http://127.0.0.{}:{port}/a/{i}", i % hosts.max(1) + 1))
         .collect();
     let rows = store
         .add_articles(&urls, None, &Pace::default(), now)
