@@ -35,9 +35,7 @@ fn main() {
     let due_at = arg("--now").unwrap_or_else(|| "2026-03-01T12:00:00.000Z".into());
     let mut store = Store::open(std::path::Path::new(&db)).expect("open the database");
     let wall = |secs: i64| {
-        redline::clock::rfc3339(
-            jiff::Timestamp::now() + jiff::SignedDuration::from_secs(secs),
-        )
+        redline::clock::rfc3339(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(secs))
     };
     let mut claims = Vec::new();
     let mut releases = Vec::new();

@@ -58,8 +58,9 @@ impl Store {
 
     /// Takes up to `max` hosts that have articles due at `due_at` (the
     /// tracker's clock) and no lease running at `now` (the wall clock), for
-    /// `worker` until `until`. Hosts whose next turn comes first are taken
-    /// first.
+    /// `worker` until `until` (hosts `worker` holds already are taken
+    /// again: a round cut short). Hosts whose next turn comes first are
+    /// taken first.
     pub fn claim_hosts(
         &mut self,
         worker: &str,
@@ -79,14 +80,14 @@ impl Store {
             .query_map(
                 &format!(
                     "SELECT h.host, h.next_allowed_at FROM hosts h
-                     WHERE (h.lease_until IS NULL OR h.lease_until < ?1)
+                     WHERE (h.lease_until IS NULL OR h.lease_until < ?1 OR h.leased_by = ?4)
                        AND EXISTS (SELECT 1 FROM articles a
                                    WHERE a.host = h.host AND a.retired_at IS NULL
                                      AND (a.next_check_at IS NULL OR a.next_check_at <= ?2))
                      ORDER BY h.next_allowed_at IS NOT NULL, h.next_allowed_at, h.host
                      LIMIT ?3 {skip}"
                 ),
-                params![now, due_at, max as i64],
+                params![now, due_at, max as i64, worker],
                 |r| {
                     Ok(HostLease {
                         host: r.get(0)?,

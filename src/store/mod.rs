@@ -132,6 +132,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database server went away (a restart, a failover): what
+    /// was under way is lost whole, and the next statement connects again.
+    pub fn is_lost_connection(&self) -> bool {
+        #[cfg(feature = "postgres")]
+        if let StoreError::Sqlite { source, .. } = self {
+            return sql::pg::is_lost(source);
+        }
+        false
+    }
+
     /// One line saying what the user can do, when there is one.
     pub fn hint(&self) -> Option<&'static str> {
         match self {

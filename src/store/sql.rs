@@ -539,13 +539,47 @@ pub mod pg {
         dollar_params(sql).replace("instr(", "strpos(")
     }
 
+    /// A connection that comes back: when the server went away (a restart,
+    /// a failover), the next statement outside a transaction connects again
+    /// and runs; a transaction the loss cut short fails whole, as it would
+    /// have on a crash, and the next one runs on a new connection.
     pub struct Client {
-        client: tokio_postgres::Client,
+        url: String,
+        client: RefCell<tokio_postgres::Client>,
         statements: RefCell<HashMap<String, Statement>>,
+        in_transaction: std::cell::Cell<bool>,
+    }
+
+    /// Whether an error says the connection (or the server) went away.
+    pub fn is_lost(e: &DbError) -> bool {
+        use tokio_postgres::error::SqlState;
+        match e {
+            DbError::Postgres(e) => {
+                e.is_closed()
+                    || matches!(
+                        e.code(),
+                        Some(&SqlState::ADMIN_SHUTDOWN)
+                            | Some(&SqlState::CRASH_SHUTDOWN)
+                            | Some(&SqlState::CANNOT_CONNECT_NOW)
+                    )
+                    || std::error::Error::source(e)
+                        .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+            }
+            _ => false,
+        }
     }
 
     /// Connects to the database `url` names (`postgres://user:pass@host:port/db`).
     pub fn connect(url: &str) -> Result<Client> {
+        Ok(Client {
+            url: url.to_owned(),
+            client: RefCell::new(open(url)?),
+            statements: RefCell::new(HashMap::new()),
+            in_transaction: std::cell::Cell::new(false),
+        })
+    }
+
+    fn open(url: &str) -> Result<tokio_postgres::Client> {
         let mut config: tokio_postgres::Config = url.parse()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(std::time::Duration::from_secs(10));
@@ -579,13 +613,9 @@ pub mod pg {
                 });
             })
             .map_err(DbError::Thread)?;
-        let client = answer
+        answer
             .recv()
-            .map_err(|_| DbError::Thread(std::io::Error::other("the connection thread ended")))??;
-        Ok(Client {
-            client,
-            statements: RefCell::new(HashMap::new()),
-        })
+            .map_err(|_| DbError::Thread(std::io::Error::other("the connection thread ended")))?
     }
 
     fn wait<F: std::future::Future>(f: F) -> F::Output {
@@ -593,11 +623,50 @@ pub mod pg {
     }
 
     impl Client {
+        /// Runs `f`; when the connection was lost outside a transaction,
+        /// connects again (for up to a minute, while the server restarts)
+        /// and runs it once more.
+        fn again<T>(&self, mut f: impl FnMut() -> Result<T>) -> Result<T> {
+            match f() {
+                Err(e) if is_lost(&e) && !self.in_transaction.get() => {
+                    self.reconnect()?;
+                    f()
+                }
+                Err(e) => {
+                    if is_lost(&e) {
+                        // The transaction went with the connection.
+                        self.in_transaction.set(false);
+                    }
+                    Err(e)
+                }
+                ok => ok,
+            }
+        }
+
+        fn reconnect(&self) -> Result<()> {
+            let started = std::time::Instant::now();
+            loop {
+                match open(&self.url) {
+                    Ok(client) => {
+                        tracing::warn!("reconnected to PostgreSQL");
+                        *self.client.borrow_mut() = client;
+                        self.statements.borrow_mut().clear();
+                        return Ok(());
+                    }
+                    Err(e) if started.elapsed() < std::time::Duration::from_secs(60) => {
+                        tracing::debug!("PostgreSQL not back yet: {e}");
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+
         fn statement(&self, sql: &str) -> Result<Statement> {
             if let Some(s) = self.statements.borrow().get(sql) {
                 return Ok(s.clone());
             }
-            let stmt = wait(self.client.prepare(&postgres_sql(sql)))?;
+            let stmt = wait(self.client.borrow().prepare(&postgres_sql(sql)))?;
             self.statements
                 .borrow_mut()
                 .insert(sql.to_owned(), stmt.clone());
@@ -605,15 +674,29 @@ pub mod pg {
         }
 
         pub fn batch(&self, sql: &str) -> Result<()> {
-            Ok(wait(self.client.batch_execute(sql))?)
+            let word = sql.split_whitespace().next().unwrap_or("");
+            let ran = if word == "BEGIN" {
+                self.again(|| Ok(wait(self.client.borrow().batch_execute(sql))?))
+            } else {
+                let client = self.client.borrow();
+                Ok(wait(client.batch_execute(sql))?)
+            };
+            match word {
+                "BEGIN" => self.in_transaction.set(ran.is_ok()),
+                "COMMIT" | "ROLLBACK" => self.in_transaction.set(false),
+                _ => {}
+            }
+            ran
         }
 
         pub fn execute(&self, sql: &str, values: &[Value<'_>]) -> Result<usize> {
-            let stmt = self.statement(sql)?;
-            let refs: Vec<&(dyn ToSql + Sync)> =
-                values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-            let n = wait(self.client.execute(&stmt, &refs))?;
-            Ok(usize::try_from(n).unwrap_or(usize::MAX))
+            self.again(|| {
+                let stmt = self.statement(sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let n = wait(self.client.borrow().execute(&stmt, &refs))?;
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
+            })
         }
 
         pub fn each_while(
@@ -623,20 +706,38 @@ pub mod pg {
             mut f: impl FnMut(&Row) -> Result<bool>,
         ) -> Result<()> {
             use futures_util::StreamExt;
-            let stmt = self.statement(sql)?;
-            wait(async {
-                let stream = self
-                    .client
-                    .query_raw(&stmt, values.iter().map(|v| v as &(dyn ToSql + Sync)))
-                    .await?;
-                futures_util::pin_mut!(stream);
-                while let Some(row) = stream.next().await {
-                    if !f(&row?)? {
-                        break;
+            // Tried again only if no row was handed on yet.
+            let handed = std::cell::Cell::new(false);
+            let run = |f: &mut dyn FnMut(&Row) -> Result<bool>| -> Result<()> {
+                let stmt = self.statement(sql)?;
+                let client = self.client.borrow();
+                wait(async {
+                    let stream = client
+                        .query_raw(&stmt, values.iter().map(|v| v as &(dyn ToSql + Sync)))
+                        .await?;
+                    futures_util::pin_mut!(stream);
+                    while let Some(row) = stream.next().await {
+                        handed.set(true);
+                        if !f(&row?)? {
+                            break;
+                        }
                     }
+                    Ok(())
+                })
+            };
+            match run(&mut f) {
+                Err(e) if is_lost(&e) && !handed.get() && !self.in_transaction.get() => {
+                    self.reconnect()?;
+                    run(&mut f)
                 }
-                Ok(())
-            })
+                Err(e) => {
+                    if is_lost(&e) {
+                        self.in_transaction.set(false);
+                    }
+                    Err(e)
+                }
+                ok => ok,
+            }
         }
     }
 

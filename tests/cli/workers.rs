@@ -334,3 +334,55 @@ fn a_notification_a_killed_worker_left_is_sent_by_the_next_one() {
         0
     );
 }
+
+#[test]
+fn a_worker_carries_on_when_postgresql_restarts_under_it() {
+    if !crate::common::on_postgres() {
+        eprintln!("runs in the PostgreSQL suite (REDLINE_TEST_POSTGRES=1 inside pg_virtualenv)");
+        return;
+    }
+    let env = Env::new();
+    let servers = hosts(2);
+    let per = 10;
+    tracked(&env, &servers, per);
+    let later = "2026-03-02T12:00:00Z";
+    let worker = spawn(
+        &env,
+        later,
+        &["--host-delay", "0.3s", "worker", "--once", "--lease", "30"],
+    );
+    let started = Instant::now();
+    while env.count("SELECT count(*) FROM checks") < (2 * per + 3) as i64 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no checks");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // pg_virtualenv's throwaway cluster, restarted mid-pass.
+    let version = std::env::var("PGVERSION").expect("pg_virtualenv sets PGVERSION");
+    let restart = std::process::Command::new("pg_ctlcluster")
+        .args([version.as_str(), "regress", "restart"])
+        .output()
+        .expect("pg_ctlcluster runs");
+    assert!(
+        restart.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restart.stderr)
+    );
+    let before = env.count("SELECT count(*) FROM checks") - (2 * per) as i64;
+    assert!(
+        before < (2 * per) as i64,
+        "the pass ended before the restart"
+    );
+    let run = finish(worker);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Every article checked once more: none lost, none twice.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM (SELECT article_id FROM checks GROUP BY article_id
+                                   HAVING count(*) <> 2) AS odd"
+        ),
+        0,
+        "{}",
+        run.stderr
+    );
+    env.run(&["verify"]).expect(0);
+}

@@ -72,41 +72,138 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
         store.path().display()
     ));
     let (mut checked, mut changed, mut failed) = (0usize, 0usize, 0usize);
+    let worker = Worker {
+        ctx,
+        args,
+        name: &name,
+        hooks: &hooks,
+        fetcher: &fetcher,
+        options: &options,
+    };
     while !stop.load(Ordering::SeqCst) {
+        match worker.round(out, &mut store, &mut leases).await {
+            Ok(Round::Worked(results)) => {
+                for c in &results {
+                    checked += 1;
+                    changed += usize::from(c.outcome.is_change());
+                    failed += usize::from(c.failed());
+                }
+            }
+            Ok(Round::Idle(_)) if args.once => break,
+            Ok(Round::Idle(wait)) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = woken.notified() => {}
+                }
+            }
+            // The database went away (a restart, a failover): what this
+            // round had written stays, the rest is done again once it is
+            // back (the store connects again by itself; this worker's
+            // hosts are still its own).
+            Err(Failure::Lost(e)) => {
+                ctx.status(&format!(
+                    "worker {name}: lost the database ({}); carrying on when it is back",
+                    crate::errors::one_line(&e)
+                ));
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(Failure::Other(e)) => return Err(e),
+        }
+    }
+    match deliver(&mut store, ctx, &name, &hooks, args.lease).await {
+        Ok(()) | Err(Failure::Lost(_)) => {}
+        Err(Failure::Other(e)) => return Err(e),
+    }
+    ctx.status(&format!(
+        "worker {name}: checked {checked}, changed {changed}, failed {failed}"
+    ));
+    Ok(Status::failed_if(failed > 0))
+}
+
+/// Why a round stopped short.
+enum Failure {
+    /// The database went away; the round can be done again.
+    Lost(crate::store::StoreError),
+    Other(CliError),
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        if e.is_lost_connection() {
+            Failure::Lost(e)
+        } else {
+            Failure::Other(e.into())
+        }
+    }
+}
+
+impl From<CliError> for Failure {
+    fn from(e: CliError) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+/// What one round did.
+enum Round {
+    /// Checked these.
+    Worked(Vec<CheckResult>),
+    /// Nothing due: look again after this long.
+    Idle(Duration),
+}
+
+/// What every round of one worker shares.
+struct Worker<'a, F: Fn() -> TrackerOptions> {
+    ctx: &'a Context,
+    args: &'a WorkerArgs,
+    name: &'a str,
+    hooks: &'a Arc<Vec<crate::notify::Hook>>,
+    fetcher: &'a crate::fetch::Fetcher,
+    options: &'a F,
+}
+
+impl<F: Fn() -> TrackerOptions> Worker<'_, F> {
+    /// Due feeds, then due hosts: taken, checked, given back; then the
+    /// notifications waiting.
+    async fn round(
+        &self,
+        out: Out<'_>,
+        store: &mut Store,
+        leases: &mut Store,
+    ) -> Result<Round, Failure> {
+        let (ctx, args, name) = (self.ctx, self.args, self.name);
         let due_at = rfc3339(ctx.clock.now());
-        let feeds = store.claim_feeds(&name, &wall(Duration::ZERO), &wall(args.lease), &due_at)?;
+        let feeds = store.claim_feeds(name, &wall(Duration::ZERO), &wall(args.lease), &due_at)?;
         if !feeds.is_empty() {
-            let read = Tracker::new(&mut store, fetcher.clone(), options())
+            let read = Tracker::new(store, self.fetcher.clone(), (self.options)())
                 .check_feeds(&feeds)
                 .await;
             for f in &feeds {
-                store.release_feed(&name, f.id)?;
+                store.release_feed(name, f.id)?;
             }
             report_feeds(ctx, out, &read?)?;
         }
         let hosts = store.claim_hosts(
-            &name,
+            name,
             &wall(Duration::ZERO),
             &wall(args.lease),
             &due_at,
             args.hosts,
         )?;
-        deliver(&mut store, ctx, &name, &hooks, args.lease).await?;
+        deliver(store, ctx, name, self.hooks, args.lease).await?;
         if hosts.is_empty() {
-            if args.once {
-                break;
-            }
             let wait = store
                 .next_due_at()?
                 .and_then(|n| parse_rfc3339(&n))
                 .map(|n| n.duration_since(ctx.clock.now()).as_secs().max(1) as u64)
                 .unwrap_or(args.poll)
                 .min(args.poll.max(1));
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(wait)) => {}
-                _ = woken.notified() => {}
-            }
-            continue;
+            return Ok(Round::Idle(Duration::from_secs(wait)));
         }
         let mut articles = Vec::new();
         for h in &hosts {
@@ -118,43 +215,33 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
                 .map(|t| t.duration_since(jiff::Timestamp::now()))
                 .filter(|d| d.is_positive())
             {
-                fetcher.not_before(&h.host, wait.unsigned_abs()).await;
+                self.fetcher.not_before(&h.host, wait.unsigned_abs()).await;
             }
             articles.extend(store.due_on_host(&h.host, &due_at)?);
         }
         let renew_every = args.lease / 3;
         let mut renewed = std::time::Instant::now();
-        let mut renewal: Result<(), CliError> = Ok(());
-        let results = Tracker::new(&mut store, fetcher.clone(), options())
+        let mut renewal: Result<(), crate::store::StoreError> = Ok(());
+        let results = Tracker::new(store, self.fetcher.clone(), (self.options)())
             .on_result(|_| {
                 if renewed.elapsed() >= renew_every && renewal.is_ok() {
                     renewed = std::time::Instant::now();
-                    renewal = leases
-                        .renew_leases(&name, &wall(args.lease))
-                        .map(drop)
-                        .map_err(CliError::from);
+                    renewal = leases.renew_leases(name, &wall(args.lease)).map(drop);
                 }
             })
             .check(&articles)
             .await?;
         renewal?;
         for h in &hosts {
-            let next = fetcher.next_turn(&h.host).map(wall);
-            store.release_host(&name, &h.host, next.as_deref())?;
+            let next = self.fetcher.next_turn(&h.host).map(wall);
+            store.release_host(name, &h.host, next.as_deref())?;
         }
         for c in &results {
             report(ctx, out, c, false)?;
-            checked += 1;
-            changed += usize::from(c.outcome.is_change());
-            failed += usize::from(c.failed());
         }
         out.flush()?;
+        Ok(Round::Worked(results))
     }
-    deliver(&mut store, ctx, &name, &hooks, args.lease).await?;
-    ctx.status(&format!(
-        "worker {name}: checked {checked}, changed {changed}, failed {failed}"
-    ));
-    Ok(Status::failed_if(failed > 0))
 }
 
 /// Delivers the notifications waiting in the outbox that no other worker
@@ -165,7 +252,7 @@ async fn deliver(
     name: &str,
     hooks: &Arc<Vec<crate::notify::Hook>>,
     lease: Duration,
-) -> Result<(), CliError> {
+) -> Result<(), Failure> {
     loop {
         let claimed = store.claim_outbox(name, &wall(Duration::ZERO), &wall(lease), 64)?;
         if claimed.is_empty() {
