@@ -12,12 +12,13 @@
 #     of `list`, status's counts (examples/claim_hosts.rs), then `redline
 #     list --limit 50` and `redline status` from the command line.
 #
-#     bash benches/postgres.sh          # PORT=8093 ROWS=1000000
+#     bash benches/postgres.sh          # PORT=8093 ROWS=1000000 PARTS=123
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${PGHOST:-}" ]; then exec pg_virtualenv bash "$0" "$@"; fi
+if [ -z "${PGHOST:-}" ]; then exec pg_virtualenv -t bash "$0" "$@"; fi
 PORT=${PORT:-8093}
 ROWS=${ROWS:-1000000}
+PARTS=${PARTS:-123}
 cargo build --release --quiet --example article_server --example scale_db --example claim_hosts
 cargo build --release --quiet
 work=$(mktemp -d)
@@ -38,6 +39,7 @@ timed() {
 }
 export REDLINE_TIMEOUT=5 REDLINE_RETRIES=1
 
+if [[ $PARTS == *1* ]]; then
 echo "1. worker CPU per check (1,000 due of 2,000 over 100 hosts, all 304)"
 start_server
 sqlite="$work/cpu.db"
@@ -55,6 +57,8 @@ for db in "$sqlite" "$pg"; do
 done
 awk 'BEGIN { getline a < "'"$work/cpu.SQLite"'"; getline b < "'"$work/cpu.PostgreSQL"'"; printf "   PostgreSQL / SQLite CPU per check: %.2fx\n", b / a }'
 
+fi
+if [[ $PARTS == *2* ]]; then
 echo "2. one worker against four (100 hosts x 20 articles, 0.2 s apart per host)"
 start_server
 one=$(fresh one)
@@ -74,6 +78,8 @@ checks=$(psql -X -A -t -c "SELECT count(*) FROM checks WHERE checked_at > '2026-
 awk -v a="$wall1" -v s="$started" -v e="$ended" -v c="$checks" 'BEGIN {
     printf "   one worker %.1f s; four workers %.1f s (%d checks): %.1fx faster\n", a, e - s, c, a / (e - s) }'
 
+fi
+if [[ $PARTS == *3* ]]; then
 echo "3. a PostgreSQL database of $ROWS tracked articles over 1,000 hosts (generated rows)"
 big=$(fresh big)
 target/release/redline --db "$big" --quiet status > /dev/null
@@ -93,3 +99,4 @@ for what in "list --limit 50" "list --limit 50 --after 900000" "status"; do
     read -r wall _ _ <<< "$(REDLINE_NOW=2026-03-01T12:00:00Z timed target/release/redline --db "$big" $what)"
     printf '   redline %-32s %5.2f s wall (start-up and connection included)\n' "$what" "$wall"
 done
+fi

@@ -757,7 +757,7 @@ pub enum Command {
     },
     /// Restore a jsonl export into the database
     Import {
-        /// A file written by `redline export --format jsonl`
+        /// A file written by `redline export --format jsonl` (`-`: standard input)
         #[arg(value_name = "FILE.jsonl")]
         file: PathBuf,
         #[command(flatten)]

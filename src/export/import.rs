@@ -43,7 +43,14 @@ struct Checked {
 }
 
 pub fn import(store: &mut Store, path: &Path) -> Result<ImportCounts, ExportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ExportError::Read {
+    // `-`: standard input, as `export … -o - | redline --db … import -`.
+    let read = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = read.map_err(|source| ExportError::Read {
         path: path.to_owned(),
         source,
     })?;

@@ -81,10 +81,13 @@ impl Store {
                 &format!(
                     "SELECT h.host, h.next_allowed_at FROM hosts h
                      WHERE (h.lease_until IS NULL OR h.lease_until < ?1 OR h.leased_by = ?4)
-                       AND EXISTS (SELECT 1 FROM articles a
-                                   WHERE a.host = h.host AND a.retired_at IS NULL
-                                     AND (a.next_check_at IS NULL OR a.next_check_at <= ?2))
-                     ORDER BY h.next_allowed_at IS NOT NULL, h.next_allowed_at, h.host
+                       AND (EXISTS (SELECT 1 FROM articles a
+                                    WHERE a.host = h.host AND a.retired_at IS NULL
+                                      AND a.next_check_at <= ?2)
+                            OR EXISTS (SELECT 1 FROM articles a
+                                       WHERE a.host = h.host AND a.retired_at IS NULL
+                                         AND a.next_check_at IS NULL))
+                     ORDER BY h.next_allowed_at NULLS FIRST, h.host
                      LIMIT ?3 {skip}"
                 ),
                 params![now, due_at, max as i64, worker],

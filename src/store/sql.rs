@@ -34,6 +34,8 @@ pub enum DbError {
     Postgres(tokio_postgres::Error),
     #[error("the query returned no rows")]
     NoRows,
+    #[error("{0}")]
+    Config(String),
     #[error("cannot start the PostgreSQL connection's thread")]
     Thread(#[source] std::io::Error),
     #[error("column {column}: {why}")]
@@ -526,6 +528,7 @@ pub mod pg {
 
     use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::sync::Arc;
 
     use bytes::BytesMut;
     use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
@@ -579,7 +582,120 @@ pub mod pg {
         })
     }
 
+    /// How the connection is encrypted, as libpq's `sslmode` says:
+    /// `disable`; `prefer` (the default: TLS when the server offers it) and
+    /// `require` (TLS or nothing) without checking the server's certificate,
+    /// as libpq does; `verify-ca` and `verify-full` check it against the
+    /// system's roots or the `sslrootcert` file. Returns the URL in the
+    /// words tokio-postgres knows, and the TLS settings.
+    fn tls(url: &str) -> Result<(String, tokio_postgres_rustls::MakeRustlsConnect)> {
+        let bad = DbError::Config;
+        let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+        let mut verify = false;
+        let mut root: Option<String> = None;
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .filter_map(|(k, v)| match (k.as_ref(), v.as_ref()) {
+                ("sslmode", "verify-ca" | "verify-full") => {
+                    verify = true;
+                    Some(("sslmode".into(), "require".into()))
+                }
+                ("sslrootcert", path) => {
+                    root = Some(path.to_owned());
+                    None
+                }
+                _ => Some((k.into_owned(), v.into_owned())),
+            })
+            .collect();
+        if kept.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(kept);
+        }
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| bad(e.to_string()))?;
+        let config = if verify {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+            if let Some(path) = &root {
+                use rustls::pki_types::pem::PemObject;
+                let certs = rustls::pki_types::CertificateDer::pem_file_iter(path)
+                    .map_err(|e| bad(format!("sslrootcert {path}: {e}")))?;
+                for cert in certs {
+                    roots
+                        .add(cert.map_err(|e| bad(format!("sslrootcert {path}: {e}")))?)
+                        .map_err(|e| bad(format!("sslrootcert {path}: {e}")))?;
+                }
+            }
+            builder.with_root_certificates(roots).with_no_client_auth()
+        } else {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(Unverified(provider)))
+                .with_no_client_auth()
+        };
+        Ok((
+            parsed.to_string(),
+            tokio_postgres_rustls::MakeRustlsConnect::new(config),
+        ))
+    }
+
+    /// What libpq does below `verify-ca`: the channel is encrypted and its
+    /// signatures checked, the certificate's issuer is not.
+    #[derive(Debug)]
+    struct Unverified(Arc<rustls::crypto::CryptoProvider>);
+
+    impl rustls::client::danger::ServerCertVerifier for Unverified {
+        fn verify_server_cert(
+            &self,
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &[rustls::pki_types::CertificateDer<'_>],
+            _: &rustls::pki_types::ServerName<'_>,
+            _: &[u8],
+            _: rustls::pki_types::UnixTime,
+        ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &rustls::pki_types::CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &rustls::pki_types::CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+
     fn open(url: &str) -> Result<tokio_postgres::Client> {
+        let (url, tls) = tls(url)?;
         let mut config: tokio_postgres::Config = url.parse()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(std::time::Duration::from_secs(10));
@@ -600,7 +716,7 @@ pub mod pg {
                     }
                 };
                 runtime.block_on(async move {
-                    match config.connect(tokio_postgres::NoTls).await {
+                    match config.connect(tls).await {
                         Ok((client, connection)) => {
                             let _ = send.send(Ok(client));
                             // Runs until the client is dropped.

@@ -19,6 +19,7 @@ mod hostile;
 mod many;
 mod objects;
 mod polite;
+mod postgres;
 mod real_page;
 mod rules;
 mod schedule;

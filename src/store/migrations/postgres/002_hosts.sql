@@ -13,6 +13,8 @@ CREATE TABLE hosts (
     lease_until     TEXT,
     next_allowed_at TEXT
 );
+-- Hosts in the order they are taken: those whose turn comes first.
+CREATE INDEX hosts_turn ON hosts (next_allowed_at NULLS FIRST, host);
 
 ALTER TABLE feeds ADD COLUMN leased_by TEXT;
 ALTER TABLE feeds ADD COLUMN lease_until TEXT;
