@@ -23,7 +23,7 @@ cargo build --release --quiet --example article_server --example scale_db --exam
 cargo build --release --quiet
 work=$(mktemp -d)
 server=
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -z "$server" ] || kill $server 2>/dev/null; rm -rf "$work"' EXIT
 url() { echo "postgres://$PGUSER:$PGPASSWORD@$PGHOST:${PGPORT:-5432}/$1"; }
 fresh() { psql -X -q -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" postgres; url "$1"; }
 start_server() {
