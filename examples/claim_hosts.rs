@@ -54,7 +54,7 @@ fn main() {
         let started = Instant::now();
         for h in &leased {
             store
-                .release_host("bench", &h.host, None)
+                .release_host("bench", &h.host, None, None)
                 .expect("release a host");
         }
         releases.push(started.elapsed());

@@ -441,7 +441,9 @@ pub struct Fetcher {
     proxied: Arc<HashMap<String, reqwest::Client>>,
     policy: FetchPolicy,
     gate: Arc<polite::Gate>,
-    robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<robots::Robots>>>>>,
+    /// Each host's robots.txt as read ("" for none, or one that could not
+    /// be read), fetched once per run or given by [`Fetcher::robots_known`].
+    robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<String>>>>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -575,47 +577,67 @@ impl Fetcher {
         self.gate.next_turn(key)
     }
 
-    /// The robots.txt rules for a URL's host, fetched once per run. A file that
-    /// is missing or cannot be fetched allows everything.
+    /// The robots.txt rules for a URL's host, fetched once per run (or
+    /// known already). A file that is missing or cannot be fetched allows
+    /// everything.
     async fn robots_for(&self, url: &Url) -> robots::Robots {
         let key = host_key(url);
         let cell = {
             let mut map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
             map.entry(key.clone()).or_default().clone()
         };
-        cell.get_or_init(|| async {
-            let mut robots_url = url.clone();
-            robots_url.set_path("/robots.txt");
-            robots_url.set_query(None);
-            let _pass = self.gate.enter(&key, None).await;
-            let (site, client) = self.site_of(url);
-            let ua = site
-                .and_then(|s| s.user_agent.as_deref())
-                .unwrap_or(&self.policy.user_agent);
-            let agent = ua.split('/').next().unwrap_or("redline").to_owned();
-            // A robots.txt that does not come in time allows everything,
-            // as a missing one does; the page's own request then decides.
-            let read = async {
-                let r = client
-                    .get(robots_url)
-                    .header(header::USER_AGENT, ua)
-                    .send()
+        let (site, client) = self.site_of(url);
+        let ua = site
+            .and_then(|s| s.user_agent.as_deref())
+            .unwrap_or(&self.policy.user_agent);
+        let agent = ua.split('/').next().unwrap_or("redline").to_owned();
+        let text = cell
+            .get_or_init(|| async {
+                let mut robots_url = url.clone();
+                robots_url.set_path("/robots.txt");
+                robots_url.set_query(None);
+                let _pass = self.gate.enter(&key, None).await;
+                // A robots.txt that does not come in time allows everything,
+                // as a missing one does; the page's own request then decides.
+                let read = async {
+                    let r = client
+                        .get(robots_url)
+                        .header(header::USER_AGENT, ua)
+                        .send()
+                        .await
+                        .ok()?;
+                    if !r.status().is_success() {
+                        return None;
+                    }
+                    let text = r.text().await.ok()?;
+                    (text.len() < 512 * 1024).then_some(text)
+                };
+                tokio::time::timeout(self.policy.timeout, read)
                     .await
-                    .ok()?;
-                if !r.status().is_success() {
-                    return None;
-                }
-                let text = r.text().await.ok()?;
-                (text.len() < 512 * 1024).then(|| robots::Robots::parse(&text, &agent))
-            };
-            tokio::time::timeout(self.policy.timeout, read)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        })
-        .await
-        .clone()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+            })
+            .await;
+        robots::Robots::parse(text, &agent)
+    }
+
+    /// Gives a host's robots.txt as another process read it (`""`: none),
+    /// so that this one does not ask again; a host asked of already keeps
+    /// what it said.
+    pub fn robots_known(&self, key: &str, text: &str) {
+        let cell = {
+            let mut map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
+            map.entry(key.to_owned()).or_default().clone()
+        };
+        let _ = cell.set(text.to_owned());
+    }
+
+    /// A host's robots.txt as this fetcher read it or was given it (`""`:
+    /// none), once it has been.
+    pub fn robots_read(&self, key: &str) -> Option<String> {
+        let map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(key).and_then(|cell| cell.get().cloned())
     }
 
     /// Fetches `url` politely: robots.txt honoured, the host's turn awaited,

@@ -16,6 +16,8 @@ pub struct HostLease {
     pub host: String,
     /// When the next request to it may start (RFC 3339, wall clock).
     pub next_allowed_at: Option<String>,
+    /// Its robots.txt as a worker last read it (`""`: none), and when.
+    pub robots: Option<(String, String)>,
 }
 
 /// The host (`host:port`) an article URL is fetched from.
@@ -79,7 +81,7 @@ impl Store {
         let hosts: Vec<HostLease> = tx
             .query_map(
                 &format!(
-                    "SELECT h.host, h.next_allowed_at FROM hosts h
+                    "SELECT h.host, h.next_allowed_at, h.robots, h.robots_at FROM hosts h
                      WHERE (h.lease_until IS NULL OR h.lease_until < ?1 OR h.leased_by = ?4)
                        AND (EXISTS (SELECT 1 FROM articles a
                                     WHERE a.host = h.host AND a.retired_at IS NULL
@@ -92,9 +94,12 @@ impl Store {
                 ),
                 params![now, due_at, max as i64, worker],
                 |r| {
+                    let robots: Option<String> = r.get(2)?;
+                    let at: Option<String> = r.get(3)?;
                     Ok(HostLease {
                         host: r.get(0)?,
                         next_allowed_at: r.get(1)?,
+                        robots: robots.zip(at),
                     })
                 },
             )
@@ -145,20 +150,25 @@ impl Store {
     }
 
     /// Gives a host back: free to take, its next request not before
-    /// `next_allowed_at`. A lease another worker took over meanwhile (this
-    /// one ran out) is left alone.
+    /// `next_allowed_at`, and with the robots.txt read at `robots` (text,
+    /// when) if this worker read it. A lease another worker took over
+    /// meanwhile (this one ran out) is left alone.
     pub fn release_host(
         &mut self,
         worker: &str,
         host: &str,
         next_allowed_at: Option<&str>,
+        robots: Option<(&str, &str)>,
     ) -> Result<()> {
+        let (text, at) = robots.unzip();
         self.conn
             .execute(
                 "UPDATE hosts SET leased_by = NULL, lease_until = NULL,
-                     next_allowed_at = coalesce(CAST(?3 AS TEXT), next_allowed_at)
+                     next_allowed_at = coalesce(CAST(?3 AS TEXT), next_allowed_at),
+                     robots = coalesce(CAST(?4 AS TEXT), robots),
+                     robots_at = coalesce(CAST(?5 AS TEXT), robots_at)
                  WHERE host = ?1 AND leased_by = ?2",
-                params![host, worker, next_allowed_at],
+                params![host, worker, next_allowed_at, text, at],
             )
             .map(drop)
             .map_err(|e| self.err(e))

@@ -343,13 +343,14 @@ fn a_worker_carries_on_when_postgresql_restarts_under_it() {
     }
     let env = Env::new();
     let servers = hosts(2);
-    let per = 10;
+    // Ten seconds of politeness: the restart lands well inside the pass.
+    let per = 20;
     tracked(&env, &servers, per);
     let later = "2026-03-02T12:00:00Z";
     let worker = spawn(
         &env,
         later,
-        &["--host-delay", "0.3s", "worker", "--once", "--lease", "30"],
+        &["--host-delay", "0.5s", "worker", "--once", "--lease", "30"],
     );
     let started = Instant::now();
     while env.count("SELECT count(*) FROM checks") < (2 * per + 3) as i64 {
@@ -385,4 +386,49 @@ fn a_worker_carries_on_when_postgresql_restarts_under_it() {
         run.stderr
     );
     env.run(&["verify"]).expect(0);
+}
+
+#[test]
+fn the_next_worker_goes_by_the_robots_txt_the_last_one_read() {
+    let env = Env::new();
+    let servers = hosts(1);
+    servers[0].set(
+        "/robots.txt",
+        Route::html("User-agent: *\nCrawl-delay: 0.5\n").with_content_type("text/plain"),
+    );
+    let per = 4;
+    tracked(&env, &servers, per);
+    let run = |now: &str| {
+        let r = finish(spawn(
+            &env,
+            now,
+            &["--host-delay", "0s", "worker", "--once"],
+        ));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    let before = servers[0].served().len();
+    run("2026-03-02T12:00:00Z");
+    let first: Vec<_> = servers[0].served().into_iter().skip(before).collect();
+    assert_eq!(
+        first.iter().filter(|s| s.path == "/robots.txt").count(),
+        1,
+        "the first worker reads robots.txt"
+    );
+    let before = servers[0].served().len();
+    run("2026-03-03T12:00:00Z");
+    let mut second: Vec<_> = servers[0].served().into_iter().skip(before).collect();
+    second.sort_by_key(|s| s.at);
+    assert!(
+        second.iter().all(|s| s.path != "/robots.txt"),
+        "the second worker went by the stored robots.txt"
+    );
+    assert_eq!(second.len(), per);
+    // Its Crawl-delay holds, though this worker never read the file itself.
+    for pair in second.windows(2) {
+        assert!(
+            pair[1].at - pair[0].at >= Duration::from_millis(480),
+            "{:?} apart",
+            pair[1].at - pair[0].at
+        );
+    }
 }

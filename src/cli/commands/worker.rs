@@ -120,6 +120,13 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
     Ok(Status::failed_if(failed > 0))
 }
 
+/// Whether a robots.txt read at `at` is young enough to go by (a day).
+fn fresh(at: &str) -> bool {
+    parse_rfc3339(at).is_some_and(|t| {
+        jiff::Timestamp::now().duration_since(t) < jiff::SignedDuration::from_hours(24)
+    })
+}
+
 /// Why a round stopped short.
 enum Failure {
     /// The database went away; the round can be done again.
@@ -217,6 +224,10 @@ impl<F: Fn() -> TrackerOptions> Worker<'_, F> {
             {
                 self.fetcher.not_before(&h.host, wait.unsigned_abs()).await;
             }
+            // Its robots.txt as a worker read it within the day.
+            if let Some((text, _)) = h.robots.as_ref().filter(|(_, at)| fresh(at)) {
+                self.fetcher.robots_known(&h.host, text);
+            }
             articles.extend(store.due_on_host(&h.host, &due_at)?);
         }
         let renew_every = args.lease / 3;
@@ -232,9 +243,16 @@ impl<F: Fn() -> TrackerOptions> Worker<'_, F> {
             .check(&articles)
             .await?;
         renewal?;
+        let now = wall(Duration::ZERO);
         for h in &hosts {
             let next = self.fetcher.next_turn(&h.host).map(wall);
-            store.release_host(name, &h.host, next.as_deref())?;
+            // Kept for the next worker when this one read it afresh.
+            let read = match &h.robots {
+                Some((_, at)) if fresh(at) => None,
+                _ => self.fetcher.robots_read(&h.host),
+            };
+            let robots = read.as_deref().map(|text| (text, now.as_str()));
+            store.release_host(name, &h.host, next.as_deref(), robots)?;
         }
         for c in &results {
             report(ctx, out, c, false)?;

@@ -11,7 +11,11 @@ CREATE TABLE hosts (
     host            TEXT PRIMARY KEY,   -- host:port, the unit of politeness
     leased_by       TEXT,
     lease_until     TEXT,
-    next_allowed_at TEXT
+    next_allowed_at TEXT,
+    -- Its robots.txt as a worker last read it ('' for none) and when: the
+    -- next worker reads it from here for a day instead of asking again.
+    robots          TEXT,
+    robots_at       TEXT
 );
 -- Hosts in the order they are taken: those whose turn comes first.
 CREATE INDEX hosts_turn ON hosts (next_allowed_at, host);
