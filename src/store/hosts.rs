@@ -48,6 +48,17 @@ pub(super) fn name_hosts_in(tx: &Conn) -> sql::Result<()> {
     Ok(())
 }
 
+/// What makes a worker pass over the rows another is taking: PostgreSQL
+/// locks the rows it takes and skips those locked; SQLite's write lock
+/// already lets one take at a time.
+fn skip_locked(tx: &Conn) -> &'static str {
+    if tx.is_postgres() {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    }
+}
+
 impl Store {
     /// Names the hosts of articles added before hosts were recorded (once,
     /// on a writable open).
@@ -73,11 +84,7 @@ impl Store {
     ) -> Result<Vec<HostLease>> {
         let (tx, path) = self.immediate()?;
         let map = |e| sql_err(&path, e);
-        let skip = if tx.is_postgres() {
-            "FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let skip = skip_locked(&tx);
         let hosts: Vec<HostLease> = tx
             .query_map(
                 &format!(
@@ -185,11 +192,7 @@ impl Store {
     ) -> Result<Vec<FeedRow>> {
         let (tx, path) = self.immediate()?;
         let map = |e| sql_err(&path, e);
-        let skip = if tx.is_postgres() {
-            "FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let skip = skip_locked(&tx);
         let ids: Vec<i64> = tx
             .query_map(
                 &format!(
@@ -247,11 +250,7 @@ impl Store {
     ) -> Result<Vec<(i64, i64)>> {
         let (tx, path) = self.immediate()?;
         let map = |e| sql_err(&path, e);
-        let skip = if tx.is_postgres() {
-            "FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let skip = skip_locked(&tx);
         let rows: Vec<(i64, i64)> = tx
             .query_map(
                 &format!(

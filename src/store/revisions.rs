@@ -293,15 +293,19 @@ impl Store {
     pub fn rederive(&mut self, items: &[Rederived<'_>], now: &str) -> Result<()> {
         let (tx, path) = self.immediate()?;
         let map = |e| Self::err_at(&path, e);
-        if let Some(first) = items.first() {
-            let article_id: i64 = tx
-                .query_row(
+        let article_id: Option<i64> = match items.first() {
+            Some(first) => Some(
+                tx.query_row(
                     "SELECT article_id FROM revisions WHERE id = ?1",
                     [first.revision_id],
                     |r| r.get(0),
                 )
-                .map_err(map)?;
-            lock_article(&tx, article_id).map_err(map)?;
+                .map_err(map)?,
+            ),
+            None => None,
+        };
+        if let Some(id) = article_id {
+            lock_article(&tx, id).map_err(map)?;
         }
         let mut prev_text: Option<String> = None;
         for item in items {
@@ -337,15 +341,8 @@ impl Store {
             .map_err(map)?;
         }
         // The texts changed: the article's search spans are built again.
-        if let Some(first) = items.first() {
-            let article_id: i64 = tx
-                .query_row(
-                    "SELECT article_id FROM revisions WHERE id = ?1",
-                    [first.revision_id],
-                    |r| r.get(0),
-                )
-                .map_err(map)?;
-            search::reindex_article(&tx, &path, article_id)?;
+        if let Some(id) = article_id {
+            search::reindex_article(&tx, &path, id)?;
         }
         tx.commit().map_err(map)
     }

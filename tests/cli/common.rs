@@ -36,6 +36,22 @@ pub fn sqlite_only(what: &str) -> bool {
     pg
 }
 
+/// Takes a SQLite database back to schema 5 (before search): drops what
+/// schemas 6 to 8 added, so that a test can set an older version and see
+/// this redline migrate it.
+pub fn before_search(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
+         ALTER TABLE articles DROP COLUMN public_only;
+         DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
+         ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
+         ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
+         DROP TABLE outbox; DROP TABLE object_store;
+         PRAGMA user_version = 5;",
+    )
+    .expect("schema 5");
+}
+
 /// Runs one statement with `psql` on the test server's database `db`.
 pub fn psql(db: &str, sql: &str) -> String {
     let out = Command::new("psql")

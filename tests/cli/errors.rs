@@ -463,16 +463,8 @@ fn a_return_recorded_by_an_older_redline_is_migrated_to_restored() {
             [],
         )
         .unwrap();
-        conn.execute_batch(
-            "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
-             ALTER TABLE articles DROP COLUMN public_only;
-             DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
-             ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
-             ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
-             DROP TABLE outbox; DROP TABLE object_store;
-             PRAGMA user_version = 4;",
-        )
-        .unwrap();
+        crate::common::before_search(&conn);
+        conn.execute_batch("PRAGMA user_version = 4;").unwrap();
     }
     // Opened by this redline: migrated (schema 5), and verify is clean.
     let log = env.run(&["log", "1", "--json"]).expect(0).json_lines();

@@ -164,16 +164,7 @@ fn the_index_follows_every_write_and_verify_checks_it() {
     // writable open.
     {
         let db = rusqlite::Connection::open(&env.db).unwrap();
-        db.execute_batch(
-            "DROP TABLE spans_fts; DROP TABLE spans; DROP TABLE search_index;
-             ALTER TABLE articles DROP COLUMN public_only;
-             DROP INDEX articles_host_due; DROP INDEX articles_unnamed;
-             ALTER TABLE articles DROP COLUMN host; DROP TABLE hosts;
-             ALTER TABLE feeds DROP COLUMN leased_by; ALTER TABLE feeds DROP COLUMN lease_until;
-             DROP TABLE outbox; DROP TABLE object_store;
-             PRAGMA user_version = 5;",
-        )
-        .unwrap();
+        crate::common::before_search(&db);
     }
     let found = env.run(&["search", "no further faults"]).expect(0).stdout;
     assert!(found.contains("back in rev 4"), "{found}");
