@@ -432,3 +432,41 @@ fn the_next_worker_goes_by_the_robots_txt_the_last_one_read() {
         );
     }
 }
+
+#[test]
+fn sigterm_lets_a_worker_finish_the_hosts_in_hand_then_stop() {
+    let env = Env::new();
+    let servers = hosts(2);
+    let per = 6;
+    tracked(&env, &servers, per);
+    let later = "2026-03-02T12:00:00Z";
+    // Not --once: it would run until stopped.
+    let worker = spawn(&env, later, &["--host-delay", "0.3s", "worker"]);
+    let started = Instant::now();
+    while env.count("SELECT count(*) FROM checks") < (2 * per + 2) as i64 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no checks");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = worker.id().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let run = finish(worker);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("checked 12,"), "{}", run.stderr);
+    // Both hosts were in hand: every article checked once more, none left
+    // half done, no lease left behind.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM (SELECT article_id FROM checks GROUP BY article_id
+                                   HAVING count(*) <> 2) AS odd"
+        ),
+        0
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM hosts WHERE leased_by IS NOT NULL"),
+        0
+    );
+}
