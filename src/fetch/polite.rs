@@ -1,6 +1,9 @@
 //! Politeness: at most `host_concurrency` requests in flight per host and
 //! `host_delay` (or the host's robots.txt `Crawl-delay`, if longer) between the
 //! starts of two requests to it, and at most `concurrency` in flight overall.
+//! The delay also runs from the end of a request (its body read), so that
+//! the host sees it between its answer and the next request, however long
+//! its answer or our connection took.
 //! Hosts proceed in parallel, so a pass over many hosts takes about one
 //! host's share of it, not the sum.
 
@@ -30,6 +33,18 @@ pub struct Gate {
 pub struct Pass {
     _host: OwnedSemaphorePermit,
     _global: OwnedSemaphorePermit,
+    host: Arc<Host>,
+    spacing: Duration,
+}
+
+impl Drop for Pass {
+    fn drop(&mut self) {
+        // The next request waits the spacing from now too. (Another
+        // request to the host entering this instant keeps its own turn.)
+        if let Ok(mut next) = self.host.next.try_lock() {
+            *next = (*next).max(Instant::now() + self.spacing);
+        }
+    }
 }
 
 impl Gate {
@@ -83,6 +98,8 @@ impl Gate {
         Pass {
             _host: permit,
             _global: global,
+            host,
+            spacing,
         }
     }
 
@@ -134,6 +151,18 @@ mod tests {
         times.sort();
         // Three requests per host, two seconds apart; the hosts side by side.
         assert_eq!(times, [0, 0, 2, 2, 4, 4]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_spacing_also_runs_from_the_end_of_a_slow_request() {
+        let gate = Gate::new(8, 1, Duration::from_secs(2));
+        let start = Instant::now();
+        let pass = gate.enter("a", None).await;
+        // The answer takes three seconds to come in whole.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        drop(pass);
+        drop(gate.enter("a", None).await);
+        assert_eq!((Instant::now() - start).as_secs(), 5);
     }
 
     #[tokio::test(start_paused = true)]
