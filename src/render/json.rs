@@ -307,6 +307,18 @@ pub struct StatusJson<'a> {
     /// Revisions whose article older extraction rules read (`reextract`
     /// reads them again).
     pub read_by_older_rules: i64,
+    /// `redline worker`s holding hosts now, and notifications waiting in
+    /// their outbox (absent when no worker has run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<WorkersJson>,
+}
+
+/// What the workers are doing, for `status --json`.
+#[derive(Debug, Serialize)]
+pub struct WorkersJson {
+    /// Each worker holding a lease, with how many hosts.
+    pub leases: Vec<(String, i64)>,
+    pub notifications_waiting: i64,
 }
 
 /// A pass over articles, for `status --json`.
@@ -483,6 +495,11 @@ impl<'a> StatusJson<'a> {
             .map(Into::into)
             .collect();
         self.last_pass = store.last_pass()?.map(Into::into);
+        let (leases, waiting) = store.leases(&crate::clock::rfc3339(jiff::Timestamp::now()))?;
+        self.workers = (!leases.is_empty() || waiting > 0).then_some(WorkersJson {
+            leases,
+            notifications_waiting: waiting,
+        });
         Ok(())
     }
 
@@ -516,6 +533,7 @@ impl<'a> StatusJson<'a> {
             last_pass: None,
             read_by_older_rules: totals.older_rules,
             taken_down: Vec::new(),
+            workers: None,
         }
     }
 }

@@ -334,4 +334,28 @@ impl Store {
         self.objects = Some(std::sync::Arc::new(objects));
         Ok(())
     }
+
+    /// The workers holding leases at `now` (wall clock), with how many
+    /// hosts each holds, and how many notifications wait in the outbox.
+    pub fn leases(&self, now: &str) -> Result<(Vec<(String, i64)>, i64)> {
+        let held = self
+            .conn
+            .query_map(
+                "SELECT leased_by, count(*) FROM hosts
+                 WHERE leased_by IS NOT NULL AND lease_until >= ?1
+                 GROUP BY leased_by ORDER BY leased_by",
+                [now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let waiting = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE done_at IS NULL",
+                params![],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok((held, waiting))
+    }
 }

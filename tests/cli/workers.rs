@@ -438,12 +438,24 @@ fn sigterm_lets_a_worker_finish_the_hosts_in_hand_then_stop() {
     tracked(&env, &servers, per);
     let later = "2026-03-02T12:00:00Z";
     // Not --once: it would run until stopped.
-    let worker = spawn(&env, later, &["--host-delay", "0.3s", "worker"]);
+    let worker = spawn(
+        &env,
+        later,
+        &["--host-delay", "0.3s", "worker", "--name", "night"],
+    );
     let started = Instant::now();
     while env.count("SELECT count(*) FROM checks") < (2 * per + 2) as i64 {
         assert!(started.elapsed() < Duration::from_secs(20), "no checks");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // status says who holds which hosts.
+    let status = env.run(&["status"]).expect(0).stdout;
+    assert!(
+        status.contains("workers: night (2 hosts); 0 notifications waiting"),
+        "{status}"
+    );
+    let json = &env.run(&["status", "--json"]).expect(0).json_lines()[0];
+    assert_eq!(json["workers"]["leases"], serde_json::json!([["night", 2]]));
     let pid = worker.id().to_string();
     let term = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -466,4 +478,7 @@ fn sigterm_lets_a_worker_finish_the_hosts_in_hand_then_stop() {
         env.count("SELECT count(*) FROM hosts WHERE leased_by IS NOT NULL"),
         0
     );
+    // A status with no worker at work says nothing of workers.
+    let after = env.run(&["status"]).expect(0).stdout;
+    assert!(!after.contains("workers:"), "{after}");
 }

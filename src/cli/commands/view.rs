@@ -328,6 +328,24 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         )?;
     }
     writeln!(out, "due now: {}; next due: {next}", report.due_now)?;
+    if let Some(w) = &report.workers {
+        let held: Vec<String> = w
+            .leases
+            .iter()
+            .map(|(name, n)| format!("{name} ({n} host{})", plural(*n)))
+            .collect();
+        writeln!(
+            out,
+            "workers: {}; {} notification{} waiting",
+            if held.is_empty() {
+                "none holding hosts".to_owned()
+            } else {
+                held.join(", ")
+            },
+            w.notifications_waiting,
+            plural(w.notifications_waiting)
+        )?;
+    }
     if report.read_by_older_rules > 0 {
         let n = report.read_by_older_rules;
         writeln!(
