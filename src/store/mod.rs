@@ -1,15 +1,23 @@
-//! The SQLite store: articles, checks, revisions and content-addressed blobs.
+//! The store: articles, checks, revisions and content-addressed blobs, in a
+//! SQLite file or in PostgreSQL (`--db postgres://…`).
 //!
-//! The only place SQL lives. This file opens the database: [`Store::open`]
-//! sets WAL, `synchronous=NORMAL`, foreign keys and a busy timeout, then
-//! applies the numbered migrations in `migrations/` tracked by `PRAGMA
-//! user_version`; [`Store::open_read_only`] writes nothing. It also holds the
-//! one mapping of SQLite errors to [`StoreError`]. The rest is one file per
-//! table family, each an `impl Store` block: `articles`, `feeds`, `revisions`
-//! (reading), `record` (the write path of a check: one `IMMEDIATE`
-//! transaction per revision), `status`, `dump` (records out, import in),
-//! `upkeep` (verify, gc) and `blobs` (content-addressed, delta-compressed).
-//! Raw pages are immutable evidence; everything else can be re-derived.
+//! The only place SQL lives. Statements are written once, in the SQL both
+//! engines speak, and run through [`sql::Conn`]; the few that differ say so
+//! where they are. This file opens the database: [`Store::open`] sets WAL,
+//! `synchronous=NORMAL`, foreign keys and a busy timeout on SQLite (or
+//! connects to PostgreSQL), then applies each engine's numbered migrations
+//! (`migrations/`, tracked by `PRAGMA user_version`; `migrations/postgres/`,
+//! tracked by a `schema_version` table); [`Store::open_read_only`] writes
+//! nothing to a SQLite file. It also holds the one mapping of the engines'
+//! errors to [`StoreError`]. The rest is one file per table family, each an
+//! `impl Store` block: `articles`, `feeds`, `revisions` (reading), `record`
+//! (the write path of a check: one transaction per revision, which the
+//! article's row lock or SQLite's `IMMEDIATE` keeps to one writer),
+//! `status`, `dump` (records out, import in), `upkeep` (verify, gc),
+//! `search`, `hosts` (workers' leases and outbox) and `blobs`
+//! (content-addressed, delta-compressed; whole raw pages in `objects` when
+//! there is an object store). Raw pages are immutable evidence; everything
+//! else can be re-derived.
 //!
 //! Must not: know of checks' meaning (that is `check`), fetch, or print.
 
