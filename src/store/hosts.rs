@@ -63,6 +63,19 @@ impl Store {
     /// Names the hosts of articles added before hosts were recorded (once,
     /// on a writable open).
     pub(super) fn name_hosts(&mut self) -> Result<()> {
+        // Read first: the write lock only when there is something to write.
+        let unnamed = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM articles WHERE host IS NULL LIMIT 1",
+                params![],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if unnamed.is_none() {
+            return Ok(());
+        }
         let (tx, path) = self.immediate()?;
         let map = |e| sql_err(&path, e);
         name_hosts_in(&tx).map_err(map)?;

@@ -424,11 +424,12 @@ impl Conn {
     ) -> Result<T> {
         let mut f = Some(f);
         let mut out = None;
-        self.each(sql, params, |row| {
+        // The first row only: the rest are not read.
+        self.each_while(sql, params, |row| {
             if let Some(f) = f.take() {
                 out = Some(f(row)?);
             }
-            Ok(())
+            Ok(false)
         })?;
         out.ok_or(DbError::NoRows)
     }

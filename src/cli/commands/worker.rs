@@ -57,9 +57,12 @@ pub async fn worker(ctx: &Context, out: Out<'_>, args: &WorkerArgs) -> Result<St
     }
     let mut store = ctx.store()?;
     // Notifications go out from the outbox, whichever worker records the
-    // revision: the tracker starts none itself.
-    store.use_outbox();
+    // revision: the tracker starts none itself. Without hooks there is
+    // nothing to send, and nothing is put there.
     let hooks = Arc::new(ctx.config.hooks.clone());
+    if !hooks.is_empty() {
+        store.use_outbox();
+    }
     let options = || TrackerOptions {
         hooks: Arc::new(Vec::new()),
         ..tracker_options(ctx)
