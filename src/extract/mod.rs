@@ -15,6 +15,7 @@ pub mod jsonld;
 mod meta;
 pub mod rules;
 pub mod text;
+pub mod unread;
 mod when;
 
 pub use rules::{SiteRule, rule_for, validate_rule};
@@ -143,13 +144,15 @@ fn selector(css: &str) -> Result<Selector, ExtractError> {
 
 /// Extracts the article from an HTML document.
 pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, ExtractError> {
+    // What is never read is not parsed (a fifth of a news page's parse).
+    let html = unread::emptied(html);
     // Parsing time grows with the square of the nesting: measure it first.
-    if depth::exceeds(html, depth::MAX_DEPTH) {
+    if depth::exceeds(&html, depth::MAX_DEPTH) {
         return Err(ExtractError::TooDeep {
             limit: depth::MAX_DEPTH,
         });
     }
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&html);
     let meta = Meta::collect(&doc);
     let ld = jsonld::parse(meta.ld_blocks.iter().map(String::as_str));
     let rule = opts.rule.clone().unwrap_or_default();
