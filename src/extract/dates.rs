@@ -360,7 +360,15 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
             let Some(stamp) = (p.read)(&c, order) else {
                 continue;
             };
-            let stamp = stamp.with_time(&c, p.time);
+            let mut stamp = stamp.with_time(&c, p.time);
+            if i == 0
+                && let Some(first) = range_start(&text[..start])
+                && first < stamp.day
+                && stamp.time.is_none()
+            {
+                // "14–20 January 2022": the span starts on the 14th.
+                stamp.day = first;
+            }
             if stamp.plausible() {
                 found.push((start, stamp));
             }
@@ -368,6 +376,28 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     }
     found.sort_by_key(|(s, _)| *s);
     found
+}
+
+/// The first day of a span of days written before a date's day
+/// ("14–20 January", "14-20. Januar"): the day before the dash.
+fn range_start(before: &str) -> Option<u8> {
+    let b = before.trim_end().as_bytes();
+    let b = b
+        .strip_suffix(b"-")
+        .or_else(|| b.strip_suffix("–".as_bytes()))?;
+    let b = b.trim_ascii_end();
+    let b = b.strip_suffix(b".").unwrap_or(b);
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&digits)
+        || b.len() > digits && b[b.len() - digits - 1].is_ascii_alphanumeric()
+    {
+        return None;
+    }
+    std::str::from_utf8(&b[b.len() - digits..])
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|d| (1..=31).contains(d))
 }
 
 /// Words that say the date after them is a modification, in the languages
@@ -410,20 +440,38 @@ pub fn in_text(text: &str, order: Order) -> Option<Stamp> {
     all_in_text(text, order).into_iter().next()
 }
 
-/// A whole date in a URL's path: `/2016/12/23/`, `/2016-12-23-`, `-20161223`.
+/// A whole date in a URL's path: `/2016/12/23/`, `/2016-12-23-`, `-20161223`,
+/// and year last, `/23-12-2016/` (day and month told apart only when one of
+/// them is over 12).
 pub fn in_url(url: &str) -> Option<Stamp> {
     static PATH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[/_-](\d{4})[/_-]?(\d{2})[/_-]?(\d{2})(?:[/_.-]|$)").expect("valid regex")
+    });
+    static YEAR_LAST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[/_-](\d{2})([-.])(\d{2})[-.](\d{4})(?:[/_.-]|$)").expect("valid regex")
     });
     let path = match url.find("://") {
         Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
         None => url,
     };
     let path = path.split(['?', '#']).next().unwrap_or("");
-    PATH.captures_iter(path).find_map(|c| {
-        let s = Stamp::day(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
-        s.plausible().then_some(s)
-    })
+    let year_first = PATH.captures_iter(path).find_map(|c| {
+        Stamp::day(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+            .filter(Stamp::plausible)
+    });
+    let year_last = || {
+        YEAR_LAST.captures_iter(path).find_map(|c| {
+            let (a, b) = (c[1].parse().ok()?, c[3].parse().ok()?);
+            let y = c[4].parse().ok()?;
+            match (a > 12, b > 12) {
+                (true, false) => Stamp::day(y, b, a),
+                (false, true) => Stamp::day(y, a, b),
+                _ => None,
+            }
+            .filter(Stamp::plausible)
+        })
+    };
+    year_first.or_else(year_last)
 }
 
 #[cfg(test)]
@@ -532,6 +580,23 @@ mod tests {
     }
 
     #[test]
+    fn a_span_of_days_starts_on_its_first() {
+        let d = Order::DayFirst;
+        assert_eq!(
+            t("Wochenbericht 14-20 Januar 2022", d).as_deref(),
+            Some("2022-01-14")
+        );
+        assert_eq!(t("from 3 – 5 May 2021", d).as_deref(), Some("2021-05-03"));
+        assert_eq!(
+            t("vom 14.-20. Januar 2022", d).as_deref(),
+            Some("2022-01-14")
+        );
+        // Not a span: a year before the dash, or a later day.
+        assert_eq!(t("2021-20 January 2022", d).as_deref(), Some("2022-01-20"));
+        assert_eq!(t("25-20 January 2022", d).as_deref(), Some("2022-01-20"));
+    }
+
+    #[test]
     fn implausible_dates_are_not_dates() {
         assert_eq!(t("founded 12 May 1874", Order::DayFirst), None);
         assert_eq!(t("on 1 January 2999", Order::DayFirst), None);
@@ -541,6 +606,17 @@ mod tests {
     #[test]
     fn dates_in_url_paths() {
         let u = |s: &str| in_url(s).map(|s| s.render());
+        // Year last: by day and month when one of them says which.
+        assert_eq!(
+            u("https://x.example/news/29-10-2021").as_deref(),
+            Some("2021-10-29")
+        );
+        assert_eq!(
+            u("https://x.example/news/10.29.2021/").as_deref(),
+            Some("2021-10-29")
+        );
+        assert_eq!(u("https://x.example/news/03-04-2021"), None);
+        assert_eq!(u("https://x.example/v/12-34-5678"), None);
         assert_eq!(
             u("https://x.example/2016/12/23/story.html").as_deref(),
             Some("2016-12-23")

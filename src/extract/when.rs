@@ -191,9 +191,12 @@ fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
         .find_map(|d| Some((d.after_h1_at, read(d)?)));
     let text = dates::first_not_modified(&meta.after_h1, order);
     // A date-named element after the headline, unless the text right after
-    // the headline shows a date before it.
+    // the headline shows a date before it (or the element is further down
+    // than that text reaches).
     let near = match (element, text) {
         (Some((Some(el_at), _)), Some((text_at, t))) if text_at < el_at => Some(t),
+        // An element far below the headline loses to a date right under it.
+        (Some((None, _)), Some((_, t))) => Some(t),
         (Some((_, el)), _) => Some(el),
         (None, t) => t.map(|(_, t)| t),
     };
@@ -271,6 +274,19 @@ mod tests {
             <h1>Überschrift</h1><p>Von Ana Berg, 19. Oktober 2019, 14:05 Uhr</p>
             <p class="comment-date">20.10.2019</p></body></html>"#;
         assert_eq!(published(html).as_deref(), Some("2019-10-19T14:05:00"));
+    }
+
+    #[test]
+    fn a_date_right_under_the_headline_beats_a_dated_element_far_below() {
+        // The list of other posts far down the page names its dates by
+        // class; the article's own date is the line under its headline.
+        let prose = "Des mots de l'article, écrits pour ce test. ".repeat(20);
+        let html = format!(
+            r#"<html lang="fr"><body><h1>Titre</h1><ul><li>27 juin 2019</li><li>Par Elba</li></ul>
+            <p>{prose}</p><aside><time class="date" datetime="2019-07-30">30 juil. 2019</time></aside>
+            </body></html>"#
+        );
+        assert_eq!(published(&html).as_deref(), Some("2019-06-27"));
     }
 
     #[test]
