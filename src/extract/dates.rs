@@ -435,6 +435,20 @@ pub fn first_not_modified(text: &str, order: Order) -> Option<(usize, Stamp)> {
     })
 }
 
+/// Whether a value is a numeric date whose day and month could be either
+/// way round (`11/01/2023`, `03.04.2021`).
+pub fn ambiguous(value: &str) -> bool {
+    let mut parts = value
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|p| p.parse::<u32>().ok());
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(Some(a)), Some(Some(b)), Some(Some(y)))
+            if (1..=12).contains(&a) && (1..=12).contains(&b) && a != b && y > 31
+    )
+}
+
 /// The first plausible date written in `text`.
 pub fn in_text(text: &str, order: Order) -> Option<Stamp> {
     all_in_text(text, order).into_iter().next()
@@ -577,6 +591,15 @@ mod tests {
         assert_eq!(epoch.instant_key(), 0);
         let leap = parse("2024-03-01T00:00:00Z", Order::DayFirst).unwrap();
         assert_eq!(leap.instant_key(), 1_709_251_200);
+    }
+
+    #[test]
+    fn numeric_dates_that_read_two_ways_are_ambiguous() {
+        assert!(ambiguous("11/01/2023 12:43:42"));
+        assert!(ambiguous("03.04.2021"));
+        assert!(!ambiguous("13.04.2021"));
+        assert!(!ambiguous("04/04/2021"), "the same either way");
+        assert!(!ambiguous("2021-04-03"));
     }
 
     #[test]

@@ -127,19 +127,26 @@ fn in_caption(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
 
 /// Whether an element is inside the readers' comments (a class or id word
 /// that starts with "comment": `comments`, `comment-meta`, `commentlist`;
-/// not an opinion piece's `ArticleHeaderComment`), whose dates are the
-/// comments'.
+/// not an opinion piece's `ArticleHeaderComment`) or a teaser of another
+/// story, whose dates are not the article's.
 fn in_comments(el: ElementRef<'_>) -> bool {
     el.ancestors()
         .filter_map(|a| a.value().as_element())
         .any(names_comments)
 }
 
-/// A class or id word of this element starts with "comment".
+/// A class or id word of this element starts with "comment", or names a
+/// teaser (a card for another story, with that story's date).
 fn names_comments(e: &scraper::node::Element) -> bool {
     let starts = |w: &str| w.len() >= 7 && w.as_bytes()[..7].eq_ignore_ascii_case(b"comment");
-    e.attrs()
-        .any(|(k, v)| matches!(k, "class" | "id") && v.split_whitespace().any(starts))
+    // `teaser`, `article-teaser`, `Teaser_root`: the word, whole.
+    let teaser = |w: &str| {
+        w.split(['-', '_'])
+            .any(|p| p.len() >= 6 && p.as_bytes()[p.len() - 6..].eq_ignore_ascii_case(b"teaser"))
+    };
+    e.attrs().any(|(k, v)| {
+        matches!(k, "class" | "id") && v.split_whitespace().any(|w| starts(w) || teaser(w))
+    })
 }
 
 /// The first date the page shows as a dateline of its own: a short text

@@ -96,14 +96,22 @@ pub(super) fn published(
         .or_else(|| ld.published_elsewhere.as_deref().and_then(parse))
         .or_else(|| {
             // Generic names (`date`, `DC.date`) say of what only by
-            // convention: a dateline shown on another day is believed first.
-            let g = GENERIC_META
-                .iter()
-                .find_map(|k| meta.value(k).and_then(parse))?;
-            let shown = dateline(meta, order);
+            // convention: a dateline shown by the headline on another day is
+            // believed first (not a date further down, of something else,
+            // unless the value itself may be read two ways: `11/01/2023`).
+            let (g, ambiguous) = GENERIC_META.iter().find_map(|k| {
+                let v = meta.value(k)?;
+                Some((parse(v)?, dates::ambiguous(v)))
+            })?;
+            let shown = shown_date(meta, order);
             Some(match shown {
-                Some(d) if d.day_number() != g.day_number() => d,
-                _ => as_shown(g, || shown),
+                Some((d, near))
+                    if d.day_number() != g.day_number()
+                        && (near == Near::Headline || ambiguous) =>
+                {
+                    d
+                }
+                _ => as_shown(g, || shown.map(|(d, _)| d)),
             })
         })
         .or_else(|| dateline(meta, order))
@@ -175,6 +183,20 @@ fn urls<'a>(meta: &'a Meta, ld: &'a JsonLd, url: Option<&'a str>) -> impl Iterat
 /// element anywhere, and last in the document's title. Several dates in one
 /// dateline ("published …, updated …") give the earliest.
 fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
+    shown_date(meta, order).map(|(d, _)| d)
+}
+
+/// How close to the headline a shown date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Near {
+    /// In the text right under the headline, or the kicker just before it.
+    Headline,
+    /// Anywhere else: an element further down, a label, the title.
+    Elsewhere,
+}
+
+/// [`dateline`], with how close to the headline the date is.
+fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
     let shown = |d: &&SeenDate| d.role != Role::Modified;
     let earliest = |text: &str| {
         dates::all_in_text(text, order)
@@ -190,40 +212,47 @@ fn dateline(meta: &Meta, order: Order) -> Option<Stamp> {
         .filter(after_h1)
         .find_map(|d| Some((d.after_h1_at, read(d)?)));
     let text = dates::first_not_modified(&meta.after_h1, order);
-    // A date-named element after the headline, unless the text right after
-    // the headline shows a date before it (or the element is further down
-    // than that text reaches).
-    let near = match (element, text) {
-        (Some((Some(el_at), _)), Some((text_at, t))) if text_at < el_at => Some(t),
-        // An element far below the headline loses to a date right under it.
-        (Some((None, _)), Some((_, t))) => Some(t),
-        (Some((_, el)), _) => Some(el),
-        (None, t) => t.map(|(_, t)| t),
-    };
-    near.or_else(|| {
-        meta.labelled
-            .iter()
-            .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
-    })
-    .or_else(|| meta.dates.iter().filter(shown).find_map(read))
-    .or_else(|| {
-        // The last date written before the headline (a kicker's date).
+    // The last date written just before the headline (a kicker's date).
+    let kicker = || {
         let text = &meta.before_h1;
         let mut from = text.len().saturating_sub(160);
         while !text.is_char_boundary(from) {
             from += 1;
         }
         dates::all_in_text(&text[from..], order).pop()
-    })
-    .or_else(|| {
-        // A value only a neutral element gave (a `title` on a date span).
-        meta.dates
-            .iter()
-            .filter(shown)
-            .find_map(|d| d.value.as_deref().and_then(|v| dates::parse(v, order)))
-            .filter(Stamp::plausible)
-    })
-    .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
+    };
+    // A date-named element after the headline, unless the text right after
+    // the headline shows a date before it. An element further down than
+    // that text reaches loses to a date under the headline.
+    let near = match (element, text) {
+        (Some((Some(el_at), _)), Some((text_at, t))) if text_at < el_at => Some(t),
+        (Some((Some(_), el)), _) => Some(el),
+        (Some((None, _)), Some((_, t))) => Some(t),
+        (Some((None, el)), None) => return Some((el, Near::Elsewhere)),
+        (None, t) => t.map(|(_, t)| t),
+    };
+    if let Some(d) = near {
+        return Some((d, Near::Headline));
+    }
+    let elsewhere = meta
+        .labelled
+        .iter()
+        .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
+        .or_else(|| meta.dates.iter().filter(shown).find_map(read));
+    if let Some(d) = elsewhere {
+        return Some((d, Near::Elsewhere));
+    }
+    if let Some(k) = kicker() {
+        return Some((k, Near::Headline));
+    }
+    // A value only a neutral element gave (a `title` on a date span).
+    meta.dates
+        .iter()
+        .filter(shown)
+        .find_map(|d| d.value.as_deref().and_then(|v| dates::parse(v, order)))
+        .filter(Stamp::plausible)
+        .or_else(|| meta.title.as_deref().and_then(|t| dates::in_text(t, order)))
+        .map(|d| (d, Near::Elsewhere))
 }
 
 #[cfg(test)]
@@ -287,6 +316,39 @@ mod tests {
             </body></html>"#
         );
         assert_eq!(published(&html).as_deref(), Some("2019-06-27"));
+    }
+
+    #[test]
+    fn teasers_of_other_stories_do_not_date_the_article() {
+        // The article's date is its kicker's; the teasers below are others'.
+        let prose = "Worte des Artikels, für diesen Test geschrieben. ".repeat(20);
+        let teasers = r#"<div class="teaser"><div class="headline-info"><span class="headline-date">16.02.2022</span></div></div>"#
+            .repeat(3);
+        let html = format!(
+            r#"<html lang="de"><body><div class="headline-info"><span class="headline-category">Pressemitteilung</span>
+            <span class="headline-date">02. November 2021</span></div><h1>Überschrift</h1>
+            <p>{prose}</p>{teasers}</body></html>"#
+        );
+        assert_eq!(published(&html).as_deref(), Some("2021-11-02"));
+        // A container of the article that only calls itself a teaser type
+        // (`teaserTyp3`) is still the article.
+        let html = r#"<html lang="de"><body><h1>Seite</h1><div class="teaserTyp3 newsSingle">
+            <span class="blue">01.02.2022</span><p>Text.</p></div></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2022-02-01"));
+    }
+
+    #[test]
+    fn a_generic_date_meta_is_not_overruled_by_a_date_far_below_the_headline() {
+        let prose = "Worte des Artikels, für diesen Test geschrieben. ".repeat(20);
+        let html = format!(
+            r#"<html lang="de"><head><meta name="date" content="2020-02-11"></head><body>
+            <h1>Rioja</h1><p>{prose}</p><ul><li><span class="datum">29.02.2020 18:00 Uhr</span>
+            <a href="/v">Weinprobe</a></li></ul></body></html>"#
+        );
+        assert_eq!(published(&html).as_deref(), Some("2020-02-11"));
+        // Unless the value may be read two ways (`11/01/2023`).
+        let html = html.replace("2020-02-11", "11/02/2020");
+        assert_eq!(published(&html).as_deref(), Some("2020-02-29T18:00:00"));
     }
 
     #[test]
