@@ -88,7 +88,17 @@ pub(super) fn published(
     }
     let marked = |d: &&SeenDate| d.role == Role::Published;
     let in_article = |d: &&SeenDate| d.time_tag && d.in_article && d.role != Role::Modified;
-    let value = |d: &SeenDate| d.value.as_deref().and_then(parse);
+    // A machine value more than a day from the date its element shows
+    // (`<time datetime="…07-03…">Publié le 29 juin</time>`) is of something
+    // else (an indexing, an edit): the reader sees, and cites, the text.
+    let value = |d: &SeenDate| {
+        let v = d.value.as_deref().and_then(parse)?;
+        let shown = d.text.as_deref().and_then(|t| dates::in_text(t, order));
+        Some(match shown {
+            Some(s) if (s.day_number() - v.day_number()).abs() > 1 => s,
+            _ => v,
+        })
+    };
     urls(meta, ld, url)
         .find_map(dates::in_url)
         .or_else(|| meta.dates.iter().filter(marked).find_map(value))
@@ -349,6 +359,17 @@ mod tests {
         // Unless the value may be read two ways (`11/01/2023`).
         let html = html.replace("2020-02-11", "11/02/2020");
         assert_eq!(published(&html).as_deref(), Some("2020-02-29T18:00:00"));
+    }
+
+    #[test]
+    fn a_time_whose_value_is_days_from_its_text_gives_the_text() {
+        let html = r#"<html lang="fr"><body><article><header><h1>Titre</h1>
+            <time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time></header>
+            <p>Texte.</p></article></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2019-06-29"));
+        // A day apart is the same moment seen from another zone: the value.
+        let html = html.replace("29 juin", "2 juillet");
+        assert_eq!(published(&html).as_deref(), Some("2019-07-03T10:18:46Z"));
     }
 
     #[test]
