@@ -435,6 +435,22 @@ pub fn first_not_modified(text: &str, order: Order) -> Option<(usize, Stamp)> {
     })
 }
 
+/// A day-first date with a two-digit year (`30.10.23`) in a short text
+/// that is little more than a date: how some pages write their dateline,
+/// and too like a version or a score to be read in running text.
+pub fn short_year(text: &str) -> Option<Stamp> {
+    static SHORT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:$|[^\d.]|\.\s|\.$)")
+            .expect("valid regex")
+    });
+    if text.len() > 40 {
+        return None;
+    }
+    let c = SHORT.captures(text)?;
+    let year = 2000 + c[3].parse::<i32>().ok()?;
+    Stamp::day(year, c[2].parse().ok()?, c[1].parse().ok()?).filter(Stamp::plausible)
+}
+
 /// Whether a value is a numeric date whose day and month could be either
 /// way round (`11/01/2023`, `03.04.2021`).
 pub fn ambiguous(value: &str) -> bool {
@@ -591,6 +607,20 @@ mod tests {
         assert_eq!(epoch.instant_key(), 0);
         let leap = parse("2024-03-01T00:00:00Z", Order::DayFirst).unwrap();
         assert_eq!(leap.instant_key(), 1_709_251_200);
+    }
+
+    #[test]
+    fn a_two_digit_year_is_read_only_in_a_short_dateline() {
+        let r = |t: &str| short_year(t).map(|s| s.render());
+        assert_eq!(r("Party, 30.10.23").as_deref(), Some("2023-10-30"));
+        assert_eq!(r("28.09.19 12:44").as_deref(), Some("2019-09-28"));
+        assert_eq!(r("Version 1.2.3"), None);
+        assert_eq!(r("IP 10.12.14.1"), None);
+        assert_eq!(r("32.10.23"), None);
+        assert_eq!(
+            r("Am 30.10.23 sagte der Sprecher der Gemeinde, dass alles gut sei"),
+            None
+        );
     }
 
     #[test]

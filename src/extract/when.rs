@@ -255,6 +255,11 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
     if let Some(k) = kicker() {
         return Some((k, Near::Headline));
     }
+    // A short dateline with a two-digit year (`30.10.23`).
+    let short = |d: &SeenDate| d.text.as_deref().and_then(dates::short_year);
+    if let Some(d) = meta.dates.iter().filter(shown).find_map(short) {
+        return Some((d, Near::Elsewhere));
+    }
     // A value only a neutral element gave (a `title` on a date span).
     meta.dates
         .iter()
@@ -370,6 +375,15 @@ mod tests {
         // A day apart is the same moment seen from another zone: the value.
         let html = html.replace("29 juin", "2 juillet");
         assert_eq!(published(&html).as_deref(), Some("2019-07-03T10:18:46Z"));
+    }
+
+    #[test]
+    fn a_dateline_with_a_two_digit_year_is_the_last_resort() {
+        let html = r#"<html lang="de"><body><div class="date"> Party, 30.10.23 </div>
+            <h1>Kostüme</h1><p>Text, am 1.2.3 geschrieben.</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2023-10-30"));
+        let four = html.replace("30.10.23", "30.10.2023");
+        assert_eq!(published(&four).as_deref(), Some("2023-10-30"));
     }
 
     #[test]
