@@ -96,6 +96,8 @@ pub(super) struct SeenDate {
     pub(super) value: Option<String>,
     /// The visible text, when short enough to be a dateline.
     pub(super) text: Option<String>,
+    /// Its class, to tell a list of dated items (the same class, many days).
+    pub(super) class: Option<String>,
 }
 
 /// How many texts before the first `<h1>` are kept.
@@ -529,6 +531,7 @@ impl Meta {
             after_h1_at,
             value,
             text,
+            class: names[0].map(str::to_owned),
         });
     }
 

@@ -215,6 +215,22 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
     };
     let read = |d: &SeenDate| d.text.as_deref().and_then(earliest);
     let after_h1 = |d: &&SeenDate| meta.h1_at.is_some_and(|h1| d.at > h1);
+    // An element of a list of dated items (three or more of one class,
+    // on three or more days) dates another page, not this one.
+    let listed = |d: &&SeenDate| {
+        let Some(class) = d.class.as_deref() else {
+            return false;
+        };
+        let mut days: Vec<i64> = meta
+            .dates
+            .iter()
+            .filter(|o| o.class.as_deref() == Some(class))
+            .filter_map(|o| read(o).map(|s| s.day_number()))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days.len() >= 3
+    };
     let element = meta
         .dates
         .iter()
@@ -248,7 +264,13 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
         .labelled
         .iter()
         .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
-        .or_else(|| meta.dates.iter().filter(shown).find_map(read));
+        .or_else(|| {
+            meta.dates
+                .iter()
+                .filter(shown)
+                .filter(|d| !listed(d))
+                .find_map(read)
+        });
     if let Some(d) = elsewhere {
         return Some((d, Near::Elsewhere));
     }
@@ -384,6 +406,28 @@ mod tests {
         assert_eq!(published(html).as_deref(), Some("2023-10-30"));
         let four = html.replace("30.10.23", "30.10.2023");
         assert_eq!(published(&four).as_deref(), Some("2023-10-30"));
+    }
+
+    #[test]
+    fn a_list_of_dated_items_does_not_date_the_page() {
+        let list = |days: &[&str]| {
+            days.iter()
+                .map(|d| {
+                    format!(r#"<li><span class="post-date">{d}</span> <a href="/p">Autre</a></li>"#)
+                })
+                .collect::<String>()
+        };
+        let prose = "Des mots de l'article, écrits pour ce test. ".repeat(20);
+        let page = |items: String| {
+            format!(
+                r#"<html lang="fr"><body><aside><ul>{items}</ul></aside><div>{prose}</div>
+                <h1>Titre</h1><p>{prose}</p></body></html>"#
+            )
+        };
+        let three = page(list(&["09/09/2019", "05/07/2019", "20/06/2019"]));
+        assert_eq!(published(&three), None, "a wrong date is worse than none");
+        let one = page(list(&["09/09/2019"]));
+        assert_eq!(published(&one).as_deref(), Some("2019-09-09"));
     }
 
     #[test]
