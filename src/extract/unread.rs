@@ -25,10 +25,11 @@ use memchr::{memchr, memmem};
 pub fn emptied(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = Cut::new(html);
-    // Depth inside `<svg>` or `<math>`, and where the outermost one's
-    // content starts when it is an `<svg>` (drawings: cut whole when it
-    // closes; a formula's text is read).
-    let (mut foreign, mut svg_from) = (0usize, None);
+    // Inside `<svg>` or `<math>`: the elements open there, and where the
+    // outermost one's content starts when it is a drawing that may be cut
+    // whole when it closes (a formula's text is read).
+    let mut foreign: Vec<&[u8]> = Vec::new();
+    let mut svg_from: Option<usize> = None;
     let mut i = 0;
     while let Some(lt) = memchr(b'<', &b[i..]) {
         let at = i + lt;
@@ -37,13 +38,13 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
             let Some((content_end, after)) = comment_end(b, at + 4) else {
                 break;
             };
-            if foreign == 0 {
+            if foreign.is_empty() {
                 out.cut(at + 4, content_end);
             }
             i = after;
             continue;
         }
-        if foreign > 0 && rest.starts_with(b"![CDATA[") {
+        if !foreign.is_empty() && rest.starts_with(b"![CDATA[") {
             let Some(e) = memmem::find(&b[at..], b"]]>") else {
                 break;
             };
@@ -61,15 +62,30 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
                 match rest.get(1) {
                     Some(c) if c.is_ascii_alphabetic() => {
                         let Some(tag) = lex_tag(b, at + 2) else { break };
-                        if foreign > 0 && is_foreign_root(tag.name(b)) {
-                            foreign -= 1;
-                            if foreign == 0
-                                && let Some(from) = svg_from.take()
-                            {
-                                out.cut(from, at);
-                            }
-                        }
                         i = tag.end;
+                        if foreign.is_empty() {
+                            continue;
+                        }
+                        let name = tag.name(b);
+                        let open = foreign.iter().rposition(|n| n.eq_ignore_ascii_case(name));
+                        let html_end =
+                            name.eq_ignore_ascii_case(b"p") || name.eq_ignore_ascii_case(b"br");
+                        match open {
+                            Some(at_depth) if !html_end || at_depth > 0 => {
+                                foreign.truncate(at_depth);
+                            }
+                            // `</p>` and `</br>` end foreign content at once.
+                            _ if html_end && !in_point(&foreign) => foreign.clear(),
+                            // An end tag of no element open in the drawing
+                            // may close it or be ignored, by what is open
+                            // around it: stop cutting.
+                            _ => break,
+                        }
+                        if foreign.is_empty()
+                            && let Some(from) = svg_from.take()
+                        {
+                            out.cut(from, at);
+                        }
                     }
                     Some(b'>') => i = at + 3,
                     Some(_) => {
@@ -89,15 +105,39 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
         let Some(tag) = lex_tag(b, at + 1) else { break };
         i = tag.end;
         let name = tag.name(b);
-        if foreign > 0 {
-            if is_foreign_root(name) && !tag.self_closing {
-                foreign += 1;
+        if !foreign.is_empty() {
+            let point = in_point(&foreign);
+            if !point && breaks_out(name, &b[tag.name.1..tag.end]) {
+                // An HTML element such as `<p>` or `<div>` ends foreign
+                // content where it stands: the drawing closed just before.
+                if let Some(from) = svg_from.take() {
+                    out.cut(from, at);
+                }
+                foreign.clear();
+            } else {
+                // Markup inside an SVG `<title>`, `<desc>` or
+                // `<foreignObject>` is HTML again, where an element left
+                // open keeps the drawing open past its `</svg>`: such a
+                // drawing is left whole.
+                if point {
+                    svg_from = None;
+                    // There a `<script>` or a `<textarea>` reads raw text
+                    // as in HTML: not followed here, so nothing more is cut.
+                    if is_raw(name) {
+                        break;
+                    }
+                }
+                if !tag.self_closing {
+                    foreign.push(name);
+                }
+                continue;
             }
-            continue;
         }
         if is_foreign_root(name) {
-            foreign = usize::from(!tag.self_closing);
-            svg_from = name.eq_ignore_ascii_case(b"svg").then_some(tag.end);
+            if !tag.self_closing {
+                foreign.push(name);
+                svg_from = name.eq_ignore_ascii_case(b"svg").then_some(tag.end);
+            }
             continue;
         }
         let lower = |n: &[u8]| name.eq_ignore_ascii_case(n);
@@ -127,11 +167,102 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
     out.finish()
 }
 
+/// Elements whose text the tokenizer reads raw (up to their end tag).
+fn is_raw(name: &[u8]) -> bool {
+    ["script", "style", "plaintext"]
+        .iter()
+        .chain(RAW)
+        .any(|r| name.eq_ignore_ascii_case(r.as_bytes()))
+}
+
+/// Whether the open foreign elements include one that holds HTML (an
+/// integration point), below the drawing or formula itself.
+fn in_point(open: &[&[u8]]) -> bool {
+    open.iter().skip(1).any(|n| is_integration_point(n))
+}
+
 /// Elements whose text the tokenizer reads as text up to their end tag
 /// (with scripting on, as the parser runs): copied as they are.
 const RAW: &[&str] = &[
     "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
+
+/// HTML start tags that end foreign content where they stand (the
+/// parser's breakout list; `<font>` only with a colour, face or size).
+fn breaks_out(name: &[u8], attrs: &[u8]) -> bool {
+    const BREAKOUT: &[&str] = &[
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    ];
+    if name.eq_ignore_ascii_case(b"font") {
+        return ["color", "face", "size"]
+            .iter()
+            .any(|a| contains_ci(attrs, a.as_bytes()));
+    }
+    BREAKOUT
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Foreign elements whose content is HTML (the parser's integration points:
+/// SVG's `<title>`, `<desc>`, `<foreignObject>`; MathML's text elements).
+fn is_integration_point(name: &[u8]) -> bool {
+    [
+        &b"title"[..],
+        b"desc",
+        b"foreignobject",
+        b"mi",
+        b"mo",
+        b"mn",
+        b"ms",
+        b"mtext",
+        b"annotation-xml",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
 
 fn is_foreign_root(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math")
