@@ -30,9 +30,11 @@ use meta::{Meta, join_names, split_names};
 use text::non_empty;
 
 /// The version of the extraction rules, stored with each revision read by
-/// them: 2 keeps dates as the page wrote them (1 converted them to UTC).
-/// Raised when a change of rules changes what stored revisions would say.
-pub const RULES: i64 = 2;
+/// them: 2 keeps dates as the page wrote them (1 converted them to UTC); 3
+/// reads datelines by their distance from the headline and leaves lists and
+/// teasers of other stories out. Raised when a change of rules changes what
+/// stored revisions would say.
+pub const RULES: i64 = 3;
 
 /// An article as extracted from one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
