@@ -175,8 +175,19 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
             run = if b.is_ascii_digit() { run + 1 } else { 0 };
             run == 4
         });
+        // Short as shown: a run of white space (indentation) is one space.
+        let mut shown = 0;
+        let mut space = false;
+        for c in t.chars() {
+            let next = c.is_whitespace();
+            shown += usize::from(!(next && space));
+            space = next;
+            if shown > SHORT {
+                break;
+            }
+        }
         has_year
-            && (t.chars().nth(SHORT).is_none() || {
+            && (shown <= SHORT || {
                 let lower = t.to_lowercase();
                 PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
             })

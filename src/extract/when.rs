@@ -431,6 +431,17 @@ mod tests {
     }
 
     #[test]
+    fn indentation_does_not_make_a_dateline_long() {
+        let pad = " ".repeat(30);
+        let html = format!(
+            "<html><body><table><tr><td><b>Headline of the agency</b></td></tr>\
+             <tr><td><font>Agency channel ( \n{pad}2012-06-04 09:20:26\n{pad}) </font></td></tr>\
+             <tr><td><p>Words of the report, written for this test.</p></td></tr></table></body></html>"
+        );
+        assert_eq!(published(&html).as_deref(), Some("2012-06-04T09:20:26"));
+    }
+
+    #[test]
     fn a_utc_instant_takes_the_day_and_offset_the_page_shows() {
         // 03:28 UTC on the 9th is 22:28 on the 8th in New York, as shown.
         let html = r#"<html lang="en-US"><head>
