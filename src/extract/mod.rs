@@ -222,7 +222,10 @@ pub fn extract_with(html: &str, opts: &ExtractOptions) -> Result<Article, Extrac
     let language = meta.lang.clone().or(ld.language.clone());
     let order = dates::Order::for_language(language.as_deref());
     let published = when::published(&meta, &ld, opts.url.as_deref(), order)
-        .or_else(|| meta::first_date_shown(&doc, order));
+        .or_else(|| meta::first_date_shown(&doc, order))
+        // Last, a whole date in the path of the page's own image
+        // (`/files/2016/05/04/…`), stored the day it went up.
+        .or_else(|| meta.value("og:image").and_then(dates::in_url));
     let modified = when::modified(&meta, &ld, order);
     Ok(Article {
         title,

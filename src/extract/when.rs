@@ -442,6 +442,15 @@ mod tests {
     }
 
     #[test]
+    fn the_pages_own_image_dates_it_only_when_nothing_else_does() {
+        let html = r#"<html><head><meta property="og:image" content="https://x.example/files/2016/05/04/cover.png">
+            </head><body><h1>Annual report</h1><p>Words of the report.</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2016-05-04"));
+        let dated = html.replace("<p>Words", "<p class=\"date\">9 May 2016</p><p>Words");
+        assert_eq!(published(&dated).as_deref(), Some("2016-05-09"));
+    }
+
+    #[test]
     fn a_utc_instant_takes_the_day_and_offset_the_page_shows() {
         // 03:28 UTC on the 9th is 22:28 on the 8th in New York, as shown.
         let html = r#"<html lang="en-US"><head>
