@@ -28,7 +28,7 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
     // Inside `<svg>` or `<math>`: the elements open there, and where the
     // outermost one's content starts when it is a drawing that may be cut
     // whole when it closes (a formula's text is read).
-    let mut foreign: Vec<&[u8]> = Vec::new();
+    let mut foreign = Foreign::default();
     let mut svg_from: Option<usize> = None;
     let mut i = 0;
     while let Some(lt) = memchr(b'<', &b[i..]) {
@@ -67,15 +67,15 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
                             continue;
                         }
                         let name = tag.name(b);
-                        let open = foreign.iter().rposition(|n| n.eq_ignore_ascii_case(name));
+                        let open = foreign.find(name);
                         let html_end =
                             name.eq_ignore_ascii_case(b"p") || name.eq_ignore_ascii_case(b"br");
                         match open {
                             Some(at_depth) if !html_end || at_depth > 0 => {
-                                foreign.truncate(at_depth);
+                                foreign.close(at_depth);
                             }
                             // `</p>` and `</br>` end foreign content at once.
-                            _ if html_end && !in_point(&foreign) => foreign.clear(),
+                            _ if html_end && !foreign.in_point() => foreign.close(0),
                             // An end tag of no element open in the drawing
                             // may close it or be ignored, by what is open
                             // around it: stop cutting.
@@ -106,14 +106,14 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
         i = tag.end;
         let name = tag.name(b);
         if !foreign.is_empty() {
-            let point = in_point(&foreign);
+            let point = foreign.in_point();
             if !point && breaks_out(name, &b[tag.name.1..tag.end]) {
                 // An HTML element such as `<p>` or `<div>` ends foreign
                 // content where it stands: the drawing closed just before.
                 if let Some(from) = svg_from.take() {
                     out.cut(from, at);
                 }
-                foreign.clear();
+                foreign.close(0);
             } else {
                 // Markup inside an SVG `<title>`, `<desc>` or
                 // `<foreignObject>` is HTML again, where an element left
@@ -175,10 +175,41 @@ fn is_raw(name: &[u8]) -> bool {
         .any(|r| name.eq_ignore_ascii_case(r.as_bytes()))
 }
 
-/// Whether the open foreign elements include one that holds HTML (an
-/// integration point), below the drawing or formula itself.
-fn in_point(open: &[&[u8]]) -> bool {
-    open.iter().skip(1).any(|n| is_integration_point(n))
+/// The elements open inside an `<svg>` or `<math>`, the root first, and
+/// how many of them are integration points (kept as a count: a page may
+/// nest a drawing's elements a million deep).
+#[derive(Default)]
+struct Foreign<'b> {
+    open: Vec<&'b [u8]>,
+    points: usize,
+}
+
+impl<'b> Foreign<'b> {
+    fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    fn push(&mut self, name: &'b [u8]) {
+        self.points += usize::from(is_integration_point(name));
+        self.open.push(name);
+    }
+
+    /// The depth of the innermost open element of that name.
+    fn find(&self, name: &[u8]) -> Option<usize> {
+        self.open.iter().rposition(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Closes the element at `depth` and all inside it.
+    fn close(&mut self, depth: usize) {
+        for n in self.open.drain(depth..) {
+            self.points -= usize::from(is_integration_point(n));
+        }
+    }
+
+    /// Whether an element open here holds HTML (an integration point).
+    fn in_point(&self) -> bool {
+        self.points > 0
+    }
 }
 
 /// Elements whose text the tokenizer reads as text up to their end tag
@@ -546,6 +577,16 @@ mod tests {
         // Comments close as the tokenizer closes them.
         assert_eq!(e("<!-->x<!--->y<!-- a --!>z"), "<!-->x<!--->y<!----!>z");
         assert_eq!(e("<!-- a --->b"), "<!---->b");
+    }
+
+    #[test]
+    fn a_drawing_nested_a_million_deep_is_read_in_one_pass() {
+        // Hostile: each element inside a drawing once asked of all those
+        // open around it whether one held HTML.
+        let deep = format!("<svg>{}</svg><style>x</style>", "<g>".repeat(1_000_000));
+        assert_eq!(e(&deep), "<svg></svg><style></style>");
+        let open = format!("<svg><title>{}", "<g>".repeat(1_000_000));
+        assert_eq!(e(&open), open);
     }
 
     #[test]
