@@ -215,22 +215,6 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
     };
     let read = |d: &SeenDate| d.text.as_deref().and_then(earliest);
     let after_h1 = |d: &&SeenDate| meta.h1_at.is_some_and(|h1| d.at > h1);
-    // An element of a list of dated items (three or more of one class,
-    // on three or more days) dates another page, not this one.
-    let listed = |d: &&SeenDate| {
-        let Some(class) = d.class.as_deref() else {
-            return false;
-        };
-        let mut days: Vec<i64> = meta
-            .dates
-            .iter()
-            .filter(|o| o.class.as_deref() == Some(class))
-            .filter_map(|o| read(o).map(|s| s.day_number()))
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        days.len() >= 3
-    };
     let element = meta
         .dates
         .iter()
@@ -265,6 +249,20 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
         .iter()
         .find_map(|t| dates::first_not_modified(t, order).map(|(_, d)| d))
         .or_else(|| {
+            // An element of a list of dated items (three or more of one
+            // class, on three or more days) dates another page, not this.
+            let mut days: Vec<(&str, i64)> = meta
+                .dates
+                .iter()
+                .filter_map(|d| Some((d.class.as_deref()?, read(d)?.day_number())))
+                .collect();
+            days.sort_unstable();
+            days.dedup();
+            let listed = |d: &&SeenDate| {
+                d.class
+                    .as_deref()
+                    .is_some_and(|c| days.iter().filter(|(class, _)| *class == c).count() >= 3)
+            };
             meta.dates
                 .iter()
                 .filter(shown)
