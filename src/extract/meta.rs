@@ -127,19 +127,20 @@ fn in_caption(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
         .any(|e| e.name() == "figcaption")
 }
 
-/// Whether an element is inside the readers' comments (a class or id word
+/// Whether an element is inside what is not the article's: the readers'
+/// comments (a class or id word
 /// that starts with "comment": `comments`, `comment-meta`, `commentlist`;
 /// not an opinion piece's `ArticleHeaderComment`) or a teaser of another
 /// story, whose dates are not the article's.
-fn in_comments(el: ElementRef<'_>) -> bool {
+fn in_others(el: ElementRef<'_>) -> bool {
     el.ancestors()
         .filter_map(|a| a.value().as_element())
-        .any(names_comments)
+        .any(names_others)
 }
 
 /// A class or id word of this element starts with "comment", or names a
 /// teaser (a card for another story, with that story's date).
-fn names_comments(e: &scraper::node::Element) -> bool {
+fn names_others(e: &scraper::node::Element) -> bool {
     let starts = |w: &str| w.len() >= 7 && w.as_bytes()[..7].eq_ignore_ascii_case(b"comment");
     // `teaser`, `article-teaser`, `Teaser_root`: the word, whole.
     let teaser = |w: &str| {
@@ -198,7 +199,7 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         match edge {
             ego_tree::iter::Edge::Open(node) if skipping.is_none() => {
                 if let Some(e) = node.value().as_element() {
-                    if AROUND.contains(&e.name()) || names_comments(e) {
+                    if AROUND.contains(&e.name()) || names_others(e) {
                         skipping = Some(node.id());
                     }
                 } else if let Some(t) = shown_text(node).filter(|t| dateline(t))
@@ -505,7 +506,7 @@ impl Meta {
         if matches!(
             v.name(),
             "html" | "body" | "main" | "article" | "script" | "style"
-        ) || in_comments(el)
+        ) || in_others(el)
         {
             return;
         }
