@@ -430,6 +430,23 @@ impl FetchError {
     }
 }
 
+/// A host's robots.txt as read, and its rules, parsed once (for the agent
+/// of the first request that asks).
+#[derive(Debug, Default)]
+struct RobotsFile {
+    text: String,
+    rules: std::sync::OnceLock<robots::Robots>,
+}
+
+impl From<String> for RobotsFile {
+    fn from(text: String) -> Self {
+        RobotsFile {
+            text,
+            rules: std::sync::OnceLock::new(),
+        }
+    }
+}
+
 /// The HTTP client with its politeness gate and robots.txt cache. Cheap to
 /// clone; share one per run.
 #[derive(Clone)]
@@ -443,7 +460,7 @@ pub struct Fetcher {
     gate: Arc<polite::Gate>,
     /// Each host's robots.txt as read ("" for none, or one that could not
     /// be read), fetched once per run or given by [`Fetcher::robots_known`].
-    robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<String>>>>>,
+    robots: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<RobotsFile>>>>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -590,8 +607,7 @@ impl Fetcher {
         let ua = site
             .and_then(|s| s.user_agent.as_deref())
             .unwrap_or(&self.policy.user_agent);
-        let agent = ua.split('/').next().unwrap_or("redline").to_owned();
-        let text = cell
+        let file = cell
             .get_or_init(|| async {
                 let mut robots_url = url.clone();
                 robots_url.set_path("/robots.txt");
@@ -612,14 +628,18 @@ impl Fetcher {
                     let text = r.text().await.ok()?;
                     (text.len() < 512 * 1024).then_some(text)
                 };
-                tokio::time::timeout(self.policy.timeout, read)
+                let text = tokio::time::timeout(self.policy.timeout, read)
                     .await
                     .ok()
                     .flatten()
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                RobotsFile::from(text)
             })
             .await;
-        robots::Robots::parse(text, &agent)
+        let agent = ua.split('/').next().unwrap_or("redline");
+        file.rules
+            .get_or_init(|| robots::Robots::parse(&file.text, agent))
+            .clone()
     }
 
     /// Gives a host's robots.txt as another process read it (`""`: none),
@@ -630,14 +650,16 @@ impl Fetcher {
             let mut map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
             map.entry(key.to_owned()).or_default().clone()
         };
-        let _ = cell.set(text.to_owned());
+        let _ = cell.set(RobotsFile::from(text.to_owned()));
     }
 
     /// A host's robots.txt as this fetcher read it or was given it (`""`:
     /// none), once it has been.
     pub fn robots_read(&self, key: &str) -> Option<String> {
         let map = self.robots.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(key).and_then(|cell| cell.get().cloned())
+        map.get(key)
+            .and_then(|cell| cell.get())
+            .map(|f| f.text.clone())
     }
 
     /// Fetches `url` politely: robots.txt honoured, the host's turn awaited,
