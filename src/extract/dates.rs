@@ -263,9 +263,18 @@ fn year(c: &Captures<'_>, i: usize) -> Option<i32> {
 /// `d/m/y` or `m/d/y`: unambiguous when one part is over 12, else by order.
 fn numeric(a: u32, b: u32, y: i32, order: Order) -> Option<Stamp> {
     match (a > 12, b > 12, order) {
-        (true, true, _) => None,
-        (true, false, _) | (false, false, Order::DayFirst) => Stamp::day(y, b, a),
-        (false, true, _) | (false, false, Order::MonthFirst) => Stamp::day(y, a, b),
+        (false, false, Order::DayFirst) => Stamp::day(y, b, a),
+        (false, false, Order::MonthFirst) => Stamp::day(y, a, b),
+        _ => told_apart(a, b, y),
+    }
+}
+
+/// `d/m/y` or `m/d/y` when one part is over 12 and so says which it is.
+fn told_apart(a: u32, b: u32, y: i32) -> Option<Stamp> {
+    match (a > 12, b > 12) {
+        (true, false) => Stamp::day(y, b, a),
+        (false, true) => Stamp::day(y, a, b),
+        _ => None,
     }
 }
 
@@ -491,14 +500,8 @@ pub fn in_url(url: &str) -> Option<Stamp> {
     });
     let year_last = || {
         YEAR_LAST.captures_iter(path).find_map(|c| {
-            let (a, b) = (c[1].parse().ok()?, c[3].parse().ok()?);
-            let y = c[4].parse().ok()?;
-            match (a > 12, b > 12) {
-                (true, false) => Stamp::day(y, b, a),
-                (false, true) => Stamp::day(y, a, b),
-                _ => None,
-            }
-            .filter(Stamp::plausible)
+            told_apart(c[1].parse().ok()?, c[3].parse().ok()?, c[4].parse().ok()?)
+                .filter(Stamp::plausible)
         })
     };
     year_first.or_else(year_last)
