@@ -10,7 +10,12 @@
 //! undercounts a real nesting; where it overcounts (unusual implied ends) the
 //! limit leaves a wide margin.
 //!
+//! Tags, comments and raw text are read by [`unread`]'s lexer, as the
+//! tokenizer reads them.
+//!
 //! This module reads bytes only; it knows nothing of articles.
+
+use super::unread;
 
 /// Depth at which a page is refused: eight times the browser's cap.
 pub const MAX_DEPTH: usize = 4096;
@@ -90,11 +95,11 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
     let mut deepest = 0;
     let mut i = 0;
     while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
-        i += lt + 1;
+        let at = i + lt;
+        i = at + 1;
         let rest = &bytes[i..];
         if rest.starts_with(b"!--") {
-            i = memchr::memmem::find(&bytes[i + 3..], b"-->")
-                .map_or(bytes.len(), |e| i + 3 + e + 3);
+            i = unread::comment_end(bytes, at + 4).map_or(bytes.len(), |(_, after)| after);
             continue;
         }
         if matches!(rest.first(), Some(b'!' | b'?')) {
@@ -103,17 +108,14 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
         }
         let closing = rest.first() == Some(&b'/');
         let start = i + usize::from(closing);
-        let name_len = bytes[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
-            .count();
-        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+        if !bytes.get(start).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
-        let name = &bytes[start..start + name_len];
-        let end = tag_end(bytes, start + name_len);
-        let self_closing = end > 1 && bytes[end - 1] == b'/' && !closing;
-        i = (end + 1).min(bytes.len());
+        let Some(tag) = unread::lex_tag(bytes, start) else {
+            break;
+        };
+        let name = tag.name(bytes);
+        i = tag.end;
         if closing {
             if let Some(at) = stack
                 .iter()
@@ -125,10 +127,10 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
         }
         let kind = kind(name);
         match kind {
-            _ if self_closing => continue,
+            _ if tag.self_closing => continue,
             Kind::Void => continue,
             Kind::Raw => {
-                i = raw_text_end(bytes, i, name);
+                i = unread::raw_end(bytes, i, name).unwrap_or(bytes.len());
                 continue;
             }
             _ => {}
@@ -143,39 +145,6 @@ pub fn check(html: &str, limit: usize) -> Result<usize, usize> {
         }
     }
     Ok(deepest)
-}
-
-/// Where the text of a raw-text element (`<script>`, `<style>`, …) that
-/// starts at `from` ends: at its `</name`, in any case.
-fn raw_text_end(bytes: &[u8], mut from: usize, name: &[u8]) -> usize {
-    while let Some(lt) = memchr::memchr(b'<', &bytes[from..]) {
-        let at = from + lt;
-        let tag = &bytes[at + 1..];
-        if tag.first() == Some(&b'/')
-            && tag.len() > name.len()
-            && tag[1..=name.len()].eq_ignore_ascii_case(name)
-        {
-            return at;
-        }
-        from = at + 1;
-    }
-    bytes.len()
-}
-
-/// The `>` that ends a tag whose attributes start at `from`, skipping quoted
-/// values.
-fn tag_end(bytes: &[u8], mut from: usize) -> usize {
-    while let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &bytes[from..]) {
-        let at = from + k;
-        match bytes[at] {
-            b'>' => return at,
-            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
-                Some(close) => from = at + 1 + close + 1,
-                None => return bytes.len(),
-            },
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

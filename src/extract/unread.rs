@@ -340,17 +340,17 @@ impl<'a> Cut<'a> {
 }
 
 /// A tag as the tokenizer reads it.
-struct Tag {
+pub(super) struct Tag {
     name: (usize, usize),
     /// Just after its `>`.
-    end: usize,
-    self_closing: bool,
+    pub(super) end: usize,
+    pub(super) self_closing: bool,
     /// A `type` naming JSON-LD (`application/ld+json`).
     json_ld: bool,
 }
 
 impl Tag {
-    fn name<'b>(&self, b: &'b [u8]) -> &'b [u8] {
+    pub(super) fn name<'b>(&self, b: &'b [u8]) -> &'b [u8] {
         &b[self.name.0..self.name.1]
     }
 }
@@ -362,7 +362,7 @@ fn is_space(c: u8) -> bool {
 /// Reads the tag whose name starts at `from`, by the tokenizer's states
 /// (tag name, attribute name, before/after value, quoted and unquoted
 /// values, self-closing). `None` when the page ends inside it.
-fn lex_tag(b: &[u8], from: usize) -> Option<Tag> {
+pub(super) fn lex_tag(b: &[u8], from: usize) -> Option<Tag> {
     let mut i = from;
     while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>') {
         i += 1;
@@ -428,7 +428,7 @@ fn lex_tag(b: &[u8], from: usize) -> Option<Tag> {
 
 /// Where the text of a raw-text element starting at `from` ends: the `<` of
 /// its end tag (`</name` then a space, `/` or `>`, in any case).
-fn raw_end(b: &[u8], mut from: usize, name: &[u8]) -> Option<usize> {
+pub(super) fn raw_end(b: &[u8], mut from: usize, name: &[u8]) -> Option<usize> {
     while let Some(k) = memmem::find(&b[from..], b"</") {
         let at = from + k;
         let after = at + 2 + name.len();
@@ -477,7 +477,7 @@ fn opens_tag(text: &[u8], name: &[u8]) -> bool {
 /// Where the comment whose text starts at `from` ends: `(end of its text,
 /// just after its close)`. `<!-->` and `<!--->` close at once, as in the
 /// tokenizer; otherwise `-->` or `--!>` close it.
-fn comment_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
+pub(super) fn comment_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let rest = &b[from..];
     if rest.starts_with(b">") {
         return Some((from, from + 1));
