@@ -1,7 +1,7 @@
 //! Dates as the page wrote them: machine values (`2017-02-23T17:18:13-08:00`,
 //! `Wed, 02 Feb 2022 09:12:22 +0100`), datelines in words in the languages
 //! news is written in (`19. Oktober 2019`, `May 19, 2020`, `12 de abril de
-//! 2017`), numeric datelines (`23.12.2016`, `12/23/2016`, read by the page's
+//! 2017`, `2020年7月12日`), numeric datelines (`23.12.2016`, `12/23/2016`, read by the page's
 //! language), and dates in a URL's path (`/2016/12/23/`, `-20161223`).
 //!
 //! A [`Stamp`] keeps what the page gave and nothing more: a day stays a day, a
@@ -319,6 +319,12 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             5,
             |c, _| Stamp::day(year(c, 1)?, num(c, 3)?, num(c, 4)?),
         ),
+        // 2020年7月12日, 2020년 7월 12일 (Chinese, Japanese, Korean)
+        p(
+            r"(?-u:\b)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]".into(),
+            4,
+            |c, _| Stamp::day(year(c, 1)?, num(c, 2)?, num(c, 3)?),
+        ),
         // 23.12.2016 (always day first)
         p(
             r"(?-u:\b)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?-u:\b)".into(),
@@ -434,7 +440,19 @@ const MODIFIED_LABELS: &[&str] = &[
 /// The first date in `text` that no modification label ("Updated", "Stand:",
 /// "mis à jour", …) stands just before.
 pub fn first_not_modified(text: &str, order: Order) -> Option<(usize, Stamp)> {
+    first_not_modified_where(text, order, |_| true)
+}
+
+/// [`first_not_modified`] among the dates at offsets `keep` accepts.
+pub fn first_not_modified_where(
+    text: &str,
+    order: Order,
+    keep: impl Fn(usize) -> bool,
+) -> Option<(usize, Stamp)> {
     all_in_text_at(text, order).into_iter().find(|(at, _)| {
+        if !keep(*at) {
+            return false;
+        }
         let mut from = at.saturating_sub(40);
         while !text.is_char_boundary(from) {
             from += 1;
@@ -564,12 +582,19 @@ mod tests {
             ("Posted May 19, 2020", "2020-05-19"),
             ("3rd December 2016", "2016-12-03"),
             ("Oct. 3, 2019", "2019-10-03"),
+            ("発行日：2020年07月12日", "2020-07-12"),
+            ("发布于 2019年3月5日", "2019-03-05"),
+            ("2021년 6월 9일", "2021-06-09"),
         ] {
             assert_eq!(t(text, d).as_deref(), Some(want), "{text}");
         }
         assert_eq!(
             t("07.11.2023 / 09:30", d).as_deref(),
             Some("2023-11-07T09:30:00")
+        );
+        assert_eq!(
+            t("2020年7月12日 22:05", d).as_deref(),
+            Some("2020-07-12T22:05:00")
         );
         assert_eq!(
             t("March 4, 2020 at 4:52 pm EST", d).as_deref(),

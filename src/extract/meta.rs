@@ -60,6 +60,9 @@ pub(super) struct Meta {
     /// The first few hundred characters of text after the first `<h1>`,
     /// where a dateline usually is.
     pub(super) after_h1: String,
+    /// Where in [`Meta::after_h1`] a date would be deep in a sentence or a
+    /// caption: a long text past its first words.
+    prose: Vec<std::ops::Range<usize>>,
     /// The last few hundred characters of text before the first `<h1>`.
     pub(super) before_h1: String,
     /// Text that follows a date's label ("Datum:", "Published", "Erschienen
@@ -127,6 +130,39 @@ fn in_caption(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
         .any(|e| e.name() == "figcaption")
 }
 
+/// A text longer than this (as [`shown_len`] counts) is more than a
+/// dateline: a sentence, a caption.
+const SHORT: usize = 64;
+
+/// How long a text looks, counted up to a little past `cap`: a run of white
+/// space (indentation) is one space, and a Chinese, Japanese or Korean
+/// character, nearly a word, counts as three (as its UTF-8 bytes do).
+fn shown_len(text: &str, cap: usize) -> usize {
+    let mut shown = 0;
+    let mut space = false;
+    for c in text.chars() {
+        let next = c.is_whitespace();
+        let wide = if c >= '\u{3000}' { c.len_utf8() } else { 1 };
+        shown += if next && space { 0 } else { wide };
+        space = next;
+        if shown > cap {
+            break;
+        }
+    }
+    shown
+}
+
+/// Whether a text is a heading's words (another headline under the page's
+/// own, a section's title), not a dateline: a date in it is its subject's.
+fn in_long_heading(node: ego_tree::NodeRef<'_, scraper::Node>, text: &str) -> bool {
+    shown_len(text, 40) > 40
+        && node
+            .ancestors()
+            .take(3)
+            .filter_map(|a| a.value().as_element())
+            .any(|e| matches!(e.name(), "h2" | "h3" | "h4" | "h5" | "h6"))
+}
+
 /// Whether an element is inside what is not the article's: the readers'
 /// comments (a class or id word
 /// that starts with "comment": `comments`, `comment-meta`, `commentlist`;
@@ -168,7 +204,6 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         "button",
         "figcaption",
     ];
-    const SHORT: usize = 64;
     let dateline = |t: &str| {
         // Every date has a four-digit year: most texts are ruled out at once.
         let mut run = 0;
@@ -176,19 +211,8 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
             run = if b.is_ascii_digit() { run + 1 } else { 0 };
             run == 4
         });
-        // Short as shown: a run of white space (indentation) is one space.
-        let mut shown = 0;
-        let mut space = false;
-        for c in t.chars() {
-            let next = c.is_whitespace();
-            shown += usize::from(!(next && space));
-            space = next;
-            if shown > SHORT {
-                break;
-            }
-        }
         has_year
-            && (shown <= SHORT || {
+            && (shown_len(t, SHORT) <= SHORT || {
                 let lower = t.to_lowercase();
                 PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
             })
@@ -215,12 +239,19 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
     None
 }
 
-/// The texts of these (shown) text nodes, joined by spaces.
+/// The texts of these (shown) text nodes, joined by spaces, but for those
+/// in what is not the article's (a teaser of another story).
 fn texts_of(doc: &Html, nodes: &std::collections::VecDeque<ego_tree::NodeId>) -> String {
     let mut out = String::new();
+    let ours = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
+        !n.ancestors()
+            .filter_map(|a| a.value().as_element())
+            .any(names_others)
+    };
     for text in nodes
         .iter()
         .filter_map(|id| doc.tree.get(*id))
+        .filter(ours)
         .filter_map(shown_text)
     {
         out.push_str(text);
@@ -254,6 +285,10 @@ const PUBLICATION_WORDS: &[&str] = &[
     "pubblicato",
     "gepubliceerd",
 ];
+
+/// How far into a long text a date may start and still be a dateline
+/// ("Wien, 14. Dezember 2021 – Die …"), in bytes.
+const PROSE_LEAD: usize = 32;
 
 /// How much text after the headline is kept, in bytes.
 const AFTER_H1: usize = 600;
@@ -307,6 +342,23 @@ fn date_role(names: &[Option<&str>]) -> Option<Role> {
 }
 
 impl Meta {
+    /// Whether a date at `at` in [`Meta::after_h1`] is deep in a sentence
+    /// or a caption ("… near Orleans, France, January 16, 2020. Photo: …"),
+    /// not a dateline, unless a publication word comes just before it
+    /// ("… Staff Writers | Published March 3, 2020").
+    pub(super) fn in_prose(&self, at: usize) -> bool {
+        if !self.prose.iter().any(|r| r.contains(&at)) {
+            return false;
+        }
+        let text = &self.after_h1;
+        let mut from = at.saturating_sub(40);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text[from..at].to_lowercase();
+        !PUBLICATION_WORDS.iter().any(|w| before.contains(w))
+    }
+
     pub(super) fn collect(doc: &Html) -> Self {
         let mut m = Meta::default();
         let mut named = Vec::new();
@@ -328,8 +380,15 @@ impl Meta {
                         before.pop_front();
                     }
                     before.push_back(node.id());
-                } else if m.after_h1.len() < AFTER_H1 && !in_caption(node) {
+                } else if m.after_h1.len() < AFTER_H1
+                    && !in_caption(node)
+                    && !in_long_heading(node, text)
+                {
+                    let start = m.after_h1.len();
                     m.after_h1.push_str(text);
+                    if shown_len(text, SHORT) > SHORT {
+                        m.prose.push(start + PROSE_LEAD..m.after_h1.len());
+                    }
                     m.after_h1.push(' ');
                 }
                 continue;

@@ -221,7 +221,7 @@ fn shown_date(meta: &Meta, order: Order) -> Option<(Stamp, Near)> {
         .filter(shown)
         .filter(after_h1)
         .find_map(|d| Some((d.after_h1_at, read(d)?)));
-    let text = dates::first_not_modified(&meta.after_h1, order);
+    let text = dates::first_not_modified_where(&meta.after_h1, order, |at| !meta.in_prose(at));
     // The last date written just before the headline (a kicker's date).
     let kicker = || {
         let text = &meta.before_h1;
@@ -509,6 +509,60 @@ mod tests {
             published(html).as_deref(),
             Some("2023-11-08T18:09:55-07:00")
         );
+    }
+
+    #[test]
+    fn a_date_deep_in_a_sentence_under_the_headline_is_not_the_dateline() {
+        // A photograph's caption with no element to say so, then the dateline.
+        let caption = r#"<html lang="en"><body><h1>H</h1><div><img src="a.jpg"><br>FILE PHOTO:
+            The minister speaks to the crew of a ship in the harbour at Brest, France, March 2, 2021.
+            Photo by a staff photographer</div><p>March 4, 2021</p><p>BREST – The text.</p></body></html>"#;
+        assert_eq!(published(caption).as_deref(), Some("2021-03-04"));
+        // The next meeting in the text, and the page's own date further down.
+        let event = r#"<html lang="de"><body><h1>Stammtisch</h1><p>Der nächste Stammtisch findet
+            am Mi. 5. Februar 2020 ab 19 Uhr im <a href="/c">Café</a> statt.</p>
+            <div class="date">28. Januar 2020</div></body></html>"#;
+        assert_eq!(published(event).as_deref(), Some("2020-01-28"));
+        // A dateline that opens a long text, or that says it is one, stands.
+        let opens = r#"<html lang="de"><body><h1>H</h1><p>Wien, 14. Dezember 2021 – Immer mehr
+            Menschen suchen Erholung in der Natur, und die Wege werden voller.</p></body></html>"#;
+        assert_eq!(published(opens).as_deref(), Some("2021-12-14"));
+        let said = r#"<html><body><h1>H</h1><p>By Ann Example and Bo Sample, Staff Writers |
+            Published March 3, 2020 at 10:34 AM</p></body></html>"#;
+        assert_eq!(published(said).as_deref(), Some("2020-03-03T10:34:00"));
+    }
+
+    #[test]
+    fn a_date_in_another_heading_under_the_headline_is_its_subject() {
+        // The blog's name is the page's first headline; the post's own
+        // headline names the days it reports on.
+        let html = r#"<html lang="ja"><body><h1>Racing news every day</h1>
+            <h3><a href="/e/1">Winners of the weekend's races (2020/7/11-12, eighteen horses)</a></h3>
+            <div class="entry-info"><span class="entry-info-time">2020年07月12日</span></div>
+            <p>The text.</p></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2020-07-12"));
+    }
+
+    #[test]
+    fn a_teaser_just_before_the_headline_gives_no_kicker_date() {
+        let html = r#"<html lang="de"><body><div class="slider"><article class="default-teaser">
+            <h2>Andere Geschichte</h2><footer><span class="default-teaser__date">26. Februar 2020</span>
+            </footer></article></div><div class="article-header"><a href="/g">Gesellschaft</a>
+            <h1>Achtsam</h1></div><p>Der Text.</p></body></html>"#;
+        assert_eq!(published(html), None);
+        let kicker = r#"<html lang="de"><body><div class="kicker">Gesellschaft, 18. März 2020</div>
+            <h1>Achtsam</h1><p>Der Text.</p></body></html>"#;
+        assert_eq!(published(kicker).as_deref(), Some("2020-03-18"));
+    }
+
+    #[test]
+    fn chinese_japanese_and_korean_prose_is_not_a_dateline() {
+        // Twenty-odd characters are a whole sentence, not a short dateline.
+        let prose = r#"<html lang="zh"><body><div class="para">2019年3月5日，乐队在上海举行了第一场巡回演唱会并发布了新专辑</div></body></html>"#;
+        assert_eq!(published(prose), None);
+        let dateline =
+            r#"<html lang="zh"><body><div class="para">2019年3月5日 10:20</div></body></html>"#;
+        assert_eq!(published(dateline).as_deref(), Some("2019-03-05T10:20:00"));
     }
 
     #[test]
