@@ -393,6 +393,28 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     found
 }
 
+/// Whether a text shows a year: four digits from 1995 to 2099 standing
+/// alone (`2014`, `2008-03`, `© 2016`).
+pub fn has_year(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run == 4
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_alphanumeric())
+            && std::str::from_utf8(&b[i..i + 4])
+                .ok()
+                .and_then(|y| y.parse::<u32>().ok())
+                .is_some_and(|y| (1995..2100).contains(&y))
+        {
+            return true;
+        }
+        i += run.max(1);
+    }
+    false
+}
+
 /// The first day of a span of days written before a date's day
 /// ("14–20 January", "14-20. Januar"): the day before the dash.
 fn range_start(before: &str) -> Option<u8> {
@@ -437,6 +459,47 @@ const MODIFIED_LABELS: &[&str] = &[
     "gewijzigd",
 ];
 
+/// Whether a text (lower case) says the date after it is a modification.
+pub fn says_modified(lower: &str) -> bool {
+    MODIFIED_LABELS.iter().any(|l| lower.contains(l))
+}
+
+/// Words that say the date after them is of something other than a
+/// publication: the moment the page was served ("It is currently …",
+/// "Aktuelle Zeit: …", a forum's clock) or when a member joined
+/// ("Registriert: …", "Member since …"), in the languages of [`month`]
+/// (lower case).
+const OTHER_LABELS: &[&str] = &[
+    "it is currently",
+    "current time",
+    "aktuelle zeit",
+    "es ist jetzt",
+    "heure actuelle",
+    "nous sommes le",
+    "hora actual",
+    "ora attuale",
+    "huidige tijd",
+    "het is nu",
+    "joined",
+    "member since",
+    "registered",
+    "registriert",
+    "mitglied seit",
+    "dabei seit",
+    "inscrit le",
+    "inscription",
+    "registrado",
+    "miembro desde",
+    "iscritto",
+    "lid sinds",
+];
+
+/// Whether a text (lower case) says the date after it is not of a
+/// publication (see [`OTHER_LABELS`]).
+pub fn says_other(lower: &str) -> bool {
+    OTHER_LABELS.iter().any(|l| lower.contains(l))
+}
+
 /// The first date in `text` that no modification label ("Updated", "Stand:",
 /// "mis à jour", …) stands just before.
 pub fn first_not_modified(text: &str, order: Order) -> Option<(usize, Stamp)> {
@@ -458,7 +521,7 @@ pub fn first_not_modified_where(
             from += 1;
         }
         let before = text[from..*at].to_lowercase();
-        !MODIFIED_LABELS.iter().any(|l| before.contains(l))
+        !says_modified(&before) && !says_other(&before)
     })
 }
 
@@ -675,6 +738,16 @@ mod tests {
         // Not a span: a year before the dash, or a later day.
         assert_eq!(t("2021-20 January 2022", d).as_deref(), Some("2022-01-20"));
         assert_eq!(t("25-20 January 2022", d).as_deref(), Some("2022-01-20"));
+    }
+
+    #[test]
+    fn a_year_stands_alone() {
+        for text in ["2014", "2008-03", "© 2016 Example", "(1999)"] {
+            assert!(has_year(text), "{text}");
+        }
+        for text in ["12345", "1990", "page2014", "2014a", "3 ", ""] {
+            assert!(!has_year(text), "{text}");
+        }
     }
 
     #[test]

@@ -191,7 +191,9 @@ fn names_others(e: &scraper::node::Element) -> bool {
 /// The first date the page shows as a dateline of its own: a short text
 /// that is little more than the date, or one that says it is the
 /// publication's ("… veröffentlicht"), outside links, menus, asides,
-/// footers, forms and captions (lists of other pages' dates). The last
+/// footers, forms, captions and elements named as a modification, and not
+/// in a list of dated items (lists of other things' dates) nor after a
+/// label that says it is of something else ("Registriert:"). The last
 /// resort when nothing names a date; a date inside prose is not one.
 pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
     const AROUND: &[&str] = &[
@@ -223,11 +225,17 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         match edge {
             ego_tree::iter::Edge::Open(node) if skipping.is_none() => {
                 if let Some(e) = node.value().as_element() {
-                    if AROUND.contains(&e.name()) || names_others(e) {
+                    let modified = || {
+                        date_role(&[e.attr("class"), e.attr("id"), e.attr("itemprop")])
+                            == Some(Role::Modified)
+                    };
+                    if AROUND.contains(&e.name()) || names_others(e) || modified() {
                         skipping = Some(node.id());
                     }
                 } else if let Some(t) = shown_text(node).filter(|t| dateline(t))
                     && let Some((_, d)) = dates::first_not_modified(t, order)
+                    && !labelled_other(node)
+                    && !in_dated_list(node)
                 {
                     return Some(d);
                 }
@@ -237,6 +245,40 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         }
     }
     None
+}
+
+/// Whether the label just before a text, in an element before it in the
+/// same parent (`<dd><strong>Registriert:</strong> 18.09.2008</dd>`), says
+/// its date is a modification's, or not a publication's at all.
+fn labelled_other(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    let Some(label) = node.prev_sibling().and_then(ElementRef::wrap) else {
+        return false;
+    };
+    let mut text = String::new();
+    for t in label.text().take(4) {
+        text.push_str(t);
+    }
+    let text = text.to_lowercase();
+    text.len() <= 40 && (dates::says_other(&text) || dates::says_modified(&text))
+}
+
+/// Whether a text is in an item of a list or a table next to another item
+/// that shows a year: a list of dated things (a discography, a tour, a
+/// chronicle), each dating something else than the page.
+fn in_dated_list(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    let item = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "li" | "tr"))
+    };
+    let dated = |n: ego_tree::NodeRef<'_, scraper::Node>| {
+        item(&n) && ElementRef::wrap(n).is_some_and(|e| e.text().any(dates::has_year))
+    };
+    node.ancestors().take(6).filter(item).any(|row| {
+        let prev = row.prev_siblings().find(|s| s.value().is_element());
+        let next = row.next_siblings().find(|s| s.value().is_element());
+        prev.is_some_and(dated) || next.is_some_and(dated)
+    })
 }
 
 /// The texts of these (shown) text nodes, joined by spaces, but for those
@@ -584,7 +626,11 @@ impl Meta {
         let text = (len <= 160 && digit)
             .then(|| non_empty(&el.text().take(12).collect::<String>()))
             .flatten();
-        if value.is_none() && text.is_none() {
+        if value.is_none() && text.is_none()
+            || text
+                .as_deref()
+                .is_some_and(|t| dates::says_other(&t.to_lowercase()))
+        {
             return;
         }
         let in_article = el.ancestors().any(|a| {

@@ -566,6 +566,42 @@ mod tests {
     }
 
     #[test]
+    fn the_time_now_and_a_members_joining_do_not_date_a_thread() {
+        // A forum's clock in a date-named element, a member's joining day
+        // labelled in the element before it, then the first post's date.
+        let html = r#"<html lang="de"><body>
+            <p class="time">Aktuelle Zeit: 14.10.2020, 12:18</p>
+            <div class="post"><dl><dd><strong>Registriert:</strong> 18.09.2008, 05:56</dd></dl>
+            <p><span>von</span> <b>r23</b> 21.01.2009, 05:42</p>
+            <div>Was ist Freie Software und warum ist sie wichtig?</div></div></body></html>"#;
+        assert_eq!(published(html).as_deref(), Some("2009-01-21T05:42:00"));
+        let english = r#"<html lang="en"><body><p>It is currently Tue Mar 03, 2020 10:00 am</p>
+            <p><span>Joined:</span> Mar 3, 2011</p></body></html>"#;
+        assert_eq!(published(english), None);
+    }
+
+    #[test]
+    fn a_list_of_dated_things_does_not_date_the_page() {
+        // A singer's tours in a table, each row a year, one of them a day.
+        let html = r#"<html lang="zh"><body><table>
+            <tr><td>2008</td><td>Tour one</td></tr>
+            <tr><td><ul><li><span>2014-8-9</span><span>Kaohsiung</span></li></ul></td></tr>
+            <tr><td>2016</td><td>Tour two</td></tr></table></body></html>"#;
+        assert_eq!(published(html), None);
+        // A dateline in a list of its own words is still one.
+        let meta = r#"<html lang="en"><body><ul class="post-info"><li>Ann Example</li>
+            <li>3 March 2020</li><li>Politics</li></ul></body></html>"#;
+        assert_eq!(published(meta).as_deref(), Some("2020-03-03"));
+    }
+
+    #[test]
+    fn an_element_named_as_a_modification_is_no_last_resort_dateline() {
+        let html = r#"<html lang="zh"><body><ul><li><span>最近更新：</span>
+            <span class="j-modified-time">（2020-02-14）</span></li></ul></body></html>"#;
+        assert_eq!(published(html), None);
+    }
+
+    #[test]
     fn a_short_dateline_anywhere_is_the_last_resort_and_prose_is_not() {
         let html = r#"<html lang="de"><body><div><b>Schwimmen</b><br>
             <span class="blue">01.02.2022</span></div><p>Der Text beginnt hier.</p></body></html>"#;
