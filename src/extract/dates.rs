@@ -278,9 +278,12 @@ fn told_apart(a: u32, b: u32, y: i32) -> Option<Stamp> {
     }
 }
 
-/// The patterns' dates without their times, as one set.
+/// The patterns' dates without their times, as one set; all but the last,
+/// the CJK date, searched only in a text with its year sign (most texts
+/// have none, and one more pattern slows the set for all).
 static SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    regex::RegexSet::new(PATTERNS.iter().map(|p| p.bare.as_str())).expect("valid regexes")
+    let latin = &PATTERNS[..PATTERNS.len() - 1];
+    regex::RegexSet::new(latin.iter().map(|p| p.bare.as_str())).expect("valid regexes")
 });
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
@@ -319,12 +322,6 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             5,
             |c, _| Stamp::day(year(c, 1)?, num(c, 3)?, num(c, 4)?),
         ),
-        // 2020年7月12日, 2020년 7월 12일 (Chinese, Japanese, Korean)
-        p(
-            r"(?-u:\b)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]".into(),
-            4,
-            |c, _| Stamp::day(year(c, 1)?, num(c, 2)?, num(c, 3)?),
-        ),
         // 23.12.2016 (always day first)
         p(
             r"(?-u:\b)(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?-u:\b)".into(),
@@ -336,6 +333,13 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             r"(?-u:\b)(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?-u:\b)".into(),
             4,
             |c, order| numeric(num(c, 1)?, num(c, 2)?, year(c, 3)?, order),
+        ),
+        // 2020年7月12日, 2020년 7월 12일 (Chinese, Japanese, Korean): last, as
+        // [`SET`] leaves it out.
+        p(
+            r"(?-u:\b)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]".into(),
+            4,
+            |c, _| Stamp::day(year(c, 1)?, num(c, 2)?, num(c, 3)?),
         ),
     ]
 });
@@ -361,7 +365,8 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
         return found;
     }
     // One pass says which patterns match at all; only those are searched.
-    for i in SET.matches(text).iter() {
+    let cjk = (text.contains('年') || text.contains('년')).then_some(PATTERNS.len() - 1);
+    for i in SET.matches(text).iter().chain(cjk) {
         let p = &PATTERNS[i];
         // Found by the fast engine; the groups read on the match alone.
         for m in p.re.find_iter(text) {
@@ -468,7 +473,7 @@ pub fn says_modified(lower: &str) -> bool {
 /// publication: the moment the page was served ("It is currently …",
 /// "Aktuelle Zeit: …", a forum's clock) or when a member joined
 /// ("Registriert: …", "Member since …"), in the languages of [`month`]
-/// (lower case).
+/// (ASCII, matched in any case).
 const OTHER_LABELS: &[&str] = &[
     "it is currently",
     "current time",
@@ -494,10 +499,12 @@ const OTHER_LABELS: &[&str] = &[
     "lid sinds",
 ];
 
-/// Whether a text (lower case) says the date after it is not of a
-/// publication (see [`OTHER_LABELS`]).
-pub fn says_other(lower: &str) -> bool {
-    OTHER_LABELS.iter().any(|l| lower.contains(l))
+/// Whether a text says the date after it is not of a publication (see
+/// [`OTHER_LABELS`]): one pass of one automaton, in any case.
+pub fn says_other(text: &str) -> bool {
+    static OTHER: LazyLock<aho_corasick::AhoCorasick> =
+        LazyLock::new(|| super::text::ascii_words(OTHER_LABELS));
+    OTHER.is_match(text)
 }
 
 /// The first date in `text` that no modification label ("Updated", "Stand:",

@@ -607,8 +607,7 @@ impl Meta {
         if matches!(
             v.name(),
             "html" | "body" | "main" | "article" | "script" | "style"
-        ) || in_others(el)
-        {
+        ) {
             return;
         }
         let value = v
@@ -626,10 +625,10 @@ impl Meta {
         let text = (len <= 160 && digit)
             .then(|| non_empty(&el.text().take(12).collect::<String>()))
             .flatten();
+        // Last, as it walks up the tree: not in what is not the article's.
         if value.is_none() && text.is_none()
-            || text
-                .as_deref()
-                .is_some_and(|t| dates::says_other(&t.to_lowercase()))
+            || text.as_deref().is_some_and(dates::says_other)
+            || in_others(el)
         {
             return;
         }
