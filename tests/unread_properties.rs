@@ -3,7 +3,9 @@
 //! scan must follow (quoted values holding markup, raw-text elements,
 //! comments, scripts that hide markup, SVG, unterminated pieces):
 //! - the cut page parses to the same text the extractor reads (every text
-//!   node outside scripts, style sheets, SVG and noscript, in order);
+//!   node outside scripts, style sheets, SVG and noscript, in order), and
+//!   to the same elements with the same attributes (all but those never
+//!   read: `data-*`, `srcset`, a link's `href`);
 //! - cutting twice cuts nothing more;
 //! - JSON-LD is never cut.
 //!
@@ -67,6 +69,14 @@ const PIECES: &[&str] = &[
     "<?xml?>",
     "</>",
     "</ p>",
+    "<a href=\"https://example.com/a/long/path?x=1\">",
+    "<a href=https://example.com/an/unquoted/path>",
+    "</a>",
+    "<img srcset=\"a.jpg 1x, b.jpg 2x, c.jpg 3x\">",
+    "<div data-state='{\"a\":\"<p>x</p>\",\"b\":\"</div>\"}'>",
+    "<div data-x=\"short\">",
+    "<link rel=canonical href=\"https://example.com/canonical/path\">",
+    "<time datetime=\"2020-07-12T22:00:00+09:00\" data-time=\"1594558800000000\">",
 ];
 
 /// Cases per property: `REDLINE_FUZZ_CASES`, as for the fuzz targets
@@ -103,6 +113,31 @@ fn read_text(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every element outside SVG drawings with the attributes the extractor
+/// may read: all but `data-*`, `srcset` and a link's `href`.
+fn read_attrs(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let doc = Html::parse_document(html);
+    let unread = |tag: &str, name: &str| {
+        name.starts_with("data-") || name == "srcset" || tag == "a" && name == "href"
+    };
+    doc.tree
+        .nodes()
+        .filter(|n| {
+            !n.ancestors()
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg"))
+        })
+        .filter_map(|n| {
+            let e = n.value().as_element()?;
+            let attrs = e
+                .attrs()
+                .filter(|(k, _)| !unread(e.name(), k))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            Some((e.name().to_owned(), attrs))
+        })
+        .collect()
+}
+
 fn json_ld(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let sel = scraper::Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
@@ -124,6 +159,7 @@ proptest! {
         let cut = emptied(&html);
         prop_assert_eq!(read_text(&cut), read_text(&html));
         prop_assert_eq!(json_ld(&cut), json_ld(&html));
+        prop_assert_eq!(read_attrs(&cut), read_attrs(&html));
     }
 
     #[test]
@@ -189,6 +225,10 @@ fn every_real_page_reads_the_same_text_cut() {
         cut_share.1 += html.len();
         assert_eq!(read_text(&cut), read_text(html), "{name}");
         assert_eq!(json_ld(&cut), json_ld(html), "{name}");
+        assert!(
+            read_attrs(&cut) == read_attrs(html),
+            "{name}: attributes differ"
+        );
     }
     if !pages.is_empty() {
         assert!(pages.len() >= 600, "{} pages", pages.len());

@@ -1,8 +1,10 @@
 //! The parts of a page that extraction never reads, emptied before the page
 //! is parsed: the code of scripts (all but JSON-LD), style sheets, inline
-//! SVG drawings, and the text of comments. The parser spends a fifth of its
-//! time tokenizing them on a typical news page; the elements stay (empty),
-//! so the tree the extractor walks is the same.
+//! SVG drawings, the text of comments, and the long quoted values of
+//! attributes never read (`data-*`, `srcset`, a link's `href`). The parser
+//! spends a fifth of its time tokenizing them on a typical news page; the
+//! elements and the attributes stay (empty), so the tree the extractor walks
+//! is the same.
 //!
 //! The scan follows the HTML tokenizer exactly where it matters: a tag's
 //! attributes (a quoted `>` or `<script>` in a value is not markup), the
@@ -21,7 +23,8 @@ use std::borrow::Cow;
 use memchr::{memchr, memmem};
 
 /// The page with the text of its scripts (but JSON-LD), style sheets, SVG
-/// drawings and comments removed; borrowed when there was nothing to remove.
+/// drawings and comments, and the long values of attributes never read,
+/// removed; borrowed when there was nothing to remove.
 pub fn emptied(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = Cut::new(html);
@@ -30,6 +33,8 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
     // whole when it closes (a formula's text is read).
     let mut foreign = Foreign::default();
     let mut svg_from: Option<usize> = None;
+    // The values of the tag being read that are never read.
+    let mut values: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while let Some(lt) = memchr(b'<', &b[i..]) {
         let at = i + lt;
@@ -102,7 +107,10 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
                 continue;
             }
         }
-        let Some(tag) = lex_tag(b, at + 1) else { break };
+        values.clear();
+        let Some(tag) = lex(b, at + 1, |from, to| values.push((from, to))) else {
+            break;
+        };
         i = tag.end;
         let name = tag.name(b);
         if !foreign.is_empty() {
@@ -132,6 +140,9 @@ pub fn emptied(html: &str) -> Cow<'_, str> {
                 }
                 continue;
             }
+        }
+        for &(from, to) in &values {
+            out.cut(from, to);
         }
         if is_foreign_root(name) {
             if !tag.self_closing {
@@ -363,6 +374,25 @@ fn is_space(c: u8) -> bool {
 /// (tag name, attribute name, before/after value, quoted and unquoted
 /// values, self-closing). `None` when the page ends inside it.
 pub(super) fn lex_tag(b: &[u8], from: usize) -> Option<Tag> {
+    lex(b, from, |_, _| {})
+}
+
+/// Attributes the extractor never reads, whose quoted values may be
+/// emptied: `data-*` (a script's state, often a whole JSON document),
+/// `srcset` (image candidates) and a link's `href` (only a `<link>`'s is
+/// read: the canonical URL, the next page).
+fn unread_attr(tag: &[u8], name: &[u8]) -> bool {
+    name.len() > 5 && name[..5].eq_ignore_ascii_case(b"data-")
+        || name.eq_ignore_ascii_case(b"srcset")
+        || name.eq_ignore_ascii_case(b"href") && tag.eq_ignore_ascii_case(b"a")
+}
+
+/// A quoted value shorter than this is left: not worth a cut.
+const ATTR_CUT: usize = 16;
+
+/// [`lex_tag`], telling `unread` the span of each long quoted value of an
+/// [`unread_attr`].
+fn lex(b: &[u8], from: usize, mut unread: impl FnMut(usize, usize)) -> Option<Tag> {
     let mut i = from;
     while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>') {
         i += 1;
@@ -408,6 +438,9 @@ pub(super) fn lex_tag(b: &[u8], from: usize) -> Option<Tag> {
             q @ (b'"' | b'\'') => {
                 let close = i + 1 + memchr(q, &b[i + 1..])?;
                 let v = &b[i + 1..close];
+                if v.len() >= ATTR_CUT && unread_attr(&b[name.0..name.1], attr) {
+                    unread(i + 1, close);
+                }
                 i = close + 1;
                 v
             }
@@ -557,6 +590,27 @@ mod tests {
             e("<svg/><p>x</p><svg><path d='M0'/></svg>"),
             "<svg/><p>x</p><svg></svg>"
         );
+    }
+
+    #[test]
+    fn long_values_of_attributes_never_read_are_emptied() {
+        // A script's state, image candidates, a link's target: emptied when
+        // quoted and long; a `<link>`'s `href`, short or unquoted values and
+        // every attribute read stay.
+        assert_eq!(
+            e("<div data-state='{\"a\":\"<p>x</p>\"}' class=story-body>\
+               <a href=\"https://example.com/a/long/path\" rel=author>A</a>\
+               <img srcset=\"a.jpg 1x, b.jpg 2x\" src=a.jpg data-x=\"short\"></div>"),
+            "<div data-state='' class=story-body><a href=\"\" rel=author>A</a>\
+             <img srcset=\"\" src=a.jpg data-x=\"short\"></div>"
+        );
+        for kept in [
+            "<link rel=canonical href=\"https://example.com/the/canonical/path\">",
+            "<a href=https://example.com/an/unquoted/long/path>A</a>",
+            "<time datetime=\"2020-07-12T22:00:00+09:00\" title=\"12 July 2020, 10 pm\">",
+        ] {
+            assert_eq!(e(kept), kept);
+        }
     }
 
     #[test]
