@@ -32,9 +32,10 @@ use text::non_empty;
 /// The version of the extraction rules, stored with each revision read by
 /// them: 2 keeps dates as the page wrote them (1 converted them to UTC); 3
 /// reads datelines by their distance from the headline and leaves lists and
-/// teasers of other stories out. Raised when a change of rules changes what
-/// stored revisions would say.
-pub const RULES: i64 = 3;
+/// teasers of other stories out; 4 reads CJK dates and leaves captions,
+/// sentences, forum clocks and members' joining days out. Raised when a
+/// change of rules changes what stored revisions would say.
+pub const RULES: i64 = 4;
 
 /// An article as extracted from one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
