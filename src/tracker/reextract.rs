@@ -12,6 +12,9 @@ pub struct ReextractReport {
     pub changed: usize,
     /// Revisions now equal to the one before: technical, not edits.
     pub technical: usize,
+    /// Revisions whose article stays the same but whose fields around it
+    /// (dates, canonical URL, language, …) are read differently now.
+    pub metadata: usize,
     /// Revisions whose page the current rules cannot extract (kept as they were).
     pub errors: Vec<String>,
 }
@@ -85,6 +88,9 @@ pub fn reextract(
         let fp = fingerprint(&a);
         if fp != r.fingerprint {
             report.changed += 1;
+        } else if read_now.last() == Some(&true) {
+            let json = serde_json::to_vec(&a).expect("an Article always serialises");
+            report.metadata += usize::from(crate::fingerprint::sha256_hex(&json) != r.text_sha256);
         }
         let same_as_before = !takedown && fingerprints.last() == Some(&fp);
         report.technical += usize::from(same_as_before);
@@ -123,4 +129,73 @@ pub fn reextract(
         .collect();
     store.rederive(&items, &now)?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page whose date older rules read from a photograph's caption.
+    const PAGE: &str = r#"<!doctype html><html lang="en"><head><title>Harbour crews stop work</title></head>
+        <body><h1>Harbour crews stop work</h1><div><img src="a.jpg"><br>FILE PHOTO: The minister
+        speaks to the crew of a ship in the harbour at Brest, France, March 2, 2021. Photo by a staff
+        photographer</div><p>March 4, 2021</p>
+        <p>BREST – Crews at the harbour stopped work on Thursday morning after talks on the new rota
+        broke down late on Wednesday night, the union said.</p>
+        <p>The harbour master said ferries would run to the islands as usual, though freight would
+        wait until the crews came back.</p></body></html>"#;
+
+    #[test]
+    fn a_date_read_anew_is_counted_apart_from_changed_revisions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let now = "2026-01-01T00:00:00.000Z";
+        let (row, _) = store
+            .add_article("http://x/a", None, &Pace::default(), now)
+            .unwrap();
+        // Stored as the older rules read it: the same article, another date.
+        let today = crate::extract::extract(PAGE).unwrap();
+        assert_eq!(today.published.as_deref(), Some("2021-03-04"));
+        let older = Article {
+            published: Some("2021-03-02".into()),
+            ..today.clone()
+        };
+        let new = NewRevision {
+            captured_at: now.into(),
+            fingerprint: fingerprint(&older),
+            raw: PAGE.as_bytes(),
+            article: &older,
+            final_url: "http://x/a".into(),
+            http_status: 200,
+            headers: &[],
+            request_headers: &[],
+            encoding: "UTF-8",
+            revert_of: None,
+            diff: None,
+            classes: &[],
+        };
+        let check = NewCheck {
+            article_id: row.id,
+            checked_at: now.into(),
+            http_status: Some(200),
+            outcome: Outcome::First,
+            duration_ms: 5,
+            error: None,
+            fingerprint: None,
+            schedule: None,
+            etag: None,
+            last_modified: None,
+            final_url: None,
+            canonical_url: None,
+        };
+        store.record_revision(&new, &check).unwrap();
+        let opts = TrackerOptions::default();
+        let report = reextract(&mut store, &row, &opts).unwrap();
+        assert_eq!((report.changed, report.metadata), (0, 1));
+        let stored = store.latest_revision(row.id).unwrap().unwrap();
+        assert_eq!(store.revision_article(&stored).unwrap(), today);
+        // Read again by the same rules, nothing is new.
+        let report = reextract(&mut store, &row, &opts).unwrap();
+        assert_eq!((report.changed, report.metadata), (0, 0));
+    }
 }

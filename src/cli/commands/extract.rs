@@ -182,18 +182,20 @@ pub fn reextract(
         store.rebuild_search_index()?;
     }
     let opts = tracker_options(ctx);
-    let (mut changed, mut failed) = (0, false);
+    let (mut changed, mut metadata, mut failed) = (0, 0, false);
     for a in &articles {
         let r = crate::tracker::reextract(&mut store, a, &opts)?;
         changed += r.changed;
+        metadata += r.metadata;
         writeln!(
             out,
-            "#{}: {} revision{}, {} re-derived, {} technical",
+            "#{}: {} revision{}, {} re-derived, {} technical, {} with dates or other fields read anew",
             a.id,
             r.revisions,
             plural(r.revisions),
             r.changed,
-            r.technical
+            r.technical,
+            r.metadata
         )?;
         for e in &r.errors {
             failed = true;
@@ -202,7 +204,7 @@ pub fn reextract(
         }
     }
     ctx.status(&format!(
-        "re-extracted {} article{}, {changed} revision{} changed",
+        "re-extracted {} article{}, {changed} revision{} changed, {metadata} with dates or other fields read anew",
         articles.len(),
         if articles.len() == 1 { "" } else { "s" },
         plural(changed)

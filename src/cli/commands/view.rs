@@ -350,8 +350,9 @@ pub fn status(ctx: &Context, out: Out<'_>, json: bool) -> Result<Status, CliErro
         let n = report.read_by_older_rules;
         writeln!(
             out,
-            "{n} revision{} read by older extraction rules (dates then converted to UTC); \
-             `redline reextract --all` reads them again, as technical changes",
+            "{n} revision{} read by older extraction rules (their dates, headlines or \
+             bylines may read differently now); `redline reextract --all` reads them again, \
+             as technical changes",
             plural(n)
         )?;
     }
