@@ -523,13 +523,19 @@ pub fn first_not_modified_where(
         if !keep(*at) {
             return false;
         }
-        let mut from = at.saturating_sub(40);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-        let before = text[from..*at].to_lowercase();
+        let before = label_before(text, *at);
         !says_modified(&before) && !says_other(&before)
     })
+}
+
+/// The 40 bytes or so of `text` before `at`, in lower case: where a date's
+/// label stands.
+pub fn label_before(text: &str, at: usize) -> String {
+    let mut from = at.saturating_sub(40);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text[from..at].to_lowercase()
 }
 
 /// A day-first date with a two-digit year (`30.10.23`) in a short text

@@ -262,17 +262,30 @@ fn labelled_other(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
     text.len() <= 40 && (dates::says_other(&text) || dates::says_modified(&text))
 }
 
-/// Whether a text is in an item of a list or a table next to another item
-/// that shows a year: a list of dated things (a discography, a tour, a
-/// chronicle), each dating something else than the page.
+/// Whether a text is in an item of a list or a table next to another short
+/// item that shows a year: a list of dated things (a discography, a tour,
+/// a chronicle), each dating something else than the page. (A long row is
+/// a page laid out in a table, not an item.)
 fn in_dated_list(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    const ITEM: usize = 200;
     let item = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
         n.value()
             .as_element()
             .is_some_and(|e| matches!(e.name(), "li" | "tr"))
     };
     let dated = |n: ego_tree::NodeRef<'_, scraper::Node>| {
-        item(&n) && ElementRef::wrap(n).is_some_and(|e| e.text().any(dates::has_year))
+        let Some(e) = ElementRef::wrap(n).filter(|_| item(&n)) else {
+            return false;
+        };
+        let (mut len, mut year) = (0, false);
+        for t in e.text() {
+            len += t.len();
+            if len > ITEM {
+                return false;
+            }
+            year |= dates::has_year(t);
+        }
+        year
     };
     node.ancestors().take(6).filter(item).any(|row| {
         let prev = row.prev_siblings().find(|s| s.value().is_element());
@@ -392,12 +405,7 @@ impl Meta {
         if !self.prose.iter().any(|r| r.contains(&at)) {
             return false;
         }
-        let text = &self.after_h1;
-        let mut from = at.saturating_sub(40);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-        let before = text[from..at].to_lowercase();
+        let before = dates::label_before(&self.after_h1, at);
         !PUBLICATION_WORDS.iter().any(|w| before.contains(w))
     }
 

@@ -588,6 +588,13 @@ mod tests {
             <tr><td><ul><li><span>2014-8-9</span><span>Kaohsiung</span></li></ul></td></tr>
             <tr><td>2016</td><td>Tour two</td></tr></table></body></html>"#;
         assert_eq!(published(html), None);
+        // A page laid out in a table: the dateline's row is next to the
+        // article's, long, with years in it.
+        let laid_out = r#"<html lang="zh"><body><table><tr><td>新华网 ( 2012-06-04 09:20:26 )</td></tr>
+            <tr><td><p>The council met in 2011 and again in 2012 to agree the plan for the new
+            harbour wall, which the province will pay for over the next ten years, starting with
+            the stretch nearest the old town.</p></td></tr></table></body></html>"#;
+        assert_eq!(published(laid_out).as_deref(), Some("2012-06-04T09:20:26"));
         // A dateline in a list of its own words is still one.
         let meta = r#"<html lang="en"><body><ul class="post-info"><li>Ann Example</li>
             <li>3 March 2020</li><li>Politics</li></ul></body></html>"#;
