@@ -355,13 +355,7 @@ pub fn all_in_text(text: &str, order: Order) -> Vec<Stamp> {
 /// Every plausible date written in `text` with the byte offset it starts at.
 pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     let mut found: Vec<(usize, Stamp)> = Vec::new();
-    // Every pattern has a four-digit year: most texts are ruled out at once.
-    let mut run = 0;
-    let has_year = text.bytes().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        run == 4
-    });
-    if !has_year {
+    if !has_four_digits(text) {
         return found;
     }
     // One pass says which patterns match at all; only those are searched.
@@ -396,6 +390,16 @@ pub fn all_in_text_at(text: &str, order: Order) -> Vec<(usize, Stamp)> {
     }
     found.sort_by_key(|(s, _)| *s);
     found
+}
+
+/// Whether a text has four digits in a row, as every date pattern's year
+/// does: most texts are ruled out at once.
+pub fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    })
 }
 
 /// Whether a text shows a year: four digits from 1995 to 2099 standing

@@ -168,8 +168,8 @@ fn in_long_heading(node: ego_tree::NodeRef<'_, scraper::Node>, text: &str) -> bo
 /// that starts with "comment": `comments`, `comment-meta`, `commentlist`;
 /// not an opinion piece's `ArticleHeaderComment`) or a teaser of another
 /// story, whose dates are not the article's.
-fn in_others(el: ElementRef<'_>) -> bool {
-    el.ancestors()
+fn in_others(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    node.ancestors()
         .filter_map(|a| a.value().as_element())
         .any(names_others)
 }
@@ -207,13 +207,7 @@ pub(super) fn first_date_shown(doc: &Html, order: Order) -> Option<Stamp> {
         "figcaption",
     ];
     let dateline = |t: &str| {
-        // Every date has a four-digit year: most texts are ruled out at once.
-        let mut run = 0;
-        let has_year = t.bytes().any(|b| {
-            run = if b.is_ascii_digit() { run + 1 } else { 0 };
-            run == 4
-        });
-        has_year
+        dates::has_four_digits(t)
             && (shown_len(t, SHORT) <= SHORT || {
                 let lower = t.to_lowercase();
                 PUBLICATION_WORDS.iter().any(|w| lower.contains(w))
@@ -298,15 +292,10 @@ fn in_dated_list(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
 /// in what is not the article's (a teaser of another story).
 fn texts_of(doc: &Html, nodes: &std::collections::VecDeque<ego_tree::NodeId>) -> String {
     let mut out = String::new();
-    let ours = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
-        !n.ancestors()
-            .filter_map(|a| a.value().as_element())
-            .any(names_others)
-    };
     for text in nodes
         .iter()
         .filter_map(|id| doc.tree.get(*id))
-        .filter(ours)
+        .filter(|n| !in_others(*n))
         .filter_map(shown_text)
     {
         out.push_str(text);
@@ -636,7 +625,7 @@ impl Meta {
         // Last, as it walks up the tree: not in what is not the article's.
         if value.is_none() && text.is_none()
             || text.as_deref().is_some_and(dates::says_other)
-            || in_others(el)
+            || in_others(*el)
         {
             return;
         }
