@@ -664,18 +664,10 @@ mod tests {
 
     fn check(article_id: i64, outcome: Outcome) -> NewCheck {
         NewCheck {
-            article_id,
-            checked_at: "2026-01-01T00:00:00.000Z".into(),
             http_status: Some(200),
-            outcome,
             duration_ms: 5,
-            error: None,
-            fingerprint: None,
-            schedule: None,
             etag: Some("\"v1\"".into()),
-            last_modified: None,
-            final_url: None,
-            canonical_url: None,
+            ..NewCheck::new(article_id, "2026-01-01T00:00:00.000Z".into(), outcome)
         }
     }
 

@@ -34,6 +34,27 @@ pub struct NewCheck {
     pub canonical_url: Option<String>,
 }
 
+impl NewCheck {
+    /// A check of `outcome` with nothing else known yet (no status, no
+    /// validators, no error), for the caller to fill in.
+    pub fn new(article_id: i64, checked_at: String, outcome: Outcome) -> NewCheck {
+        NewCheck {
+            article_id,
+            checked_at,
+            http_status: None,
+            outcome,
+            duration_ms: 0,
+            error: None,
+            fingerprint: None,
+            schedule: None,
+            etag: None,
+            last_modified: None,
+            final_url: None,
+            canonical_url: None,
+        }
+    }
+}
+
 /// A revision to record, with its evidence.
 #[derive(Debug, Clone)]
 pub struct NewRevision<'a> {

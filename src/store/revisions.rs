@@ -39,6 +39,8 @@ pub struct RevisionRow {
 pub struct Rederived<'a> {
     pub revision_id: i64,
     pub article: &'a Article,
+    /// `article` as stored (its JSON), serialised once by the caller.
+    pub json: &'a [u8],
     pub fingerprint: String,
     pub revert_of: Option<i64>,
     pub diff: Option<&'a ArticleDiff>,
@@ -309,9 +311,8 @@ impl Store {
         }
         let mut prev_text: Option<String> = None;
         for item in items {
-            let json = serde_json::to_vec(item.article).expect("an Article always serialises");
-            let text_sha =
-                blobs::put(&*tx, &json, prev_text.as_deref()).map_err(|e| blob_err_at(&path, e))?;
+            let text_sha = blobs::put(&*tx, item.json, prev_text.as_deref())
+                .map_err(|e| blob_err_at(&path, e))?;
             prev_text = Some(text_sha.clone());
             let diff = item.diff.map(pack_diff);
             let (added, removed) = item.diff.map_or((0, 0), |d| {

@@ -122,20 +122,7 @@ impl Fetch {
     /// The check row this fetch fills in, before the decision: status,
     /// duration and, for a page, its validators, final and canonical URLs.
     pub(super) fn check_row(&self, article_id: i64, now: String) -> NewCheck {
-        let mut check = NewCheck {
-            article_id,
-            checked_at: now,
-            http_status: None,
-            outcome: Outcome::Unchanged,
-            duration_ms: 0,
-            error: None,
-            fingerprint: None,
-            schedule: None,
-            etag: None,
-            last_modified: None,
-            final_url: None,
-            canonical_url: None,
-        };
+        let mut check = NewCheck::new(article_id, now, Outcome::Unchanged);
         match self {
             Fetch::Failed(fail) => {
                 check.http_status = fail.status;

@@ -66,6 +66,7 @@ pub fn reextract(
     let mut fingerprints: Vec<String> = Vec::with_capacity(revisions.len());
     let mut technical: Vec<bool> = Vec::with_capacity(revisions.len());
     let mut read_now: Vec<bool> = Vec::with_capacity(revisions.len());
+    let mut jsons: Vec<Vec<u8>> = Vec::with_capacity(revisions.len());
     for r in &revisions {
         let takedown = taken_down(&article.url, r.http_status, &r.final_url);
         let a = if takedown {
@@ -86,16 +87,20 @@ pub fn reextract(
             }
         };
         let fp = fingerprint(&a);
+        let json = serde_json::to_vec(&a).expect("an Article always serialises");
         if fp != r.fingerprint {
             report.changed += 1;
-        } else if read_now.last() == Some(&true) {
-            let json = serde_json::to_vec(&a).expect("an Article always serialises");
-            report.metadata += usize::from(crate::fingerprint::sha256_hex(&json) != r.text_sha256);
+        } else if read_now.last() == Some(&true)
+            && crate::fingerprint::sha256_hex(&json) != r.text_sha256
+        {
+            // The same article, its dates or other fields read anew.
+            report.metadata += 1;
         }
         let same_as_before = !takedown && fingerprints.last() == Some(&fp);
         report.technical += usize::from(same_as_before);
         technical.push(same_as_before);
         fingerprints.push(fp);
+        jsons.push(json);
         articles.push(a);
     }
     let texts: Vec<Text<'_>> = revisions
@@ -119,6 +124,7 @@ pub fn reextract(
         .map(|(i, (r, d))| crate::store::Rederived {
             revision_id: r.id,
             article: &articles[i],
+            json: &jsons[i],
             fingerprint: fingerprints[i].clone(),
             revert_of: d.revert_of,
             diff: d.diff.as_ref(),
@@ -175,18 +181,8 @@ mod tests {
             classes: &[],
         };
         let check = NewCheck {
-            article_id: row.id,
-            checked_at: now.into(),
             http_status: Some(200),
-            outcome: Outcome::First,
-            duration_ms: 5,
-            error: None,
-            fingerprint: None,
-            schedule: None,
-            etag: None,
-            last_modified: None,
-            final_url: None,
-            canonical_url: None,
+            ..NewCheck::new(row.id, now.into(), Outcome::First)
         };
         store.record_revision(&new, &check).unwrap();
         let opts = TrackerOptions::default();
